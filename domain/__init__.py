@@ -1,0 +1,1 @@
+"""The facility aggregate, its events and its rules. Imports no CLI, projection or database code."""

@@ -1,0 +1,27 @@
+"""The hash chain over a facility's events (DESIGN §5).
+
+chain_hash = SHA-256( previous chain_hash (or the facility id, for version 1) + "\n"
+                      + canonical content ), where the canonical content is the sorted-key,
+compact JSON of the event's stored fields without `chain_hash`, plus its `type`.
+The same function serves the aggregate (when recording) and `verify` (from stored rows).
+"""
+
+import hashlib
+import json
+from typing import Any
+from uuid import UUID
+
+
+def canonical_content(event_type: str, stored_fields: dict[str, Any]) -> str:
+    content = {k: v for k, v in stored_fields.items() if k != "chain_hash"}
+    content["type"] = event_type
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def next_chain_hash(previous: str, event_type: str, stored_fields: dict[str, Any]) -> str:
+    payload = previous + "\n" + canonical_content(event_type, stored_fields)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chain_start(facility_id: UUID) -> str:
+    return str(facility_id)
