@@ -46,9 +46,7 @@ def import_file(
     except UnicodeDecodeError as error:
         raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     try:
-        if bad:
-            raise ImportRefused(bad)
-        result = ledger(ctx).import_records(records, settings(ctx).recorded_by)
+        result = ledger(ctx).import_records(records, settings(ctx).recorded_by, bad)
     except ImportRefused as refused:
         for line in refused.bad:
             err_console.print(f"{file}:{line}", soft_wrap=True, markup=False)

@@ -74,7 +74,11 @@ PrincipalProvider = Callable[[Facility], PrincipalOf | None]
 
 
 class Ledger(Application[UUID]):
-    name = "Ledger"
+    name = "Ledger"  # the PostgreSQL table is ledger_events, whatever subclass opens it
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = "Ledger"
 
     def __init__(
         self, db: Database, *, now: Callable[[], datetime] | None = None,
@@ -131,8 +135,14 @@ class Ledger(Application[UUID]):
             principal_of=self.principal_provider(facility),
         )
 
-    def import_records(self, records: list[Record], actor: str) -> ImportResult:
-        """Decide every record in memory, in file order; write all of them or none."""
+    def import_records(
+        self, records: list[Record], actor: str, already_bad: list[BadLine] | None = None
+    ) -> ImportResult:
+        """Decide every record in memory, in file order; write all of them or none.
+
+        Lines that failed to parse (`already_bad`) are reported with the rule failures of the
+        others, so one run names every bad line.
+        """
         loaded: dict[str, Facility | None] = {}
         seen: dict[str, Counter[str]] = {}
         bad: list[BadLine] = []
@@ -169,8 +179,8 @@ class Ledger(Application[UUID]):
                 recorded += not outcome.duplicate
             except LedgerError as error:
                 bad.append(BadLine(record.line, f"{record.type} on {record.facility}: {error}"))
-        if bad:
-            raise ImportRefused(bad)
+        if bad or already_bad:
+            raise ImportRefused(sorted(bad + (already_bad or []), key=lambda b: b.line))
         changed = [f for f in loaded.values() if f is not None and f.pending_events]
         if changed:
             try:
