@@ -34,35 +34,35 @@ def _decimal(value: Any, what: str) -> Decimal:
     elif isinstance(value, str):
         text = value.strip().replace(",", "").removeprefix("$")
         if len(text) > 40:
-            raise ValueError(f"{what} is too long to be a number")
+            raise ValueError("is too long to be a number")
         try:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{value!r} is not a number") from None
     else:
-        raise ValueError(f"{what} must be a decimal number")
+        raise ValueError("must be a decimal number")
     if not number.is_finite():
-        raise ValueError(f"{what} must be a finite number")
+        raise ValueError("must be a finite number")
     return number
 
 
 def _amount(value: Any) -> Decimal:
     number = _decimal(value, "amounts")
     if number <= 0:
-        raise ValueError("amount must be greater than zero")
+        raise ValueError("must be greater than zero")
     if number >= MAX_AMOUNT:
-        raise ValueError("amount is larger than any facility can hold (limit 10^15)")
+        raise ValueError("is larger than any facility can hold (limit 10^15)")
     if number != number.quantize(CENT):
-        raise ValueError("amount has more than two decimal places")
+        raise ValueError("has more than two decimal places")
     return number.quantize(CENT)
 
 
 def _rate(value: Any) -> Decimal:
     number = _decimal(value, "rates")
     if abs(number) > 1000:
-        raise ValueError("rate is a percentage per annum and cannot exceed 1000")
+        raise ValueError("is a percentage per annum and cannot exceed 1000")
     if number.as_tuple().exponent < -8:  # type: ignore[operator]
-        raise ValueError("rate has more than eight decimal places")
+        raise ValueError("has more than eight decimal places")
     return number.normalize() if number == number.to_integral() else number
 
 

@@ -1,0 +1,1 @@
+"""The command line and the application service it drives (the adapter layer)."""

@@ -1,0 +1,83 @@
+"""loanledger: record what happens on a loan facility, and ask what was owed on any day.
+
+The entry point: global options, the command groups, and the one place where expected
+failures (refused commands, database faults) become a message on stderr and exit status 1.
+"""
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cli import files, recording, setup
+from cli.context import refuse, settings
+from domain.errors import LedgerError
+
+
+class LedgerGroup(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as error:
+            raise refuse(str(error)) from None
+        except Exception as error:  # noqa: BLE001 - only database faults are expected here
+            message = database_fault(error)
+            if message is None:
+                raise
+            raise refuse(message) from None
+
+
+def database_fault(error: Exception) -> str | None:
+    from eventsourcing.persistence import PersistenceError
+
+    if isinstance(error, PersistenceError):
+        return f"database error: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+    if type(error).__module__.startswith(("psycopg", "sqlite3", "psycopg_pool")):
+        return f"database error: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+    return None
+
+
+app = typer.Typer(
+    cls=LedgerGroup,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Record what happens on a loan facility as immutable events, and ask what was owed "
+         "and past due on any day, as known at any time.",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="LOANLEDGER_DB", metavar="URL",
+        help="A SQLite file path (default: ledger.db in your data directory) or "
+             "postgresql://user@host:5432/dbname.",
+    )] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", envvar="LOANLEDGER_ACTOR", help="Who is recording (default: your OS user).",
+    )] = None,
+) -> None:
+    state = settings(ctx)
+    state.db, state.json, state.actor = db, json_output, actor
+
+
+setup.register(app)
+app.add_typer(recording.facility_app, name="facility")
+app.add_typer(recording.note_app, name="note")
+app.add_typer(recording.record_app, name="record")
+files.register(app)
+
+try:
+    from cli import reports
+except ImportError:  # the reports arrive with the projection engine
+    reports = None  # type: ignore[assignment]
+if reports is not None:
+    reports.register(app)
+
+
+def main() -> None:
+    app()

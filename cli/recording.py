@@ -1,0 +1,377 @@
+"""Commands that record facts: facility open|list|show, note issue, record ...
+
+Every option is validated into a fact (domain.facts) before the ledger is touched; a refused
+command prints one message naming what is wrong and records nothing.
+"""
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.amortization import parse_schedule
+from cli.context import build, emit_json, ledger, settings
+from domain import facts
+from domain.errors import LedgerError
+
+console = Console(highlight=False)
+
+facility_app = typer.Typer(no_args_is_help=True, help="Open, list and show facilities.")
+note_app = typer.Typer(no_args_is_help=True, help="Issue notes under a facility.")
+record_app = typer.Typer(
+    no_args_is_help=True,
+    help="Record one fact on a facility. Every fact is an immutable event: correct a mistake "
+         "with 'record reversal', never by editing.",
+)
+
+Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code, e.g. ATG-LAURUS-2005.")]
+Note = Annotated[str, typer.Option("--note", help="The note code, e.g. TERM-A.")]
+OptNote = Annotated[str | None, typer.Option("--note", help="The note code, e.g. TERM-A.")]
+Amount = Annotated[str, typer.Option("--amount", help="Positive amount, at most two decimals, e.g. 75000.00.")]
+On = Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="Effective (value) date.")]
+Source = Annotated[str | None, typer.Option("--source", help="The document this fact comes from.")]
+Reference = Annotated[str | None, typer.Option(
+    "--reference", help="External id (e.g. a wire reference), unique in the facility: "
+                        "recording it again with the same content does nothing.")]
+Clause = Annotated[str, typer.Option("--clause", help='The clause, e.g. "Security Agreement §19(a)".')]
+Description = Annotated[str, typer.Option("--description", help="What happened, in words.")]
+
+
+def record_fact(ctx: typer.Context, code: str, model: type[facts.Fact], source: str | None,
+                reference: str | None, **fields: Any) -> None:
+    from cli.ledger import Meta
+
+    fact = build(model, **fields)
+    meta = Meta(settings(ctx).recorded_by, source, reference)
+    outcome = ledger(ctx).record(code, fact, meta)
+    report(code, outcome, ctx)
+
+
+def report(code: str, outcome: Any, ctx: typer.Context) -> None:
+    event = outcome.event
+    if settings(ctx).json:
+        emit_json({
+            "facility": code, "type": type(event).__name__, "version": event.version,
+            "duplicate": outcome.duplicate, "recorded_at": event.recorded_at.isoformat(),
+            "chain_hash": event.chain_hash,
+        })
+    elif outcome.duplicate:
+        console.print(f"Already recorded as version {event.version} of {code} "
+                      f"(reference {event.reference}): nothing written.")
+    else:
+        console.print(f"Recorded {type(event).__name__} as version {event.version} of {code} "
+                      f"(chain {event.chain_hash[:12]}…).")
+
+
+# ---- facility --------------------------------------------------------------------------------
+
+@facility_app.command("open")
+def facility_open(
+    ctx: typer.Context,
+    code: Code,
+    borrower: Annotated[str, typer.Option(help="The borrower's legal name.")],
+    lender: Annotated[str, typer.Option(help="The lender's legal name.")],
+    agreement_date: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="Date of the governing agreement.")],
+    agent: Annotated[str | None, typer.Option(help="The agent, if any.")] = None,
+    currency: Annotated[str, typer.Option(help="ISO 4217 currency code.")] = "USD",
+    timezone: Annotated[str, typer.Option(help="IANA time zone of the facility's dates.")] = "America/New_York",
+    payment_cutoff: Annotated[str, typer.Option(metavar="HH:MM", help="Payments received later take effect next business day.")] = "12:00",
+    calendar: Annotated[str, typer.Option(help="Holiday calendar (country code, e.g. US).")] = "US",
+    source: Source = None,
+    reference: Reference = None,
+) -> None:
+    """Open a facility: the first event of its stream.
+
+    Example: loanledger facility open ATG-LAURUS-2005 --borrower "American Technologies Group, Inc."
+    --lender "Laurus Master Fund, Ltd." --agent "LV Administrative Services, Inc." --agreement-date 2005-09-07
+    """
+    from cli.ledger import Meta
+
+    fact = build(facts.OpenFacility, code=code, borrower=borrower, lender=lender, agent=agent,
+                 agreement_date=agreement_date, currency=currency, timezone=timezone,
+                 payment_cutoff=payment_cutoff, calendar=calendar)
+    outcome = ledger(ctx).open_facility(fact, Meta(settings(ctx).recorded_by, source, reference))
+    report(code, outcome, ctx)
+
+
+@facility_app.command("list")
+def facility_list(ctx: typer.Context) -> None:
+    """List every facility in the ledger.
+
+    Example: loanledger facility list
+    """
+    opened = ledger(ctx).facilities()
+    if settings(ctx).json:
+        emit_json([e.fact_fields() for e in opened])
+        return
+    table = Table("code", "borrower", "lender", "agreement", "currency")
+    for e in opened:
+        table.add_row(e.code, e.borrower, e.lender, str(e.agreement_date), e.currency)
+    console.print(table if opened else "No facilities yet: open one with 'loanledger facility open'.")
+
+
+@facility_app.command("show")
+def facility_show(ctx: typer.Context, code: Code) -> None:
+    """Show a facility's terms, its notes and its current version and chain hash.
+
+    Example: loanledger facility show ATG-LAURUS-2005
+    """
+    facility = ledger(ctx).facility(code)
+    from domain.events import NoteIssued
+
+    notes = [e for e in facility.history.values() if isinstance(e, NoteIssued)]
+    if settings(ctx).json:
+        emit_json({**facility.opened.fact_fields(), "version": facility.version,
+                   "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes]})
+        return
+    o = facility.opened
+    console.print(f"[bold]{o.code}[/]  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))
+    console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
+                  f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
+    console.print(f"version {facility.version} · chain {facility.chain_head}")
+    table = Table("note", "kind", "face", "issued", "matures", "interest", "day count")
+    for n in notes:
+        table.add_row(n.note, n.kind.value, f"{n.face_amount:,}", str(n.issue_date),
+                      str(facility.notes[n.note].maturity_date), _terms(n), n.day_count.value)
+    console.print(table)
+
+
+def _terms(note: Any) -> str:
+    i = note.interest
+    text = f"{i.rate}%" if i.rate is not None else f"{i.index} + {i.margin}%"
+    if i.floor is not None:
+        text += f", floor {i.floor}%"
+    if i.cap is not None:
+        text += f", cap {i.cap}%"
+    return text
+
+
+# ---- notes -----------------------------------------------------------------------------------
+
+@note_app.command("issue")
+def note_issue(
+    ctx: typer.Context,
+    code: Code,
+    note: Annotated[str, typer.Argument(metavar="NOTE", help="The new note's code, e.g. TERM-A.")],
+    kind: Annotated[str, typer.Option(help="revolving, minimum_borrowing, term or other.")],
+    face_amount: Annotated[str, typer.Option(help="Face amount (the commitment).")],
+    issue_date: Annotated[str, typer.Option(metavar="YYYY-MM-DD")],
+    maturity_date: Annotated[str, typer.Option(metavar="YYYY-MM-DD")],
+    rate: Annotated[str | None, typer.Option(help="Fixed rate, % p.a. (or use --index).")] = None,
+    index: Annotated[str | None, typer.Option(help="Index name, e.g. PRIME.")] = None,
+    margin: Annotated[str | None, typer.Option(help="Margin over the index, % p.a.")] = None,
+    floor: Annotated[str | None, typer.Option(help="Minimum rate, % p.a.")] = None,
+    cap: Annotated[str | None, typer.Option(help="Maximum rate, % p.a.")] = None,
+    day_count: Annotated[str, typer.Option(help="ACT/360, ACT/365F, ACT/ACT-ISDA, 30/360, 30/360-US or 30E/360.")] = "ACT/360",
+    interest_day: Annotated[int, typer.Option(help="Day of month interest is due, in arrears.")] = 1,
+    amortization: Annotated[list[str] | None, typer.Option(
+        help='Installments: "22 monthly installments of 75000.00 from 2006-04-01", '
+             'or DATE:AMOUNT (repeat the option for each).')] = None,
+    default_margin: Annotated[str, typer.Option(help="Extra % p.a. while in default.")] = "0",
+    default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
+    default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",
+    grace_days: Annotated[int, typer.Option(help="Days after a due date before a payment counts as missed.")] = 0,
+    source: Source = None,
+    reference: Reference = None,
+) -> None:
+    """Issue a note under a facility.
+
+    Example: loanledger note issue ATG-LAURUS-2005 TERM-A --kind term --face-amount 3000000.00
+    --issue-date 2005-09-07 --maturity-date 2008-09-06 --index PRIME --margin 2 --floor 8
+    --amortization "30 monthly installments of 90909.09 from 2006-04-01"
+    """
+    interest = {"rate": rate} if rate is not None and index is None else {
+        "index": index, "margin": margin or "0", "floor": floor, "cap": cap,
+        **({"rate": rate} if rate is not None else {}),
+    }
+    premium = None if default_premium_rate is None else {
+        "rate": default_premium_rate, "base": default_premium_base}
+    try:
+        schedule = parse_schedule(amortization or [])
+    except ValueError as error:
+        raise LedgerError(f"amortization: {error}") from None
+    record_fact(ctx, code, facts.IssueNote, source, reference, note=note, kind=kind,
+                face_amount=face_amount, issue_date=issue_date, maturity_date=maturity_date,
+                interest={k: v for k, v in interest.items() if v is not None},
+                day_count=day_count, interest_day=interest_day, amortization=schedule,
+                default_margin=default_margin, default_premium=premium, grace_days=grace_days)
+
+
+# ---- record ----------------------------------------------------------------------------------
+
+@record_app.command("advance")
+def record_advance(ctx: typer.Context, code: Code, note: Note, amount: Amount, date: On,
+                   source: Source = None, reference: Reference = None) -> None:
+    """An advance (drawing) on a note.
+
+    Example: loanledger record advance ATG-LAURUS-2005 --note REVOLVER --amount 2500000.00 --date 2005-09-07
+    """
+    record_fact(ctx, code, facts.MakeAdvance, source, reference, note=note, amount=amount, effective_date=date)
+
+
+@record_app.command("payment")
+def record_payment(
+    ctx: typer.Context, code: Code, amount: Amount, date: On,
+    received_at: Annotated[str | None, typer.Option(
+        metavar="DATETIME", help="When the funds arrived, with offset, e.g. 2006-04-03T15:30-04:00 "
+                                 "(after the cut-off means next business day).")] = None,
+    note: OptNote = None,
+    component: Annotated[str | None, typer.Option(help="fees, interest or principal (needs --note).")] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """A payment received. Undirected payments follow the waterfall: fees, interest, principal.
+
+    Example: loanledger record payment ATG-LAURUS-2005 --amount 75000.00 --date 2006-04-03 --reference WIRE-0001
+    """
+    record_fact(ctx, code, facts.ReceivePayment, source, reference, amount=amount,
+                effective_date=date, received_at=received_at, note=note, component=component)
+
+
+@record_app.command("missed-payment")
+def record_missed_payment(
+    ctx: typer.Context, code: Code, note: Note, amount: Amount,
+    due_date: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="When the payment was due.")],
+    component: Annotated[str, typer.Option(help="fees, interest or principal.")],
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """A payment that was due and not made (after any grace days). Changes no figure.
+
+    Example: loanledger record missed-payment ATG-LAURUS-2005 --note TERM-B --amount 2000000.00 --due-date 2007-03-06 --component principal
+    """
+    record_fact(ctx, code, facts.MissPayment, source, reference, note=note, amount=amount,
+                due_date=due_date, component=component)
+
+
+@record_app.command("rate")
+def record_rate(
+    ctx: typer.Context, code: Code,
+    index: Annotated[str, typer.Option(help="Index name, e.g. PRIME.")],
+    rate: Annotated[str, typer.Option(help="The index rate, % p.a.")],
+    date: On, source: Source = None, reference: Reference = None,
+) -> None:
+    """An index rate in force from a date (may precede the agreement date).
+
+    Example: loanledger record rate ATG-LAURUS-2005 --index PRIME --rate 7.25 --date 2007-12-11
+    """
+    record_fact(ctx, code, facts.SetIndexRate, source, reference, index=index, rate=rate, effective_date=date)
+
+
+@record_app.command("fee")
+def record_fee(
+    ctx: typer.Context, code: Code, amount: Amount, date: On,
+    kind: Annotated[str, typer.Option(help="late, default or other.")],
+    basis: Annotated[str, typer.Option(help="How the fee was computed.")],
+    note: OptNote = None, source: Source = None, reference: Reference = None,
+) -> None:
+    """A fee assessed (due on its date); without --note it is a facility fee.
+
+    Example: loanledger record fee ATG-LAURUS-2005 --amount 5000.00 --date 2007-04-01 --kind late --basis "5% of missed installment" --note TERM-B
+    """
+    record_fact(ctx, code, facts.AssessFee, source, reference, amount=amount, effective_date=date,
+                kind=kind, basis=basis, note=note)
+
+
+@record_app.command("default")
+def record_default(
+    ctx: typer.Context, code: Code, date: On, clause: Clause, description: Description,
+    notes: Annotated[list[str] | None, typer.Option("--notes", help="Notes covered (repeat; default all).")] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """An event of default declared under a clause, in force until waived.
+
+    Example: loanledger record default ATG-LAURUS-2005 --date 2008-01-31 --clause "Security Agreement §19(a)" --description "failure to pay Obligations"
+    """
+    record_fact(ctx, code, facts.DeclareDefault, source, reference, effective_date=date,
+                clause=clause, description=description, notes=notes or None)
+
+
+@record_app.command("waiver")
+def record_waiver(ctx: typer.Context, code: Code, date: On, clause: Clause, description: Description,
+                  source: Source = None, reference: Reference = None) -> None:
+    """A waiver ending the default period opened under the same clause.
+
+    Example: loanledger record waiver ATG-LAURUS-2005 --date 2007-03-23 --clause "Term Note B §4.1" --description "waived with extension"
+    """
+    record_fact(ctx, code, facts.WaiveDefault, source, reference, effective_date=date,
+                clause=clause, description=description)
+
+
+@record_app.command("extension")
+def record_extension(
+    ctx: typer.Context, code: Code, note: Note, date: On,
+    new_maturity_date: Annotated[str, typer.Option(metavar="YYYY-MM-DD")],
+    amortization: Annotated[list[str] | None, typer.Option(help="Replacement installments (as for 'note issue').")] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """A note's maturity extended (optionally with a replacement amortization).
+
+    Example: loanledger record extension ATG-LAURUS-2005 --note TERM-B --date 2007-03-23 --new-maturity-date 2007-09-30
+    """
+    try:
+        schedule = parse_schedule(amortization) if amortization else None
+    except ValueError as error:
+        raise LedgerError(f"amortization: {error}") from None
+    record_fact(ctx, code, facts.ExtendMaturity, source, reference, note=note, effective_date=date,
+                new_maturity_date=new_maturity_date, amortization=schedule)
+
+
+@record_app.command("notice")
+def record_notice(
+    ctx: typer.Context, code: Code, date: On,
+    demand_deadline: Annotated[str, typer.Option(metavar="DATETIME", help="e.g. 2008-02-01T14:00-05:00")],
+    principal: Annotated[str, typer.Option(help="Past-due principal as the notice states it.")],
+    interest: Annotated[str, typer.Option(help="Past-due interest as stated.")],
+    fees: Annotated[str, typer.Option(help="Fees as stated.")],
+    total: Annotated[str, typer.Option(help="Total as stated.")],
+    clause: Annotated[list[str] | None, typer.Option("--clause", help="A clause cited (repeat).")] = None,
+    delivery: Annotated[str | None, typer.Option(help="How it was delivered.")] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """A notice of default, with the figures exactly as it states them (verified later).
+
+    Example: loanledger record notice ATG-LAURUS-2005 --date 2008-01-31 --demand-deadline 2008-02-01T14:00-05:00
+    --principal 10350000 --interest 96777 --fees 3134033 --total 13580810 --clause "Security Agreement §19(a)"
+    """
+    stated = {"principal": principal, "interest": interest, "fees": fees, "total": total}
+    record_fact(ctx, code, facts.IssueDefaultNotice, source, reference, effective_date=date,
+                demand_deadline=demand_deadline, stated_past_due=stated, clauses=clause or (),
+                delivery=delivery)
+
+
+@record_app.command("acceleration")
+def record_acceleration(
+    ctx: typer.Context, code: Code, date: On,
+    notes: Annotated[list[str] | None, typer.Option("--notes", help="Notes accelerated (repeat; default all).")] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """Obligations accelerated: all principal falls due (needs an event of default in force).
+
+    Example: loanledger record acceleration ATG-LAURUS-2005 --date 2008-01-31
+    """
+    record_fact(ctx, code, facts.AccelerateObligations, source, reference, effective_date=date,
+                notes=notes or None)
+
+
+@record_app.command("rescission")
+def record_rescission(ctx: typer.Context, code: Code, date: On,
+                      source: Source = None, reference: Reference = None) -> None:
+    """An acceleration rescinded from a date.
+
+    Example: loanledger record rescission ATG-LAURUS-2005 --date 2008-03-01
+    """
+    record_fact(ctx, code, facts.RescindAcceleration, source, reference, effective_date=date)
+
+
+@record_app.command("reversal")
+def record_reversal(
+    ctx: typer.Context, code: Code,
+    target: Annotated[int, typer.Option(help="The version of the event to cancel (see 'loanledger events').")],
+    reason: Annotated[str, typer.Option(help="Why it is reversed.")],
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """Cancel an earlier event: it stops counting in every report known after now.
+
+    Example: loanledger record reversal ATG-LAURUS-2005 --target 12 --reason "wire recorded twice"
+    """
+    record_fact(ctx, code, facts.ReverseEvent, source, reference, target=target, reason=reason)

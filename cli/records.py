@@ -1,0 +1,189 @@
+"""The import/export record format (DESIGN §6): one JSON object per event.
+
+`{"facility": CODE, "type": EVENT_TYPE, ...fact fields, "source"?, "reference"?}`; an export adds
+`version`, `recorded_at`, `recorded_by` and `chain_hash`, which an import ignores (the importing
+ledger records its own).
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
+from domain.facts import Fact
+from domain.values import Code
+
+EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash")
+META = ("source", "reference")
+
+
+@dataclass(frozen=True)
+class Record:
+    line: int
+    facility: str
+    type: str
+    fact: Fact
+    source: str | None
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def describe(error: ValidationError) -> str:
+    """One sentence per problem, naming the field: 'amount: must be greater than zero'."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "record"
+        message = item["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if item["type"] == "missing":
+            message = "is required"
+        elif item["type"] == "extra_forbidden":
+            message = "is not a field of this event"
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def parse_record(line: int, raw: Any) -> Record | BadLine:
+    if not isinstance(raw, dict):
+        return BadLine(line, "a record must be an object with 'facility' and 'type'")
+    data = {k: v for k, v in raw.items() if k not in EXPORT_ONLY}
+    facility, kind = data.pop("facility", None), data.pop("type", None)
+    if facility is None:
+        return BadLine(line, "facility: is required")
+    if kind is None:
+        return BadLine(line, "type: is required")
+    if kind not in EVENT_TYPES:
+        return BadLine(line, f"type: {kind!r} is not an event type (one of {', '.join(EVENT_TYPES)})")
+    meta = {k: data.pop(k, None) for k in META}
+    try:
+        Code_ = _code(facility)
+        fact = FACT_OF[kind].model_validate(data)
+        source = _optional_text("source", meta["source"])
+        reference = _optional_text("reference", meta["reference"])
+    except ValidationError as error:
+        return BadLine(line, describe(error))
+    except ValueError as error:
+        return BadLine(line, str(error))
+    if kind == "FacilityOpened" and fact.code != Code_:  # type: ignore[attr-defined]
+        return BadLine(line, f"code {fact.code!r} differs from facility {Code_!r}")  # type: ignore[attr-defined]
+    return Record(line, Code_, kind, fact, source, reference)
+
+
+def _code(value: Any) -> str:
+    from pydantic import TypeAdapter
+
+    try:
+        return TypeAdapter(Code).validate_python(value)
+    except ValidationError as error:
+        raise ValueError("facility: " + describe(error).split(": ", 1)[1]) from None
+
+
+def _optional_text(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 2000:
+        raise ValueError(f"{name}: must be non-empty text of at most 2000 characters")
+    if any(ord(c) < 32 for c in value):
+        raise ValueError(f"{name}: must not contain control characters")
+    return value
+
+
+def read_file(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
+    """Raw records with their line numbers, from JSON Lines or YAML (a list under `events:`)."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        yield from _read_yaml(path)
+        return
+    with path.open(encoding="utf-8", errors="strict") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            try:
+                yield number, json.loads(text, parse_float=_no_float)
+            except _FloatGiven:
+                yield BadLine(number, "amounts and rates must be strings such as \"75000.00\", not JSON numbers with a fraction")
+            except json.JSONDecodeError as error:
+                yield BadLine(number, f"not valid JSON ({error.msg} at column {error.colno})")
+            except RecursionError:
+                yield BadLine(number, "JSON nested too deeply")
+
+
+class _FloatGiven(Exception):
+    pass
+
+
+def _no_float(text: str) -> Any:
+    raise _FloatGiven(text)
+
+
+def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
+    with path.open(encoding="utf-8") as handle:
+        try:
+            node = yaml.compose(handle, Loader=_NoAliasLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            yield BadLine(mark.line + 1 if mark else 0, f"not valid YAML ({getattr(error, 'problem', error)})")
+            return
+    if node is None or not isinstance(node, yaml.MappingNode):
+        yield BadLine(1, "a YAML import file is a mapping with a list under 'events:'")
+        return
+    events = next((v for k, v in node.value if k.value == "events"), None)
+    if not isinstance(events, yaml.SequenceNode):
+        yield BadLine(1, "a YAML import file needs a list under 'events:'")
+        return
+    loader = _NoAliasLoader("")
+    for item in events.value:
+        yield item.start_mark.line + 1, loader.construct_document(item)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases are not allowed in import files", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
+    _NoAliasLoader.add_constructor(_tag, yaml.SafeLoader.construct_yaml_str)
+
+
+def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> dict[str, Any]:
+    record: dict[str, Any] = {"facility": code, "type": type(event).__name__}
+    record.update(event.fact_fields())
+    for key in META:
+        value = getattr(event, key)
+        if value is not None:
+            record[key] = value
+    if with_audit:
+        record["version"] = event.version
+        record["recorded_at"] = event.recorded_at.isoformat()
+        record["recorded_by"] = event.recorded_by
+        record["chain_hash"] = event.chain_hash
+    return record
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+
+
+def parse_all(items: Iterable[tuple[int, Any] | BadLine]) -> tuple[list[Record], list[BadLine]]:
+    records: list[Record] = []
+    bad: list[BadLine] = []
+    for item in items:
+        parsed = item if isinstance(item, BadLine) else parse_record(*item)
+        (bad if isinstance(parsed, BadLine) else records).append(parsed)  # type: ignore[arg-type]
+    return records, bad

@@ -1,0 +1,61 @@
+"""init and demo: create a ledger, and run the seed scenario end to end."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cli.context import emit_json, ledger, settings
+from domain.errors import LedgerError
+
+console = Console(highlight=False)
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SEED = EXAMPLES / "atg-laurus-2005.jsonl"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the ledger's tables in the database (SQLite file or PostgreSQL). Safe to repeat.
+
+    Example: loanledger --db postgresql://postgres@127.0.0.1:5432/loans init
+    """
+    book = ledger(ctx)
+    where = book.db.url if not book.db.is_postgres else _redact(book.db.url)
+    if settings(ctx).json:
+        emit_json({"database": where, "facilities": len(book.facilities())})
+    else:
+        console.print(f"Ledger ready at {where} ({len(book.facilities())} facilities).")
+
+
+def demo(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", help="The date of the report.")] = "2008-01-31",
+) -> None:
+    """Load the seed scenario (the 2008-01-31 notice of default) into a fresh database and show it.
+
+    Example: loanledger --db demo.db demo
+    """
+    from cli import files
+
+    book = ledger(ctx)
+    if book.facilities():
+        raise LedgerError("demo needs a fresh, empty database: pass --db with a new file name")
+    files.import_file(ctx, SEED)
+    code = "ATG-LAURUS-2005"
+    try:
+        from cli import reports
+    except ImportError:
+        files.events(ctx, code, None, None, None)
+        return
+    reports.demo_report(ctx, code, as_of)
+
+
+def _redact(url: str) -> str:
+    from cli.storage import _redacted
+
+    return _redacted(url)

@@ -1,0 +1,76 @@
+"""Where the ledger lives: a database URL becomes the eventsourcing library's environment.
+
+- nothing given: a SQLite file in the user's data directory;
+- a path, or `sqlite:///path`: that SQLite file;
+- `postgresql://user[:password]@host[:port]/dbname`: PostgreSQL through psycopg 3.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import platformdirs
+
+from domain.errors import LedgerError
+
+
+class BadDatabaseURL(LedgerError):
+    pass
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    env: dict[str, str]
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+
+
+def default_url() -> str:
+    return str(Path(platformdirs.user_data_dir("loanledger")) / "ledger.db")
+
+
+def database(url: str | None) -> Database:
+    url = url or os.environ.get("LOANLEDGER_DB") or default_url()
+    if url.startswith(("postgresql://", "postgres://")):
+        return Database(url, _postgres_env(url))
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:") else url
+    if path == ":memory:" or not path:
+        raise BadDatabaseURL("an in-memory SQLite database would forget every event: give a file")
+    file = Path(path).expanduser()
+    if file.is_dir():
+        raise BadDatabaseURL(f"database path {file} is a directory, not a file")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    return Database(str(file), {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(file),
+        "SQLITE_LOCK_TIMEOUT": "10",
+    })
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parts = urlparse(url)
+    dbname = parts.path.lstrip("/")
+    if not dbname or not parts.hostname:
+        raise BadDatabaseURL(f"{_redacted(url)} needs a host and a database: postgresql://user@host:5432/dbname")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or os.environ.get("PGUSER", "postgres")),
+        "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_POOL_SIZE": "2",
+    }
+
+
+def _redacted(url: str) -> str:
+    parts = urlparse(url)
+    if parts.password:
+        return url.replace(":" + parts.password + "@", ":***@")
+    return url

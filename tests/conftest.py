@@ -1,0 +1,56 @@
+"""Backends for the tests: a fresh SQLite file, and a throwaway database on the local
+PostgreSQL (127.0.0.1:5432, user postgres), created for the test and dropped after it.
+
+With CI=true a PostgreSQL that cannot be reached fails the run; elsewhere it is skipped
+with the reason.
+"""
+
+import os
+import uuid
+
+import pytest
+
+PG_HOST = os.environ.get("LOANLEDGER_TEST_PGHOST", "127.0.0.1")
+PG_PORT = os.environ.get("LOANLEDGER_TEST_PGPORT", "5432")
+PG_USER = os.environ.get("LOANLEDGER_TEST_PGUSER", "postgres")
+
+
+def _admin():
+    import psycopg
+
+    return psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True, connect_timeout=5
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    try:
+        with _admin():
+            pass
+    except Exception as error:  # noqa: BLE001
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL at {PG_HOST}:{PG_PORT} is required in CI: {error}")
+        pytest.skip(f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: {error}")
+    return f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}"
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    name = f"loanledger_test_{uuid.uuid4().hex[:12]}"
+    with _admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{postgres_server}/{name}"
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return str(tmp_path / "ledger.db")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request):
+    """The same test, once on each backend."""
+    return request.getfixturevalue(f"{request.param}_url")
