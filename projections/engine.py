@@ -27,12 +27,14 @@ from projections.waterfall import (FACILITY_RANK, Allocation, Item, allocation, 
 
 class Sweep:
     @wide
-    def __init__(self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None) -> None:
+    def __init__(
+        self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True
+    ) -> None:
         facts = active(events, known_at)
         opened = next((e for e in facts if isinstance(e, ev.FacilityOpened)), None)
         if opened is None:
             raise ReportRefused("the facility has no (unreversed) FacilityOpened event known at that time")
-        self.facility, self.known_at = opened, known_at
+        self.facility, self.known_at, self.need_rates = opened, known_at, need_rates
         self.calendar = calendar_for(opened.calendar)
         self.rates = IndexRates(e for e in facts if isinstance(e, ev.IndexRateSet))
         issued = [e for e in facts if isinstance(e, ev.NoteIssued)]
@@ -113,7 +115,9 @@ class Sweep:
         if terms.index is not None:
             index_rate = self.rates.in_force(terms.index, day)
             if index_rate is None:
-                raise MissingIndexRate(note.code, terms.index, day)
+                if self.need_rates:
+                    raise MissingIndexRate(note.code, terms.index, day)
+                index_rate = Decimal(0)
         rate = contractual_rate(terms, index_rate)
         if note.accelerated or any(p.covers(note.code, day) for p in self.defaults):
             rate += note.terms.default_margin
