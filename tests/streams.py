@@ -67,3 +67,37 @@ def advance(amount: str, day: str, note_code: str = "A") -> dict[str, Any]:
 
 def payment(amount: str, day: str, **more: Any) -> dict[str, Any]:
     return {"type": "PaymentReceived", "amount": amount, "effective_date": day, **more}
+
+
+def rate(index: str, value: str, day: str) -> dict[str, Any]:
+    return {"type": "IndexRateSet", "index": index, "rate": value, "effective_date": day}
+
+
+def fee(amount: str, day: str, note_code: str | None = None, kind: str = "late") -> dict[str, Any]:
+    record = {"type": "FeeAssessed", "amount": amount, "kind": kind, "effective_date": day, "basis": "test"}
+    return {**record, "note": note_code} if note_code else record
+
+
+def declare(day: str, clause: str = "§19(a)", notes: list[str] | None = None) -> dict[str, Any]:
+    record = {"type": "EventOfDefaultDeclared", "effective_date": day, "clause": clause, "description": "test"}
+    return {**record, "notes": notes} if notes else record
+
+
+def waive(day: str, clause: str = "§19(a)") -> dict[str, Any]:
+    return {"type": "DefaultWaived", "effective_date": day, "clause": clause, "description": "test"}
+
+
+def accelerate(day: str) -> dict[str, Any]:
+    return {"type": "ObligationsAccelerated", "effective_date": day}
+
+
+def rescind(day: str) -> dict[str, Any]:
+    return {"type": "AccelerationRescinded", "effective_date": day}
+
+
+def reverse(target: int) -> dict[str, Any]:
+    return {"type": "EventReversed", "target": target, "reason": "test"}
+
+
+def extend(day: str, new_maturity: str, note_code: str = "A") -> dict[str, Any]:
+    return {"type": "MaturityExtended", "note": note_code, "new_maturity_date": new_maturity, "effective_date": day}
