@@ -172,3 +172,23 @@ def _instant(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         raise LedgerError(f"--known-at: {text!r} is not an instant such as 2008-02-01T14:00:00-05:00") from None
+
+
+def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
+    """The seed letter's figures from the engine, and each notice checked against them."""
+    from projections.notices import check_notices
+
+    events = _events(ctx, code)
+    figures = reports.report(events, _day("--as-of", as_of))
+    checks = check_notices(events)
+    if settings(ctx).json:
+        emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),
+                   "notices": [{"version": c.version, "date": c.notice_date, "agrees": c.agrees,
+                                "stated": {k: money(v) for k, v in c.stated.items()},
+                                "computed": {k: money(v) for k, v in c.computed.items()}} for c in checks]})
+        return
+    past_due(ctx, code, as_of, None)
+    for c in checks:
+        verdict = "agrees to the dollar" if c.agrees else f"DIFFERS: {c.differences}"
+        console.print(f"Notice v{c.version} of {c.notice_date}: stated "
+                      + ", ".join(f"{k} {money(v)}" for k, v in c.stated.items()) + f" — {verdict}.")

@@ -80,3 +80,15 @@ def test_before_the_notice_nothing_was_accelerated():
     assert due.component("principal").amount == Decimal("2000000.00")
     assert due.component("fees").amount == 0
     assert due.days_past_due == 30
+
+
+def test_the_notice_check_reports_agreement_and_names_differences():
+    from projections.notices import check_notices
+
+    [check] = check_notices(seed_events())
+    assert check.agrees and check.computed["total"] == Decimal("13580810.10")
+    tampered = [e.model_copy(update={"stated_past_due": e.stated_past_due.model_copy(
+        update={"interest": Decimal("96700.00"), "total": Decimal("13580733.00")})})
+        if isinstance(e, DefaultNoticeIssued) else e for e in seed_events()]
+    [bad] = check_notices(tampered)
+    assert set(bad.differences) == {"interest", "total"}
