@@ -53,3 +53,24 @@ def test_a_naive_known_at_is_read_as_utc():
     events = base()
     aware = START + timedelta(hours=3, minutes=30)
     assert principal(events, aware.replace(tzinfo=None)) == principal(events, aware) == Decimal("36000.00")
+
+
+def test_reversing_an_acceleration_removes_its_premium_and_its_past_due_principal():
+    """v5 accelerates (premium 10% of 36,000 + interest), v6 reverses it: nothing past due on 20 Jan."""
+    from tests.streams import accelerate, declare
+
+    records = (opened(), note("A", default_premium={"rate": "10", "base": "principal"}),
+               advance("36000.00", "2005-01-03"), declare("2005-01-10"), accelerate("2005-01-20"))
+    assert position_as_of(stream(*records), D("2005-01-20")).fees == Decimal("3600.00")
+    undone = position_as_of(stream(*records, reverse(5)), D("2005-01-20"))
+    assert undone.fees == 0
+    from projections.report import past_due_as_of
+    assert past_due_as_of(stream(*records, reverse(5)), D("2005-01-20")).total.amount == 0
+
+
+def test_reversing_a_payment_restores_what_it_paid():
+    """A 36,000 principal repayment on 10 Jan, reversed: principal back to 36,000 as of 31 Jan."""
+    records = (opened(), note("A"), advance("36000.00", "2005-01-03"),
+               payment("36000.00", "2005-01-10", note="A", component="principal"))
+    assert position_as_of(stream(*records), D("2005-01-31")).principal == 0
+    assert position_as_of(stream(*records, reverse(4)), D("2005-01-31")).principal == Decimal("36000.00")
