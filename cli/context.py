@@ -87,6 +87,16 @@ def _as_options(message: str) -> str:
     return "; ".join(parts)
 
 
+def parse_day(option: str, text: str) -> "date":
+    """A YYYY-MM-DD option value, or a refusal naming the option."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 

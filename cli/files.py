@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from cli.tables import new_table
 
-from cli.context import emit_json, err_console, ledger, settings
+from cli.context import emit_json, err_console, ledger, parse_day, settings
 from cli.records import dumps, parse_all, read_file, to_record
 from domain.errors import LedgerError
 
@@ -120,12 +120,7 @@ def _within(day: date | None, low: date | None, high: date | None) -> bool:
 
 
 def _day(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
+    return None if text is None else parse_day(option, text)
 
 
 def _fields(event: Any) -> str:
