@@ -23,8 +23,11 @@ class VerificationFailed(LedgerError):
 
 
 def register(app: typer.Typer) -> None:
+    from cli import roles
+
     app.command("verify")(verify_command)
     app.add_typer(audit_app, name="audit")
+    roles.register(app)
 
 
 def read_model_checks() -> list[ReadModelCheck]:
