@@ -90,7 +90,7 @@ def check_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[Stream, list[F
     def finding(version: int | None, kind: str, expected: Any, found: Any) -> None:
         findings.append(Finding(stream.code, version, kind, str(expected), str(found)))
 
-    previous = chain_start(stream_id)
+    previous: str | None = chain_start(stream_id)
     for row, state in zip(rows, states):
         stream.rows += 1
         if row.version != stream.head_version + 1:
@@ -99,6 +99,7 @@ def check_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[Stream, list[F
         if not isinstance(state, dict):
             finding(row.version, "unreadable", "a JSON object", state)
             stream.undecodable += 1
+            previous = None  # its hash is unknown: the next row cannot be checked against it
             continue
         _check_identity(row, state, stream, finding)
         event_type = _event_type(row.topic)
@@ -107,8 +108,8 @@ def check_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[Stream, list[F
         elif (row.version == 1) != (event_type == "FacilityOpened"):
             finding(row.version, "wrong_type", "FacilityOpened at version 1 and only there", event_type)
         stored_hash = state.get("chain_hash")
-        recomputed = next_chain_hash(previous, event_type or row.topic, state)
-        if stored_hash != recomputed:
+        recomputed = next_chain_hash(previous or "", event_type or row.topic, state)
+        if previous is not None and stored_hash != recomputed:
             finding(row.version, "chain_break", f"chain_hash {recomputed}", f"chain_hash {stored_hash}")
         previous = stored_hash if isinstance(stored_hash, str) else recomputed
         stream.head_hash = previous
