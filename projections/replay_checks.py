@@ -12,6 +12,7 @@ from datetime import date
 
 from domain.errors import LedgerError
 from domain.events import DefaultNoticeIssued
+from domain.money import to_cents
 
 from projections.integrity import Finding, Stream
 from projections.notices import TOLERANCE, check_notice
@@ -48,8 +49,8 @@ def _compare(stream: Stream, notice: DefaultNoticeIssued) -> list[Finding]:
         return [Finding(stream.code, notice.version, "stated_figures", f"past-due figures {when}", f"none: {refused}")]
     return [
         Finding(stream.code, notice.version, "stated_figures",
-                f"{name} {checked.computed[name]} (the engine's past due {when}, within {TOLERANCE})",
-                f"{name} {checked.stated[name]} as the notice states it")
+                f"{name} {to_cents(checked.computed[name])} (the engine's past due {when}, within {TOLERANCE})",
+                f"{name} {to_cents(checked.stated[name])} as the notice states it")
         for name in checked.differences
     ]
 
