@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from cli import views
 from cli.context import emit_json, err_console, ledger, settings
+from cli.tables import new_table
 from cli.records import parse_all, read_file
 from domain.errors import LedgerError
 
@@ -115,7 +115,7 @@ def events(
     if settings(ctx).json:
         emit_json([record for _, record in chosen_rows])
         return
-    table = Table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "reversed by", "chain")
+    table = new_table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "reversed by", "chain")
     for e, item in chosen_rows:
         table.add_row(str(e.version), type(e).__name__, str(e.effective() or ""),
                       f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", e.recorded_by, _fields(e),

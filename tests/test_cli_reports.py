@@ -50,3 +50,22 @@ def test_bad_dates_are_refused(db_url):
     run(db_url, "import", SEED)
     result = run(db_url, "balance", "ATG-LAURUS-2005", "--as-of", "31/01/2008", ok=False)
     assert result.exit_code == 1 and "--as-of" in result.stderr
+
+
+def test_demo_loads_the_seed_and_prints_the_letters_figures(tmp_path):
+    url = str(tmp_path / "demo.db")
+
+    printed = run(url, "demo").stdout
+
+    assert "10350000.00" in printed and "96777.00" in printed and "3134033.10" in printed
+    assert "13580810.10" in printed and "agrees to the dollar" in printed
+
+
+def test_demo_as_json_and_refusal_on_a_used_database(tmp_path):
+    url = str(tmp_path / "demo.db")
+    data = run_json(url, "demo")
+    assert data["past_due"]["total"] == "13580810.10" and data["notices"][0]["agrees"] is True
+
+    again = run(url, "demo", ok=False)
+
+    assert again.exit_code == 1 and "fresh, empty database" in again.stderr

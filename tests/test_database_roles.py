@@ -1,7 +1,6 @@
 """PostgreSQL roles (DESIGN §5): an append-only writer and a read-only auditor, each proved by
 connecting as it. Roles are cluster-wide: each test makes its own and drops them afterwards."""
 
-import importlib.util
 import uuid
 from urllib.parse import urlparse
 
@@ -10,8 +9,6 @@ import pytest
 
 from tests.conftest import PG_HOST, PG_PORT, PG_USER
 from tests.helpers import facility_with_two_notes, run, run_json, stored
-
-ENGINE_CLI = importlib.util.find_spec("cli.reports") is not None
 
 
 @pytest.fixture
@@ -95,8 +92,6 @@ def test_the_auditor_reads_exports_and_verifies_but_cannot_write(postgres_url, r
     assert len(stored(postgres_url)) == 4
 
 
-@pytest.mark.skipif(not ENGINE_CLI, reason="ENGINE CLI NOT ON MAIN YET: balance/past-due/explain as the "
-                                           "auditor run once cli/reports.py exists")
 def test_the_auditor_runs_the_reports(postgres_url, roles):
     writer, auditor = roles
     facility_with_two_notes(postgres_url)
