@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli import roles
 from cli.context import emit_json, ledger, settings
 from cli.stored_rows import stored_rows
 from domain.errors import LedgerError, UnknownFacility
@@ -23,8 +24,6 @@ class VerificationFailed(LedgerError):
 
 
 def register(app: typer.Typer) -> None:
-    from cli import roles
-
     app.command("verify")(verify_command)
     app.add_typer(audit_app, name="audit")
     roles.register(app)
