@@ -41,9 +41,9 @@ def ledger(ctx: typer.Context) -> Any:
     state = settings(ctx)
     if state._ledger is None:
         from cli.ledger import Ledger
-        from cli.storage import database
+        from cli.storage import database, ready
 
-        state._ledger = Ledger(database(state.db), principal_provider=_principal_provider())
+        state._ledger = Ledger(ready(database(state.db)), principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
     return state._ledger
 
