@@ -24,7 +24,7 @@ AsOf = Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of
 KnownAt = Annotated[str | None, typer.Option(
     "--known-at", metavar="INSTANT",
     help="Only facts recorded at or before this instant, e.g. 2008-02-01T14:00:00-05:00 "
-         "(no offset means UTC). Default: everything recorded so far.")]
+         "(an offset is required), or a date (through its end, UTC). Default: everything recorded so far.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -159,12 +159,10 @@ def _known(known_at: str | None) -> str:
 
 
 def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"--known-at: {text!r} is not an instant such as 2008-02-01T14:00:00-05:00") from None
+    """Like --recorded-to: an aware date-time, or a date meaning the end of that day in UTC."""
+    from cli.views import instant
+
+    return instant("--known-at", text, end_of_day=True)
 
 
 def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:

@@ -69,3 +69,14 @@ def test_demo_as_json_and_refusal_on_a_used_database(tmp_path):
     again = run(url, "demo", ok=False)
 
     assert again.exit_code == 1 and "fresh, empty database" in again.stderr
+
+
+def test_known_at_without_an_offset_is_refused_and_a_date_means_the_end_of_that_day(tmp_path):
+    url = str(tmp_path / "k.db")
+    run(url, "import", SEED)
+    naive = run(url, "past-due", "ATG-LAURUS-2005", "--as-of", "2008-01-31", "--known-at", "2999-01-01T10:00", ok=False)
+    assert naive.exit_code == 1 and "has no UTC offset" in naive.stderr
+
+    by_date = run_json(url, "past-due", "ATG-LAURUS-2005", "--as-of", "2008-01-31", "--known-at", "2999-01-01")
+
+    assert by_date["total"] == "13580810.10"
