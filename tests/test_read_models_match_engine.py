@@ -105,6 +105,6 @@ def test_portfolio_known_at_before_later_events_is_the_engines(db_url):
             close_view(view)
         assert figures(lines) == figures(engine_lines(book, as_of, known_at))
         assert lines[0].computed_by == "engine" and latest[0].computed_by == "tables"
-        assert lines[0].principal == latest[0].principal + 200000
+        assert lines[0].past_due_total > 0 == latest[0].past_due_total  # the later payment paid it
     finally:
         book.close()
