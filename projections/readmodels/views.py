@@ -49,11 +49,22 @@ class ReadModelView:
     # ---- setup ------------------------------------------------------------------------------
 
     def create_read_model_tables(self) -> None:
+        if self._ready():
+            return  # no write transaction: opening the view must not queue behind a worker's batch
         with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
             for sql in statements(self.postgres):
                 c.execute(sql)
             c.execute(self._sql(f"INSERT INTO {self._tracking_table()} VALUES (?, 0) ON CONFLICT DO NOTHING"),
                       (APPLICATION,))
+
+    def _ready(self) -> bool:
+        try:
+            self.rows("SELECT COUNT(*) FROM rm_worker")
+            found = self.rows(f"SELECT notification_id FROM {self._tracking_table()} WHERE application_name = ?",
+                              (APPLICATION,))
+        except Exception:  # noqa: BLE001 - a missing table, on either backend
+            return False
+        return bool(found)
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.postgres else sql
