@@ -136,6 +136,8 @@ class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):
     postgres = False
 
     def create_table(self) -> None:
+        if self._ready():
+            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
         super().create_table()
         self.create_read_model_tables()
 
@@ -153,6 +155,8 @@ class PostgresReadModelView(ReadModelView, PostgresTrackingRecorder):
     postgres = True
 
     def create_table(self) -> None:
+        if self._ready():
+            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
         super().create_table()
         self.create_read_model_tables()
 
