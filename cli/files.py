@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from cli.tables import new_table
 
 from cli.context import emit_json, err_console, ledger, settings
 from cli.records import dumps, parse_all, read_file, to_record
@@ -101,7 +101,7 @@ def events(
     if settings(ctx).json:
         emit_json([to_record(code, e) for e in selected])
         return
-    table = Table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "chain", show_lines=False)
+    table = new_table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "chain", show_lines=False)
     for e in selected:
         table.add_row(str(e.version), type(e).__name__, str(effective_date(e) or ""),
                       f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", e.recorded_by, _fields(e),

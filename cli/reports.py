@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from cli.tables import new_table
 
 from cli.context import emit_json, ledger, settings
 from domain.errors import LedgerError
@@ -43,7 +43,7 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
-    table = Table("note", "principal", "interest billed", "interest current", "interest", "fees", "total",
+    table = new_table("note", "principal", "interest billed", "interest current", "interest", "fees", "total",
                   title=f"{code} balance as of {as_of}" + _known(known_at))
     for n in position.notes.values():
         table.add_row(n.note, *map(money, (n.principal, n.interest_billed, n.interest_current, n.interest, n.fees, n.total)))
@@ -63,7 +63,7 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
-    table = Table("note", "principal", "interest", "fees", "total", "days", "bucket",
+    table = new_table("note", "principal", "interest", "fees", "total", "days", "bucket",
                   title=f"{code} past due as of {as_of}" + _known(known_at))
     rows = [(n.note, n.principal, n.interest, n.fees, n.total) for n in figures.notes.values()]
     for name, *parts in rows:
@@ -87,15 +87,15 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
-    accrual = Table("note", "from", "to (excl.)", "principal", "rate %", "DCF", "interest", title="Current-period interest")
+    accrual = new_table("note", "from", "to (excl.)", "principal", "rate %", "DCF", "interest", title="Current-period interest")
     for period in x.current:
         for s in period.sub_intervals:
             accrual.add_row(period.note, str(s.start), str(s.end), money(s.principal), str(s.rate), exact(s.dcf), exact(s.interest))
         accrual.add_row(period.note, "", "", "", "", "accrued", money(period.amount), style="bold")
-    bills = Table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
+    bills = new_table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
     for b in x.bills:
         bills.add_row(b.note, f"{b.period_start}..{b.period_end}", str(b.due_date), money(b.amount), str(len(b.sub_intervals)))
-    payments = Table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
+    payments = new_table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
     for p in x.payments:
         for a in p.allocations:
             payments.add_row(str(p.version), str(p.value_date), money(p.amount), f"{a.note or 'facility'} {a.label}",
@@ -105,7 +105,7 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     for c in x.credit:
         for a in c.allocations:
             payments.add_row("credit", str(c.day), "", f"{a.note or 'facility'} {a.label}", str(a.due_date or ""), money(a.amount))
-    premiums = Table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
+    premiums = new_table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
     for r in x.premiums:
         premiums.add_row(r.note, str(r.effective_date), str(r.rate), money(r.principal), money(r.interest), money(r.base), money(r.amount))
     for table in (accrual, bills, payments, premiums):
@@ -135,7 +135,7 @@ def timeline(
     if settings(ctx).json:
         emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
         return
-    table = Table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
+    table = new_table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
                   title=f"{code} timeline" + _known(known_at))
     for r in series:
         p, d = r.position, r.past_due
@@ -172,3 +172,23 @@ def _instant(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         raise LedgerError(f"--known-at: {text!r} is not an instant such as 2008-02-01T14:00:00-05:00") from None
+
+
+def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
+    """The seed letter's figures from the engine, and each notice checked against them."""
+    from projections.notices import check_notices
+
+    events = _events(ctx, code)
+    figures = reports.report(events, _day("--as-of", as_of))
+    checks = check_notices(events)
+    if settings(ctx).json:
+        emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),
+                   "notices": [{"version": c.version, "date": c.notice_date, "agrees": c.agrees,
+                                "stated": {k: money(v) for k, v in c.stated.items()},
+                                "computed": {k: money(v) for k, v in c.computed.items()}} for c in checks]})
+        return
+    past_due(ctx, code, as_of, None)
+    for c in checks:
+        verdict = "agrees to the dollar" if c.agrees else f"DIFFERS: {c.differences}"
+        console.print(f"Notice v{c.version} of {c.notice_date}: stated "
+                      + ", ".join(f"{k} {money(v)}" for k, v in c.stated.items()) + f" — {verdict}.")

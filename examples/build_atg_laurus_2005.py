@@ -114,12 +114,13 @@ def _notice() -> list[tuple[str, dict]]:
                ("Term Note B §4.1", ["TERM-B"], "Event of Default under the Security Agreement")]
     out = [(day, rec("EventOfDefaultDeclared", effective_date=day, clause=c, description=d, source=LETTER,
                      **({"notes": n} if n else {}))) for c, n, d in clauses]
+    # recorded before the notice, so the notice verifies known at its own recorded time (DESIGN §4)
+    out.append((day, rec("ObligationsAccelerated", effective_date=day, source=LETTER)))
     out.append((day, rec("DefaultNoticeIssued", effective_date=day, demand_deadline="2008-02-01T14:00:00-05:00",
                          stated_past_due={"principal": "10350000.00", "interest": "96777.00",
                                           "fees": "3134033.00", "total": "13580810.00"},
                          clauses=[c for c, _, _ in clauses],
                          delivery="telecopy and Federal Express (next day delivery)", source=LETTER)))
-    out.append((day, rec("ObligationsAccelerated", effective_date=day, source=LETTER)))
     return out
 
 

@@ -4,7 +4,7 @@ payments in recorded order; then fees and acceleration."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import events as ev
@@ -50,6 +50,3 @@ def build(
             days.setdefault(event.effective_date, Day()).closing.append(event)
     return days
 
-
-def parse_instant(text: str | datetime) -> datetime:
-    return text if isinstance(text, datetime) else datetime.fromisoformat(text)

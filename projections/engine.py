@@ -33,7 +33,9 @@ class Sweep:
         facts = active(events, known_at)
         opened = next((e for e in facts if isinstance(e, ev.FacilityOpened)), None)
         if opened is None:
-            raise ReportRefused("the facility has no (unreversed) FacilityOpened event known at that time")
+            raise ReportRefused(
+                "nothing is known about this facility at that time: its FacilityOpened was recorded "
+                "later (or reversed)")
         self.facility, self.known_at, self.need_rates = opened, known_at, need_rates
         self.calendar = calendar_for(opened.calendar)
         self.rates = IndexRates(e for e in facts if isinstance(e, ev.IndexRateSet))
