@@ -12,10 +12,10 @@ import pytest
 
 from cli.readmodel_sync import close_view, open_view
 from cli.storage import database
-from projections.readmodels.projection import changes_for
+from projections.readmodels.projection import catch_up, changes_for
 from projections.readmodels.views import FAULT_DELAY, PositionMoved
 from tests.helpers import run
-from tests.readmodel_helpers import catch_up_now, ledger_for, reset, tables
+from tests.readmodel_helpers import ledger_for, reset, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "atg-laurus-2005.jsonl"
@@ -131,21 +131,25 @@ def test_two_workers_started_at_once_apply_each_event_once(db_url):
 def test_two_catch_ups_racing_without_the_worker_lock_apply_each_event_once(db_url):
     expected = seeded(db_url)
     reset(db_url)
-    errors = []
+    pairs = [(book, open_view(book.db)) for book in (ledger_for(db_url), ledger_for(db_url))]
+    errors, applied = [], []
 
-    def catch_up():
+    def race(book, view):
         try:
-            catch_up_now(db_url, batch=3)
+            applied.append(catch_up(view, book, batch=3))
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 
-    threads = [threading.Thread(target=catch_up) for _ in range(2)]
+    threads = [threading.Thread(target=race, args=pair) for pair in pairs]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    for book, view in pairs:
+        close_view(view)
+        book.close()
 
-    assert errors == []
+    assert errors == [] and sum(applied) == 88
     assert tables(db_url) == expected
 
 
