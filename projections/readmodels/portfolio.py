@@ -15,11 +15,11 @@ from typing import Any
 
 from domain.events import FacilityEvent
 
+from projections.engine import Sweep
 from projections.errors import ReportRefused
 from projections.figures import Overdue, bucket
 from projections.readmodels.facility_figures import Step, step_at
 from projections.readmodels.views import ReadModelView
-from projections.report import replay
 from projections.selection import as_utc
 
 BUCKET_ORDER = ("current", "0-30", "31-60", "61-90", "91+")
@@ -52,8 +52,6 @@ def line(code: str, borrower: str, step: Step, as_of: date, computed_by: str) ->
 
 def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | None) -> Line | None:
     """None when the facility was not known at `known_at`."""
-    from projections.engine import Sweep
-
     try:
         sweep = Sweep(events, known_at)
     except ReportRefused:
