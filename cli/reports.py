@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from cli.tables import new_table
 
-from cli.context import emit_json, ledger, settings
+from cli.context import emit_json, ledger, parse_day, settings
 from domain.errors import LedgerError
 from projections import report as reports
 from projections.json_views import balance_json, exact, explain_json, money, past_due_json
@@ -39,7 +39,7 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    position = reports.position_as_of(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
+    position = reports.position_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
@@ -59,7 +59,7 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    figures = reports.past_due_as_of(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
+    figures = reports.past_due_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
@@ -83,7 +83,7 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    x = reports.explain(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
+    x = reports.explain(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
@@ -128,7 +128,7 @@ def timeline(
     """
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
-    low, high = _day("--from", start), _day("--to", end)
+    low, high = parse_day("--from", start), parse_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
@@ -158,13 +158,6 @@ def _known(known_at: str | None) -> str:
     return f", known at {known_at}" if known_at else ""
 
 
-def _day(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
-
-
 def _instant(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -179,7 +172,7 @@ def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     from projections.notices import check_notices
 
     events = _events(ctx, code)
-    figures = reports.report(events, _day("--as-of", as_of))
+    figures = reports.report(events, parse_day("--as-of", as_of))
     checks = check_notices(events)
     if settings(ctx).json:
         emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),
