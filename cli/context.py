@@ -45,6 +45,9 @@ def ledger(ctx: typer.Context) -> Any:
 
         state._ledger = Ledger(ready(database(state.db)), principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
+        from cli.readmodel_sync import keep_fresh
+
+        keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger
 
 
