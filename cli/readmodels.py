@@ -10,7 +10,7 @@ from uuid import UUID
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from cli.tables import new_table
 from rich.text import Text
 
 from cli.context import emit_json, err_console, ledger, settings
@@ -45,7 +45,7 @@ def status(ctx: typer.Context) -> None:
         emit_json({"position": position, "head": head, "lag": head - position, "worker_running": running,
                    "read_models": models})
         return
-    table = Table("read model", "rows", "position", "lag", title=f"Read models (events recorded: {head})")
+    table = new_table("read model", "rows", "position", "lag", title=f"Read models (events recorded: {head})")
     for name, m in models.items():
         table.add_row(name, str(m["rows"]), str(m["position"]), str(m["lag"]))
     console.print(table)
@@ -162,14 +162,14 @@ def _json(day: date, instant: datetime | None, lines: list[pf.Line], totals: lis
 
 def _print(day: date, known_at: str | None, lines: list[pf.Line], totals: list[pf.BucketTotal]) -> None:
     title = f"Portfolio as of {day}" + (f", known at {known_at}" if known_at else "")
-    table = Table("facility", "status", "principal", "pd principal", "pd interest", "pd fees", "pd total",
+    table = new_table("facility", "status", "principal", "pd principal", "pd interest", "pd fees", "pd total",
                   "days", "bucket", title=title)
     for x in lines:
         table.add_row(x.facility, x.status, money(x.principal), money(x.past_due_principal),
                       money(x.past_due_interest), money(x.past_due_fees), money(x.past_due_total),
                       str(x.days_past_due), x.bucket)
     console.print(table)
-    summary = Table("bucket", "facilities", "principal", "past due", title="Totals per bucket")
+    summary = new_table("bucket", "facilities", "principal", "past due", title="Totals per bucket")
     for t in totals:
         summary.add_row(t.bucket, str(t.facilities), money(t.principal), money(t.past_due_total))
     console.print(summary)
