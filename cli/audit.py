@@ -3,9 +3,9 @@
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from cli import roles
+from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
 from cli.stored_rows import stored_rows
 from domain.errors import LedgerError, UnknownFacility
@@ -13,7 +13,7 @@ from projections.integrity import check_stream
 from projections.replay_checks import ReadModelCheck
 from projections.verification import Verification, verify
 
-console = Console(highlight=False)
+console = output_console()
 audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
 
 

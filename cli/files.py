@@ -5,15 +5,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from cli import views
 from cli.context import emit_json, err_console, ledger, settings
 from cli.records import parse_all, read_file
-from cli.tables import new_table
+from cli.tables import new_table, output_console
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 
 Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]
 

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
-from cli.tables import new_table
+from cli.tables import new_table, output_console
 from rich.text import Text
 
 from cli.context import emit_json, err_console, ledger, settings
@@ -21,7 +20,7 @@ from projections.readmodels import portfolio as pf
 from projections.readmodels.projection import BATCH, catch_up
 from projections.readmodels.schema import TABLES
 
-console = Console(highlight=False)
+console = output_console()
 projections_app = typer.Typer(no_args_is_help=True, help="The materialised read models: status, rebuild, worker.")
 
 

@@ -7,15 +7,14 @@ command prints one message naming what is wrong and records nothing.
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from cli.tables import new_table
+from cli.tables import new_table, output_console
 
 from cli.amortization import parse_schedule
 from cli.context import build, emit_json, ledger, settings
 from domain import facts
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 
 facility_app = typer.Typer(no_args_is_help=True, help="Open, list and show facilities.")
 note_app = typer.Typer(no_args_is_help=True, help="Issue notes under a facility.")

@@ -9,15 +9,14 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from cli.tables import new_table
+from cli.tables import new_table, output_console
 
 from cli.context import emit_json, ledger, parse_day, settings
 from domain.errors import LedgerError
 from projections import report as reports
 from projections.json_views import balance_json, exact, explain_json, money, past_due_json
 
-console = Console(highlight=False)
+console = output_console()
 
 Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]
 AsOf = Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")]

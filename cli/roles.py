@@ -14,13 +14,13 @@ from typing import Annotated, Any
 
 import typer
 from psycopg import sql
-from rich.console import Console
 
+from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
 from cli.storage import EVENTS_TABLE, Database, connect
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 db_app = typer.Typer(no_args_is_help=True, help="Database administration (PostgreSQL).")
 
 GUARD_FUNCTION = "loanledger_refuse_change"

@@ -4,12 +4,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEED = EXAMPLES / "atg-laurus-2005.jsonl"
 
