@@ -1,6 +1,6 @@
 """verify and audit head: checking what is stored, and keeping a head to check it against later."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -29,10 +29,37 @@ def register(app: typer.Typer) -> None:
     roles.register(app)
 
 
-def read_model_checks() -> list[ReadModelCheck]:
-    """The materialised read models to compare with the fold (DESIGN §4). None exist yet: the
-    issue that adds them registers one check per model here."""
-    return []
+def read_model_checks(book: Any) -> tuple[list[ReadModelCheck], str | None]:
+    """The read models compared with the fold (DESIGN §4), with a note when they cannot be:
+    not built yet, or behind the events (then there is nothing to hold against them)."""
+    from cli.readmodel_sync import close_view, open_view
+    from projections.readmodels.checks import read_model_findings
+
+    try:
+        view = open_view(book.db)
+    except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
+        return [], f"read models not compared: {str(error).splitlines()[0]}"
+    head = book.recorder.max_notification_id() or 0
+    if view.position() < head:
+        lag = head - view.position()
+        close_view(view)
+        return [], (f"read models not compared: they are {lag} event(s) behind "
+                    "(run 'loanledger projections run' or 'projections rebuild')")
+
+    def check(stream: Any) -> list[Any]:
+        key = (str(stream.stream),)
+        summary = view.rows("SELECT * FROM rm_facility_summary WHERE facility_id = ?", key)
+        return read_model_findings(
+            stream, summary[0] if summary else None,
+            view.rows("SELECT * FROM rm_event_journal WHERE facility_id = ?", key),
+            view.rows("SELECT * FROM rm_portfolio_steps WHERE facility_id = ?", key),
+        )
+
+    _views_to_close.append(view)
+    return [check], None
+
+
+_views_to_close: list[Any] = []
 
 
 def verify_command(
@@ -52,7 +79,16 @@ def verify_command(
     rows = stored_rows(ledger(ctx), code)
     if code is not None and not rows and expect is None:
         raise UnknownFacility(code)
-    result = verify(rows, code=code, expect=expect, read_model_checks=read_model_checks())
+    checks, note = read_model_checks(ledger(ctx))
+    try:
+        result = verify(rows, code=code, expect=expect, read_model_checks=checks)
+    finally:
+        from cli.readmodel_sync import close_view
+
+        while _views_to_close:
+            close_view(_views_to_close.pop())
+    if note and not settings(ctx).json:
+        console.print(note)
     if settings(ctx).json:
         emit_json(_as_json(result))
     else:

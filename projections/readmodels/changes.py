@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.events import EventReversed, FacilityEvent
+from domain.reversals import reversed_by
 
 from projections.readmodels.facility_figures import FacilityFigures
 
@@ -32,7 +33,7 @@ class JournalRow:
 class Reversal:
     facility_id: str
     target: int
-    reversed_by: int
+    reversed_by: int | None
 
 
 @dataclass
@@ -51,8 +52,12 @@ def journal_row(event: FacilityEvent, code: str, notification_id: int) -> Journa
     )
 
 
-def reversals(events: Sequence[FacilityEvent]) -> list[Reversal]:
-    return [Reversal(str(e.originator_id), e.target, e.version) for e in events if isinstance(e, EventReversed)]
+def reversals(stream: Sequence[FacilityEvent]) -> list[Reversal]:
+    """Every version ever targeted by a reversal in `stream`, with the reversal in force that
+    cancels it, or None where that reversal was itself reversed (the target counts again)."""
+    in_force = reversed_by(stream)
+    targets = sorted({e.target for e in stream if isinstance(e, EventReversed)})
+    return [Reversal(str(stream[0].originator_id), t, in_force.get(t)) for t in targets]
 
 
 def utc(instant: datetime) -> datetime:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from domain.events import FacilityEvent, FacilityOpened
+from domain.events import EventReversed, FacilityEvent, FacilityOpened
 
 from projections.readmodels.changes import Changes, journal_row, reversals
 from projections.readmodels.facility_figures import facility_figures
@@ -37,7 +37,8 @@ def changes_for(batch: Sequence[tuple[int, FacilityEvent]], source: Any) -> Chan
         code = opened.code if isinstance(opened, FacilityOpened) else str(facility)
         changes.facilities.append(facility_figures(stream))
         changes.journal.extend(journal_row(e, code, n) for n, e in pairs)
-        changes.reversals.extend(reversals(events))
+        if any(isinstance(e, EventReversed) for e in events):
+            changes.reversals.extend(reversals(stream))
     return changes
 
 
