@@ -14,8 +14,6 @@ from rich.table import Table
 
 from cli.context import emit_json, ledger, settings
 from domain.errors import LedgerError
-from projections import report as reports
-from projections.json_views import balance_json, exact, explain_json, money, past_due_json
 
 console = Console(highlight=False)
 
@@ -39,6 +37,9 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from projections import report as reports
+    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+
     position = reports.position_as_of(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(balance_json(position))
@@ -59,6 +60,9 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from projections import report as reports
+    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+
     figures = reports.past_due_as_of(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(past_due_json(figures))
@@ -83,6 +87,9 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from projections import report as reports
+    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+
     x = reports.explain(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(explain_json(x))
@@ -126,6 +133,9 @@ def timeline(
 
     Example: loanledger timeline ATG-LAURUS-2005 --from 2007-01-01 --to 2008-01-31 --every month
     """
+    from projections import report as reports
+    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
     low, high = _day("--from", start), _day("--to", end)
@@ -176,6 +186,9 @@ def _instant(text: str | None) -> datetime | None:
 
 def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     """The seed letter's figures from the engine, and each notice checked against them."""
+    from projections import report as reports
+    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+
     from projections.notices import check_notices
 
     events = _events(ctx, code)
