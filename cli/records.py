@@ -18,7 +18,7 @@ from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
 from domain.facts import Fact
 from domain.values import Code
 
-EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash")
+EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash", "reversed_by")
 META = ("source", "reference")
 
 
@@ -178,7 +178,7 @@ def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> di
             record[key] = value
     if with_audit:
         record["version"] = event.version
-        record["recorded_at"] = event.recorded_at.isoformat()
+        record["recorded_at"] = event.model_dump(mode="json", include={"timestamp"})["timestamp"]  # as stored
         record["recorded_by"] = event.recorded_by
         record["chain_hash"] = event.chain_hash
     return record

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from cli.tables import new_table
 
-from cli.context import emit_json, ledger, settings
+from cli.context import emit_json, ledger, parse_day, settings
 from domain.errors import LedgerError
 
 console = Console(highlight=False)
@@ -22,7 +22,7 @@ AsOf = Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of
 KnownAt = Annotated[str | None, typer.Option(
     "--known-at", metavar="INSTANT",
     help="Only facts recorded at or before this instant, e.g. 2008-02-01T14:00:00-05:00 "
-         "(no offset means UTC). Default: everything recorded so far.")]
+         "(an offset is required), or a date (through its end, UTC). Default: everything recorded so far.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,14 +37,14 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    from projections import report as reports
-    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money
 
-    position = reports.position_as_of(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
+    position = reports.position_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
-    table = Table("note", "principal", "interest billed", "interest current", "interest", "fees", "total",
+    table = new_table("note", "principal", "interest billed", "interest current", "interest", "fees", "total",
                   title=f"{code} balance as of {as_of}" + _known(known_at))
     for n in position.notes.values():
         table.add_row(n.note, *map(money, (n.principal, n.interest_billed, n.interest_current, n.interest, n.fees, n.total)))
@@ -60,14 +60,14 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    from projections import report as reports
-    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import money, past_due_json
 
-    figures = reports.past_due_as_of(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
+    figures = reports.past_due_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
-    table = Table("note", "principal", "interest", "fees", "total", "days", "bucket",
+    table = new_table("note", "principal", "interest", "fees", "total", "days", "bucket",
                   title=f"{code} past due as of {as_of}" + _known(known_at))
     rows = [(n.note, n.principal, n.interest, n.fees, n.total) for n in figures.notes.values()]
     for name, *parts in rows:
@@ -87,22 +87,22 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    from projections import report as reports
-    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import exact, explain_json, money
 
-    x = reports.explain(_events(ctx, code), _day("--as-of", as_of), _instant(known_at))
+    x = reports.explain(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
-    accrual = Table("note", "from", "to (excl.)", "principal", "rate %", "DCF", "interest", title="Current-period interest")
+    accrual = new_table("note", "from", "to (excl.)", "principal", "rate %", "DCF", "interest", title="Current-period interest")
     for period in x.current:
         for s in period.sub_intervals:
             accrual.add_row(period.note, str(s.start), str(s.end), money(s.principal), str(s.rate), exact(s.dcf), exact(s.interest))
         accrual.add_row(period.note, "", "", "", "", "accrued", money(period.amount), style="bold")
-    bills = Table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
+    bills = new_table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
     for b in x.bills:
         bills.add_row(b.note, f"{b.period_start}..{b.period_end}", str(b.due_date), money(b.amount), str(len(b.sub_intervals)))
-    payments = Table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
+    payments = new_table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
     for p in x.payments:
         for a in p.allocations:
             payments.add_row(str(p.version), str(p.value_date), money(p.amount), f"{a.note or 'facility'} {a.label}",
@@ -112,7 +112,7 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     for c in x.credit:
         for a in c.allocations:
             payments.add_row("credit", str(c.day), "", f"{a.note or 'facility'} {a.label}", str(a.due_date or ""), money(a.amount))
-    premiums = Table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
+    premiums = new_table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
     for r in x.premiums:
         premiums.add_row(r.note, str(r.effective_date), str(r.rate), money(r.principal), money(r.interest), money(r.base), money(r.amount))
     for table in (accrual, bills, payments, premiums):
@@ -133,19 +133,19 @@ def timeline(
 
     Example: loanledger timeline ATG-LAURUS-2005 --from 2007-01-01 --to 2008-01-31 --every month
     """
-    from projections import report as reports
-    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json
 
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
-    low, high = _day("--from", start), _day("--to", end)
+    low, high = parse_day("--from", start), parse_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
     if settings(ctx).json:
         emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
         return
-    table = Table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
+    table = new_table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
                   title=f"{code} timeline" + _known(known_at))
     for r in series:
         p, d = r.position, r.past_due
@@ -168,31 +168,22 @@ def _known(known_at: str | None) -> str:
     return f", known at {known_at}" if known_at else ""
 
 
-def _day(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
-
-
 def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"--known-at: {text!r} is not an instant such as 2008-02-01T14:00:00-05:00") from None
+    """Like --recorded-to: an aware date-time, or a date meaning the end of that day in UTC."""
+    from cli.views import instant
+
+    return instant("--known-at", text, end_of_day=True)
 
 
 def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     """The seed letter's figures from the engine, and each notice checked against them."""
-    from projections import report as reports
-    from projections.json_views import balance_json, exact, explain_json, money, past_due_json  # noqa: F401
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json
 
     from projections.notices import check_notices
 
     events = _events(ctx, code)
-    figures = reports.report(events, _day("--as-of", as_of))
+    figures = reports.report(events, parse_day("--as-of", as_of))
     checks = check_notices(events)
     if settings(ctx).json:
         emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),

@@ -40,19 +40,21 @@ def demo(
 
     Example: loanledger --db demo.db demo
     """
-    from cli import files
+    from cli import reports
+    from cli.ledger import ImportRefused
+    from cli.records import parse_all, read_file
 
     book = ledger(ctx)
     if book.facilities():
         raise LedgerError("demo needs a fresh, empty database: pass --db with a new file name")
-    files.import_file(ctx, SEED)
-    code = "ATG-LAURUS-2005"
+    records, bad = parse_all(read_file(SEED))
     try:
-        from cli import reports
-    except ImportError:
-        files.events(ctx, code, None, None, None)
-        return
-    reports.demo_report(ctx, code, as_of)
+        result = book.import_records(records, settings(ctx).recorded_by, bad)
+    except ImportRefused as refused:
+        raise LedgerError(f"the seed file {SEED} is damaged: {refused.bad[0]}") from None
+    if not settings(ctx).json:
+        console.print(f"Loaded {result.recorded} events from {SEED.name} into {book.db.url}.")
+    reports.demo_report(ctx, "ATG-LAURUS-2005", as_of)
 
 
 def _redact(url: str) -> str:

@@ -19,6 +19,7 @@ from domain import events as ev
 from domain import facts
 from domain.chain import chain_start, next_chain_hash
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
+from domain import reversals as reversal_rules
 from domain.values import NoteKind
 
 FACILITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://loanledger.invalid/facility")
@@ -252,16 +253,8 @@ class Facility(BaseAggregate[UUID]):
             raise UnknownNote(self.code, code) from None
 
     def cancelled(self) -> dict[int, int]:
-        """Versions whose effect is cancelled, each with the reversal in force that cancels it.
-
-        A reversal can itself be reversed (reinstating its target); a reversal always targets an
-        earlier version, so walking reversals from the newest down settles every case.
-        """
-        cancelled: dict[int, int] = {}
-        for reversal in sorted(self.reversals, reverse=True):
-            if reversal not in cancelled:
-                cancelled[self.reversals[reversal]] = reversal
-        return cancelled
+        """Versions whose effect is cancelled, each with the reversal in force that cancels it."""
+        return reversal_rules.cancelled(self.reversals)
 
     def live(self, *types: type[ev.FacilityEvent]) -> list[Any]:
         cancelled = self.cancelled()

@@ -50,3 +50,33 @@ def test_bad_dates_are_refused(db_url):
     run(db_url, "import", SEED)
     result = run(db_url, "balance", "ATG-LAURUS-2005", "--as-of", "31/01/2008", ok=False)
     assert result.exit_code == 1 and "--as-of" in result.stderr
+
+
+def test_demo_loads_the_seed_and_prints_the_letters_figures(tmp_path):
+    url = str(tmp_path / "demo.db")
+
+    printed = run(url, "demo").stdout
+
+    assert "10350000.00" in printed and "96777.00" in printed and "3134033.10" in printed
+    assert "13580810.10" in printed and "agrees to the dollar" in printed
+
+
+def test_demo_as_json_and_refusal_on_a_used_database(tmp_path):
+    url = str(tmp_path / "demo.db")
+    data = run_json(url, "demo")
+    assert data["past_due"]["total"] == "13580810.10" and data["notices"][0]["agrees"] is True
+
+    again = run(url, "demo", ok=False)
+
+    assert again.exit_code == 1 and "fresh, empty database" in again.stderr
+
+
+def test_known_at_without_an_offset_is_refused_and_a_date_means_the_end_of_that_day(tmp_path):
+    url = str(tmp_path / "k.db")
+    run(url, "import", SEED)
+    naive = run(url, "past-due", "ATG-LAURUS-2005", "--as-of", "2008-01-31", "--known-at", "2999-01-01T10:00", ok=False)
+    assert naive.exit_code == 1 and "has no UTC offset" in naive.stderr
+
+    by_date = run_json(url, "past-due", "ATG-LAURUS-2005", "--as-of", "2008-01-31", "--known-at", "2999-01-01")
+
+    assert by_date["total"] == "13580810.10"

@@ -1,0 +1,96 @@
+"""verify and audit head: checking what is stored, and keeping a head to check it against later."""
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cli import roles
+from cli.context import emit_json, ledger, settings
+from cli.stored_rows import stored_rows
+from domain.errors import LedgerError, UnknownFacility
+from projections.integrity import check_stream
+from projections.replay_checks import ReadModelCheck
+from projections.verification import Verification, verify
+
+console = Console(highlight=False)
+audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
+
+
+class VerificationFailed(LedgerError):
+    def __init__(self, verification: Verification) -> None:
+        findings = verification.findings
+        super().__init__(f"verification failed: {len(findings)} finding(s); the first: {findings[0]}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify_command)
+    app.add_typer(audit_app, name="audit")
+    roles.register(app)
+
+
+def read_model_checks() -> list[ReadModelCheck]:
+    """The materialised read models to compare with the fold (DESIGN §4). None exist yet: the
+    issue that adds them registers one check per model here."""
+    return []
+
+
+def verify_command(
+    ctx: typer.Context,
+    code: Annotated[str | None, typer.Argument(metavar="[CODE]", help="One facility (default: all).")] = None,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", metavar="HASH", help="A chain hash kept from 'audit head': it must still be stored.")] = None,
+) -> None:
+    """Check the stored events: hash chains, version continuity, replay and stated figures.
+
+    Reads the rows as stored. Any finding (facility, version, expected, found) exits with status 1.
+
+    Example: loanledger verify ATG-LAURUS-2005 --expect 3f1c...e9
+    """
+    if expect is not None and code is None:
+        raise LedgerError("--expect: give the facility CODE whose head this is")
+    rows = stored_rows(ledger(ctx), code)
+    if code is not None and not rows and expect is None:
+        raise UnknownFacility(code)
+    result = verify(rows, code=code, expect=expect, read_model_checks=read_model_checks())
+    if settings(ctx).json:
+        emit_json(_as_json(result))
+    else:
+        _print(result)
+    if not result.ok:
+        raise VerificationFailed(result)
+
+
+def _as_json(result: Verification) -> dict:
+    return {
+        "ok": result.ok,
+        "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
+                        "chain_hash": s.head_hash} for s in result.streams],
+        "events": result.events,
+        "findings": [f.as_json() for f in result.findings],
+    }
+
+
+def _print(result: Verification) -> None:
+    for finding in result.findings:
+        console.print(str(finding), soft_wrap=True, markup=False)
+    verdict = "OK" if result.ok else f"{len(result.findings)} finding(s)"
+    console.print(f"Verified {len(result.streams)} facilit{'y' if len(result.streams) == 1 else 'ies'}, "
+                  f"{result.events} event(s): {verdict}.")
+
+
+@audit_app.command("head")
+def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]) -> None:
+    """Print the facility's current version and chain hash, to keep and pass to 'verify --expect'.
+
+    Example: loanledger audit head ATG-LAURUS-2005
+    """
+    rows = stored_rows(ledger(ctx), code)
+    if not rows:
+        raise UnknownFacility(code)
+    stream, _ = check_stream(rows[0].stream, rows)
+    if settings(ctx).json:
+        emit_json({"facility": code, "version": stream.head_version, "chain_hash": stream.head_hash})
+        return
+    console.print(f"{code} version {stream.head_version} chain_hash {stream.head_hash}", soft_wrap=True)
+    console.print(f"Later: loanledger verify {code} --expect {stream.head_hash}", soft_wrap=True)
