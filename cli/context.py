@@ -52,10 +52,16 @@ def ledger(ctx: typer.Context) -> Any:
 
 
 def _principal_provider() -> Any:
-    try:
-        from projections.commitment import principal_provider
-    except ImportError:
-        return None
+    """The engine answers a revolver's principal; it is imported only when a rule asks."""
+
+    def principal_provider(facility: Any) -> Any:
+        def principal_of(note: str, day: Any) -> Any:
+            from projections.commitment import principal_provider as engine_provider
+
+            return engine_provider(facility)(note, day)
+
+        return principal_of
+
     return principal_provider
 
 

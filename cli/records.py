@@ -8,10 +8,10 @@ ledger records its own).
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
@@ -128,6 +128,9 @@ def _no_float(text: str) -> Any:
 
 
 def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
+    import yaml
+
+    _NoAliasLoader = _no_alias_loader()
     with path.open(encoding="utf-8") as handle:
         try:
             node = yaml.compose(handle, Loader=_NoAliasLoader)
@@ -147,18 +150,23 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
         yield item.start_mark.line + 1, loader.construct_document(item)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text."""
+@lru_cache(maxsize=1)
+def _no_alias_loader() -> Any:
+    """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text.
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed in import files", event.start_mark)
-        return super().compose_node(parent, index)
+    Built on first use, so commands that read no YAML never import it."""
+    import yaml
 
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases are not allowed in import files", event.start_mark)
+            return super().compose_node(parent, index)
 
-for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
-    _NoAliasLoader.add_constructor(_tag, yaml.SafeLoader.construct_yaml_str)
+    for tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
+        NoAliasLoader.add_constructor(tag, yaml.SafeLoader.construct_yaml_str)
+    return NoAliasLoader
 
 
 def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> dict[str, Any]:

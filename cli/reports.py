@@ -13,8 +13,6 @@ from cli.tables import new_table, output_console
 
 from cli.context import emit_json, ledger, parse_day, settings
 from domain.errors import LedgerError
-from projections import report as reports
-from projections.json_views import balance_json, exact, explain_json, money, past_due_json
 
 console = output_console()
 
@@ -38,6 +36,9 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money
+
     position = reports.position_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(balance_json(position))
@@ -58,6 +59,9 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import money, past_due_json
+
     figures = reports.past_due_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(past_due_json(figures))
@@ -82,6 +86,9 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import exact, explain_json, money
+
     x = reports.explain(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(explain_json(x))
@@ -125,6 +132,9 @@ def timeline(
 
     Example: loanledger timeline ATG-LAURUS-2005 --from 2007-01-01 --to 2008-01-31 --every month
     """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json
+
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
     low, high = parse_day("--from", start), parse_day("--to", end)
@@ -166,6 +176,9 @@ def _instant(text: str | None) -> datetime | None:
 
 def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     """The seed letter's figures from the engine, and each notice checked against them."""
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json
+
     from projections.notices import check_notices
 
     events = _events(ctx, code)

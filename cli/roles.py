@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from psycopg import sql
 
 from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
@@ -69,6 +68,8 @@ def roles(
 
 
 def set_up_roles(db: Database, writer: Role, auditor: Role) -> dict[str, Any]:
+    from psycopg import sql  # only this command needs psycopg's SQL composition
+
     schema = db.env.get("POSTGRES_SCHEMA") or "public"
     table = sql.Identifier(schema, EVENTS_TABLE)
     with connect(db) as conn, conn.transaction():
@@ -96,6 +97,8 @@ def set_up_roles(db: Database, writer: Role, auditor: Role) -> dict[str, Any]:
 
 
 def _ensure_role(conn: Any, role: Role, dbname: str, schema: str) -> None:
+    from psycopg import sql  # only this command needs psycopg's SQL composition
+
     exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role.name,)).fetchone()
     verb = sql.SQL("ALTER ROLE" if exists else "CREATE ROLE")
     password = sql.SQL(" PASSWORD {}").format(sql.Literal(role.password)) if role.password else sql.SQL("")
@@ -104,8 +107,10 @@ def _ensure_role(conn: Any, role: Role, dbname: str, schema: str) -> None:
     conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role.name)))
 
 
-def _guard(conn: Any, schema: str, table: sql.Composable) -> None:
+def _guard(conn: Any, schema: str, table: Any) -> None:
     """The trigger that makes the events table append-only for every role."""
+    from psycopg import sql  # only this command needs psycopg's SQL composition
+
     function = sql.Identifier(schema, GUARD_FUNCTION)
     conn.execute(sql.SQL(
         "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "

@@ -157,10 +157,14 @@ class Facility(BaseAggregate[UUID]):
         if fact.effective_date > note.maturity_date:
             raise RuleViolation(f"advance on {fact.effective_date} is after note {note.code} matured ({note.maturity_date})")
         if note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING) and principal_of is not None:
-            drawn = principal_of(note.code, fact.effective_date)
-            room = note.face_amount - drawn
+            # A revolver's principal on a day is at most what was advanced by then (payments only
+            # reduce it), so the engine is asked only when that bound leaves too little room.
+            drawn = self._advanced(note.code, through=fact.effective_date)
+            if fact.amount > note.face_amount - drawn:
+                drawn = principal_of(note.code, fact.effective_date)
         else:
-            room = note.face_amount - self._advanced(note.code)
+            drawn = self._advanced(note.code)
+        room = note.face_amount - drawn
         if fact.amount > room:
             raise RuleViolation(
                 f"advance of {fact.amount} on note {note.code} exceeds its commitment: "
@@ -288,8 +292,11 @@ class Facility(BaseAggregate[UUID]):
                 state = isinstance(e, ev.ObligationsAccelerated)
         return state
 
-    def _advanced(self, note: str) -> Decimal:
-        return sum((e.amount for e in self.live(ev.AdvanceMade) if e.note == note), Decimal("0"))
+    def _advanced(self, note: str, through: date | None = None) -> Decimal:
+        return sum((
+            e.amount for e in self.live(ev.AdvanceMade)
+            if e.note == note and (through is None or e.effective_date <= through)
+        ), Decimal("0"))
 
     # ---- state changes (run on every replay) ---------------------------------------------
 

@@ -2,8 +2,10 @@
 at period ends, summed exactly and billed rounded once per period (DESIGN §3, Interest)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 from domain.money import ZERO, to_cents
 from domain.values import DayCount
@@ -14,14 +16,29 @@ from projections.exact import Accrual
 
 @dataclass(frozen=True)
 class SubInterval:
-    """[start, end): principal and rate constant; interest = principal × rate/100 × DCF."""
+    """[start, end): principal and rate constant; interest = principal × rate/100 × DCF.
+
+    `dcf` and `interest` are worked out when an explanation reads them: the sweep keeps a
+    sub-interval for every segment, and most reports never show one."""
 
     start: date
     end: date
     principal: Decimal
     rate: Decimal
-    dcf: Decimal
-    interest: Decimal
+    day_count: DayCount
+    shown_fields: ClassVar = ("start", "end", "principal", "rate", "dcf", "interest")
+
+    @cached_property
+    def dcf(self) -> Decimal:
+        dcf = Accrual()
+        dcf.add(Decimal(100), Decimal(1), year_fraction(self.day_count, self.start, self.end))
+        return dcf.value()
+
+    @cached_property
+    def interest(self) -> Decimal:
+        interest = Accrual()
+        interest.add(self.principal, self.rate, year_fraction(self.day_count, self.start, self.end))
+        return interest.value()
 
 
 @dataclass(frozen=True)
@@ -99,9 +116,4 @@ class Accruer:
 
     def _piece(self, start: date, end: date) -> SubInterval:
         assert self.seg_rate is not None
-        piece = Accrual()
-        parts = year_fraction(self.day_count, start, end)
-        piece.add(self.seg_principal, self.seg_rate, parts)
-        dcf = Accrual()
-        dcf.add(Decimal(100), Decimal(1), parts)
-        return SubInterval(start, end, self.seg_principal, self.seg_rate, dcf.value(), piece.value())
+        return SubInterval(start, end, self.seg_principal, self.seg_rate, self.day_count)

@@ -78,7 +78,8 @@ def explain_json(x: Explanation) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+        names = getattr(value, "shown_fields", value.__dataclass_fields__)
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if isinstance(value, Decimal):

@@ -15,8 +15,6 @@ from domain.events import DefaultNoticeIssued
 from domain.money import to_cents
 
 from projections.integrity import Finding, Stream
-from projections.notices import TOLERANCE, check_notice
-from projections.report import report
 from projections.selection import active
 
 ReadModelCheck = Callable[[Stream], Iterable[Finding]]
@@ -24,6 +22,8 @@ ReadModelCheck = Callable[[Stream], Iterable[Finding]]
 
 
 def replay_findings(stream: Stream) -> list[Finding]:
+    from projections.report import report  # the engine, imported when a replay is checked
+
     as_of = latest_effective_date(stream)
     try:
         report(stream.events, as_of)
@@ -42,6 +42,8 @@ def stated_figure_findings(stream: Stream) -> list[Finding]:
 
 
 def _compare(stream: Stream, notice: DefaultNoticeIssued) -> list[Finding]:
+    from projections.notices import TOLERANCE, check_notice
+
     when = f"as of {notice.effective_date} known at {notice.recorded_at.isoformat()}"
     try:
         checked = check_notice(stream.events, notice)
