@@ -7,18 +7,14 @@ import typer
 from cli import roles
 from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
-from cli.stored_rows import stored_rows
 from domain.errors import LedgerError, UnknownFacility
-from projections.integrity import check_stream
-from projections.replay_checks import ReadModelCheck
-from projections.verification import Verification, verify
 
 console = output_console()
 audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
 
 
 class VerificationFailed(LedgerError):
-    def __init__(self, verification: Verification) -> None:
+    def __init__(self, verification: Any) -> None:
         findings = verification.findings
         super().__init__(f"verification failed: {len(findings)} finding(s); the first: {findings[0]}")
 
@@ -29,7 +25,7 @@ def register(app: typer.Typer) -> None:
     roles.register(app)
 
 
-def read_model_checks(book: Any) -> tuple[list[ReadModelCheck], str | None]:
+def read_model_checks(book: Any) -> tuple[list[Any], str | None]:
     """The read models compared with the fold (DESIGN §4), with a note when they cannot be:
     not built yet, or behind the events (then there is nothing to hold against them)."""
     from cli.readmodel_sync import close_view, open_view
@@ -76,6 +72,9 @@ def verify_command(
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
+    from cli.stored_rows import stored_rows
+    from projections.verification import verify
+
     rows = stored_rows(ledger(ctx), code)
     if code is not None and not rows and expect is None:
         raise UnknownFacility(code)
@@ -97,7 +96,7 @@ def verify_command(
         raise VerificationFailed(result)
 
 
-def _as_json(result: Verification) -> dict:
+def _as_json(result: Any) -> dict:
     return {
         "ok": result.ok,
         "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
@@ -107,7 +106,7 @@ def _as_json(result: Verification) -> dict:
     }
 
 
-def _print(result: Verification) -> None:
+def _print(result: Any) -> None:
     for finding in result.findings:
         console.print(str(finding), soft_wrap=True, markup=False)
     verdict = "OK" if result.ok else f"{len(result.findings)} finding(s)"
@@ -121,6 +120,9 @@ def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE",
 
     Example: loanledger audit head ATG-LAURUS-2005
     """
+    from cli.stored_rows import stored_rows
+    from projections.integrity import check_stream
+
     rows = stored_rows(ledger(ctx), code)
     if not rows:
         raise UnknownFacility(code)

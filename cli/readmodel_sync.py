@@ -13,7 +13,7 @@ from cli.ledger import Ledger
 from cli.storage import Database
 from projections.readmodels import worker_lock
 from projections.readmodels.projection import ReadModels, catch_up
-from projections.readmodels.views import PostgresReadModelView, ReadModelView, SQLiteReadModelView
+from projections.readmodels.views import ReadModelView, SQLiteReadModelView
 
 Echo = Callable[[str], None]
 
@@ -21,7 +21,12 @@ Echo = Callable[[str], None]
 def open_view(db: Database) -> ReadModelView:
     """The view as eventsourcing's ProjectionRunner would build it (same tables, same env)."""
     env = Environment(ReadModels.name, {**os.environ, **db.env})
-    view_class = PostgresReadModelView if db.is_postgres else SQLiteReadModelView
+    if db.is_postgres:
+        from projections.readmodels.views_postgres import PostgresReadModelView
+
+        view_class: type[ReadModelView] = PostgresReadModelView
+    else:
+        view_class = SQLiteReadModelView
     return InfrastructureFactory.construct(env=env).tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
 
 

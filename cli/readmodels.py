@@ -12,13 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from cli.tables import new_table, output_console
 from rich.text import Text
 
-from cli.context import emit_json, err_console, ledger, settings
-from cli.readmodel_sync import close_view, open_view, run_worker, worker_running
+from cli.context import emit_json, err_console, ledger, parse_day, settings
 from domain.errors import LedgerError
-from projections.json_views import money
-from projections.readmodels import portfolio as pf
-from projections.readmodels.projection import BATCH, catch_up
-from projections.readmodels.schema import TABLES
+from projections.readmodels.schema import BATCH, TABLES
 
 console = output_console()
 projections_app = typer.Typer(no_args_is_help=True, help="The materialised read models: status, rebuild, worker.")
@@ -32,6 +28,8 @@ def register(app: typer.Typer) -> None:
 @projections_app.command("status")
 def status(ctx: typer.Context) -> None:
     """Position and lag of the read models (one tracked position: they are written together)."""
+    from cli.readmodel_sync import close_view, open_view, worker_running
+
     book = ledger(ctx)
     view = open_view(book.db)
     try:
@@ -65,6 +63,9 @@ def rebuild(
 
     Interrupted, it can be resumed with 'projections run' (or another rebuild starts over).
     """
+    from cli.readmodel_sync import close_view, open_view
+    from projections.readmodels.projection import catch_up
+
     book = ledger(ctx)
     view = open_view(book.db)
     try:
@@ -99,6 +100,8 @@ def run(
     On PostgreSQL new events arrive by LISTEN/NOTIFY (eventsourcing's ProjectionRunner); on SQLite
     the worker polls. One worker per database is active; others wait to take over.
     """
+    from cli.readmodel_sync import run_worker
+
     db = ledger(ctx).db
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -118,6 +121,9 @@ def portfolio(
 
     Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
     """
+    from cli.readmodel_sync import close_view, open_view
+    from projections.readmodels import portfolio as pf
+
     day, instant = _day(as_of), _instant(known_at)
     book = ledger(ctx)
     view = open_view(book.db)
@@ -144,7 +150,9 @@ def _lagging(book: Any, position: int) -> set[str]:
         position = page[-1].id
 
 
-def _json(day: date, instant: datetime | None, lines: list[pf.Line], totals: list[pf.BucketTotal]) -> dict[str, Any]:
+def _json(day: date, instant: datetime | None, lines: list[Any], totals: list[Any]) -> dict[str, Any]:
+    from projections.json_views import money
+
     return {
         "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
         "facilities": [{
@@ -159,7 +167,9 @@ def _json(day: date, instant: datetime | None, lines: list[pf.Line], totals: lis
     }
 
 
-def _print(day: date, known_at: str | None, lines: list[pf.Line], totals: list[pf.BucketTotal]) -> None:
+def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any]) -> None:
+    from projections.json_views import money
+
     title = f"Portfolio as of {day}" + (f", known at {known_at}" if known_at else "")
     table = new_table("facility", "status", "principal", "pd principal", "pd interest", "pd fees", "pd total",
                   "days", "bucket", title=title)
@@ -178,16 +188,11 @@ def _print(day: date, known_at: str | None, lines: list[pf.Line], totals: list[p
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"--as-of: {text!r} is not a date in the form YYYY-MM-DD") from None
+    return parse_day("--as-of", text)
 
 
 def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"--known-at: {text!r} is not an instant such as 2008-02-01T14:00:00-05:00") from None
+    """The same instant rule as every --known-at (cli.views.instant)."""
+    from cli.views import instant
+
+    return instant("--known-at", text, end_of_day=True)

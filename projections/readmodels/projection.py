@@ -14,11 +14,11 @@ from eventsourcing.projection import Projection
 
 from domain.events import EventReversed, FacilityEvent, FacilityOpened
 
+from projections.readmodels.schema import BATCH
 from projections.readmodels.changes import Changes, journal_row, reversals
 from projections.readmodels.facility_figures import facility_figures
 from projections.readmodels.views import PositionMoved, ReadModelView
 
-BATCH = 2000
 
 Progress = Callable[[int], None]
 

@@ -1,5 +1,7 @@
 """The read-model tables, for SQLite and PostgreSQL (docs/read-models.md describes each column)."""
 
+BATCH = 2000  # events per transaction when catching up
+
 TABLES = ("rm_facility_summary", "rm_event_journal", "rm_portfolio_steps")
 
 # One spelling per column type: (PostgreSQL, SQLite)

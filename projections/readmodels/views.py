@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from projections.readmodels.changes import Changes, as_row
@@ -149,24 +148,3 @@ class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):
         c.execute("UPDATE tracking SET notification_id = notification_id WHERE application_name = ?", (APPLICATION,))
         c.execute("SELECT notification_id FROM tracking WHERE application_name = ?", (APPLICATION,))
         return int(c.fetchone()[0])
-
-
-class PostgresReadModelView(ReadModelView, PostgresTrackingRecorder):
-    postgres = True
-
-    def create_table(self) -> None:
-        if self._ready():
-            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
-        super().create_table()
-        self.create_read_model_tables()
-
-    def _tracking_table(self) -> str:
-        return f'"{self.datastore.schema}"."{self.tracking_table_name}"'
-
-    def _lock_position(self, c: Any) -> int:
-        c.execute(f"SELECT notification_id FROM {self._tracking_table()} WHERE application_name = %s FOR UPDATE",
-                  (APPLICATION,))
-        return int(c.fetchone()["notification_id"])
-
-    def _clear(self, c: Any) -> None:
-        c.execute(f"TRUNCATE {', '.join(TABLES)}")
