@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
 from cli.context import emit_json, err_console, ledger, settings
-from cli.records import dumps, parse_all, read_file, to_record
+from cli.records import dumps, read_file, to_record
 from domain.errors import LedgerError
 
 console = Console(highlight=False)
@@ -33,7 +34,8 @@ def import_file(
 
     Each record is {"facility": CODE, "type": EVENT_TYPE, ...fields}; amounts are strings.
     Every line is checked (fields and the facility's rules) before anything is written, and every
-    bad line is named. Importing the same file again records nothing new.
+    bad line is named. Then the file is written in batches; importing it again records nothing
+    new, and an import that was interrupted carries on where it stopped.
 
     Example: loanledger import examples/atg-laurus-2005.jsonl
     """
@@ -42,11 +44,10 @@ def import_file(
     if not file.is_file():
         raise LedgerError(f"{file}: no such file")
     try:
-        records, bad = parse_all(read_file(file))
+        with ImportProgress(file) as progress:
+            result = ledger(ctx).import_records(lambda: read_file(file), settings(ctx).recorded_by, progress)
     except UnicodeDecodeError as error:
-        raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    try:
-        result = ledger(ctx).import_records(records, settings(ctx).recorded_by, bad)
+        raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); nothing was imported") from None
     except ImportRefused as refused:
         for line in refused.bad:
             err_console.print(f"{file}:{line}", soft_wrap=True, markup=False)
@@ -57,6 +58,46 @@ def import_file(
     else:
         console.print(f"Imported {result.recorded} event(s) for {', '.join(result.facilities) or 'no facility'}"
                       f" ({result.duplicates} already recorded).")
+
+
+class ImportProgress:
+    """A progress bar on stderr per pass, for files of PROGRESS_FROM lines or more on a terminal."""
+
+    PROGRESS_FROM = 10_000
+
+    def __init__(self, file: Path) -> None:
+        self.total = _count_lines(file)
+        self.bar: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> "ImportProgress":
+        if self.total >= self.PROGRESS_FROM and err_console.is_terminal:
+            self.bar = Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
+                                console=err_console, transient=True)
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, phase: str) -> None:
+        if self.bar is not None:
+            if self.task is not None:
+                self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(phase, total=self.total)
+
+    def advance(self, lines: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, lines)
+
+
+def _count_lines(file: Path) -> int:
+    count = 0
+    with file.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
 
 
 def export(

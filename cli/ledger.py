@@ -8,7 +8,6 @@ A version conflict (another writer saved first) is retried by reloading and deci
 import json
 import random
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -20,12 +19,14 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from cli.records import BadLine, Record
+from cli.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
 from cli.storage import Database
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
 from domain.facility import Facility, PrincipalOf, Recorded, facility_id
 from domain.facts import Fact, OpenFacility
+
+__all__ = ["ImportInterrupted", "ImportRefused", "ImportResult", "Ledger", "Meta"]
 
 ATTEMPTS = 6
 
@@ -50,24 +51,11 @@ class ConflictPersisted(LedgerError):
     pass
 
 
-class ImportRefused(LedgerError):
-    def __init__(self, bad: list[BadLine]) -> None:
-        self.bad = bad
-        super().__init__(f"{len(bad)} bad record(s); nothing was imported")
-
-
 @dataclass(frozen=True)
 class Meta:
     recorded_by: str
     source: str | None = None
     reference: str | None = None
-
-
-@dataclass
-class ImportResult:
-    recorded: int
-    duplicates: int
-    facilities: list[str]
 
 
 PrincipalProvider = Callable[[Facility], PrincipalOf | None]
@@ -136,61 +124,12 @@ class Ledger(Application[UUID]):
         )
 
     def import_records(
-        self, records: list[Record], actor: str, already_bad: list[BadLine] | None = None
+        self, raw: RawItems, actor: str, progress: Progress | None = None, batch_size: int = BATCH_SIZE,
     ) -> ImportResult:
-        """Decide every record in memory, in file order; write all of them or none.
-
-        Lines that failed to parse (`already_bad`) are reported with the rule failures of the
-        others, so one run names every bad line.
-        """
-        loaded: dict[str, Facility | None] = {}
-        seen: dict[str, Counter[str]] = {}
-        bad: list[BadLine] = []
-        recorded = duplicates = 0
-        for record in records:
-            if record.facility not in loaded:
-                loaded[record.facility] = self._find(record.facility)
-                seen[record.facility] = _contents(loaded[record.facility])
-            facility = loaded[record.facility]
-            meta = Meta(actor, record.source, record.reference)
-            content = _content_key(record.type, record.fact.model_dump(mode="json"), record.source)
-            try:
-                if isinstance(record.fact, OpenFacility):
-                    if facility is not None:
-                        if seen[record.facility][content] > 0:
-                            seen[record.facility][content] -= 1
-                            duplicates += 1
-                            continue
-                        raise DuplicateFacility(record.facility)
-                    loaded[record.facility] = Facility.open(
-                        record.fact, today=self.today(record.fact.timezone), recorded_by=actor,
-                        source=record.source, reference=record.reference,
-                    )
-                    recorded += 1
-                    continue
-                if facility is None:
-                    raise UnknownFacility(record.facility)
-                if record.reference is None and seen[record.facility][content] > 0:
-                    seen[record.facility][content] -= 1
-                    duplicates += 1
-                    continue
-                outcome = self._decide(facility, record.fact, meta)
-                duplicates += outcome.duplicate
-                recorded += not outcome.duplicate
-            except LedgerError as error:
-                bad.append(BadLine(record.line, f"{record.type} on {record.facility}: {error}"))
-        if bad or already_bad:
-            raise ImportRefused(sorted(bad + (already_bad or []), key=lambda b: b.line))
-        changed = [f for f in loaded.values() if f is not None and f.pending_events]
-        if changed:
-            try:
-                self.save(*changed)
-            except IntegrityError:
-                raise ConflictPersisted(
-                    "another writer changed these facilities during the import; nothing was "
-                    "imported: run it again (records already recorded are skipped)"
-                ) from None
-        return ImportResult(recorded, duplicates, sorted(loaded))
+        """Import the records that `raw()` yields (it is called once per pass): every record is
+        validated before anything is written, then the file is written in batches, skipping
+        what is already stored (see cli.importing)."""
+        return Importer(self, raw, actor, progress, batch_size).run()
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -225,21 +164,6 @@ class Ledger(Application[UUID]):
 
     def today(self, zone: str) -> date:
         return self.now().astimezone(ZoneInfo(zone)).date()
-
-
-def _content_key(kind: str, fields: dict[str, Any], source: str | None) -> str:
-    return json.dumps([kind, fields, source], sort_keys=True)
-
-
-def _contents(facility: Facility | None) -> Counter[str]:
-    """Stored events without a reference, by content: what a re-import must not record again."""
-    if facility is None:
-        return Counter()
-    return Counter(
-        _content_key(type(e).__name__, e.fact_fields(), e.source)
-        for e in facility.history.values()
-        if e.reference is None
-    )
 
 
 def record_all(ledger: Ledger, items: Iterable[tuple[str, Fact]], meta: Meta) -> list[Recorded]:
