@@ -6,7 +6,7 @@ A file is read three times, never held whole:
    borrowing note. Their commitment rule asks the engine for a principal computed from every
    event, so those facilities keep their full history; all others are kept compact
    (`Facility.forget_details`): only the events the rules read again, one byte per version,
-   and a digest per reference.
+   and its references on disk (cli.spill).
 1. **validate**: parse and decide every record in file order, against the facilities as
    stored plus what the file recorded so far, then drop the decided events. Any bad line means
    every bad line is reported and nothing is written.
@@ -18,12 +18,12 @@ A file is read three times, never held whole:
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cli.records import BadLine, Record, parse_record
+from cli.spill import Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.facility import Facility, facility_id
 from domain.facts import OpenFacility
@@ -67,7 +67,7 @@ class Entry:
 
     facility: Facility | None
     stored_open: bool
-    seen: Counter[bytes] = field(default_factory=Counter)
+    seen: Seen
 
 
 class Importer:
@@ -99,7 +99,7 @@ class Importer:
         entries: dict[str, Entry] = {}
         bad: list[BadLine] = []
         count = 0
-        for record in self._records("validating"):
+        for record in self._pass("validating"):
             problem = record if isinstance(record, BadLine) else self._try(entries, record)
             if problem is not None:
                 count += 1
@@ -111,7 +111,7 @@ class Importer:
     def _write(self) -> ImportResult:
         entries: dict[str, Entry] = {}
         recorded = duplicates = pending = saved = 0
-        for record in self._records("writing"):
+        for record in self._pass("writing"):
             if isinstance(record, BadLine):
                 raise ImportInterrupted(f"the file changed during the import ({record}); {saved} event(s) "
                                         "were written: fix it and run the import again")
@@ -153,8 +153,7 @@ class Importer:
             raise UnknownFacility(record.facility)
         if record.reference is None:
             content = content_key(record)
-            if entry.seen[content] > 0:
-                entry.seen[content] -= 1
+            if entry.seen.take(content):
                 return False
         outcome = self.ledger._decide(entry.facility, record.fact, Meta(self.actor, record.source, record.reference))
         return not outcome.duplicate
@@ -178,26 +177,34 @@ class Importer:
     # ---- loading and saving ---------------------------------------------------------------
 
     def _load(self, entries: dict[str, Entry], code: str) -> Entry:
-        """The stored facility, read a page at a time and kept compact unless it needs its history."""
+        """The stored facility, read a page at a time and kept compact unless it needs its history
+        (then it is read again in full: a stored revolver can be found only by reading)."""
+        facility, seen = self._replay(code, compact=True)
+        if facility is not None and not facility.keeps_history and self._needs_history(facility):
+            facility, seen = self._replay(code, compact=False)
+        entries[code] = Entry(facility, facility is not None, seen)
+        return entries[code]
+
+    def _replay(self, code: str, compact: bool) -> tuple[Any, Seen]:
         facility: Any = None
-        seen: Counter[bytes] = Counter()
+        seen = self.spill.seen(code)
+        seen.clear()
         last = 0
         while True:
             page = list(self.ledger.events.get(facility_id(code), gt=last, limit=PAGE))
             for event in page:
                 facility = event.mutate(facility)
-                self._compact(facility)
+                if compact:
+                    self._compact(facility)
                 if event.reference is None:
-                    seen[_digest([type(event).__name__, event.fact_fields(), event.source])] += 1
+                    seen.add(_digest([type(event).__name__, event.fact_fields(), event.source]))
             if len(page) < PAGE:
-                break
+                return facility, seen
             last = page[-1].originator_version
-        entries[code] = Entry(facility, facility is not None, seen)
-        return entries[code]
 
     def _compact(self, facility: Facility) -> None:
         if facility.keeps_history and not self._needs_history(facility):
-            facility.forget_details()
+            facility.forget_details(self.spill.references(facility.code))
 
     def _needs_history(self, facility: Facility) -> bool:
         return facility.code in self.full_history or any(
@@ -231,6 +238,14 @@ class Importer:
                 self.progress.advance(line - last)
                 last = line
             yield item
+
+    def _pass(self, phase: str) -> Iterator[Record | BadLine]:
+        """One pass over the records, with a fresh spill file for what it must remember."""
+        self.spill = SpillFile()
+        try:
+            yield from self._records(phase)
+        finally:
+            self.spill.close()
 
     def _records(self, phase: str) -> Iterator[Record | BadLine]:
         for item in self._items(phase):

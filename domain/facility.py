@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from collections.abc import MutableMapping
 from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -116,13 +117,17 @@ class Facility(BaseAggregate[UUID]):
         self.kinds = bytearray()  # kinds[version - 1]: index of the event's type in EVENT_TYPES
         self.keeps_history = True
 
-    def forget_details(self) -> None:
+    def forget_details(self, references: MutableMapping[str, tuple[int, bytes]] | None = None) -> None:
         """Keep only what the rules need (RULE_EVENTS, kinds, references): for long imports.
 
         The rules judge exactly as before; only `history` stops holding the other events.
+        `references` may be another mapping (e.g. one kept on disk) to hold the references in.
         """
         self.keeps_history = False
         self.history = {v: e for v, e in self.history.items() if isinstance(e, RULE_EVENTS)}
+        if references is not None:
+            references.update(self.references)
+            self.references = references  # type: ignore[assignment]
 
     # ---- commands -------------------------------------------------------------------------
 
