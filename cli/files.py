@@ -29,6 +29,8 @@ def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(
         metavar="FILE", help="JSON Lines (one record per line) or YAML (a list under 'events:').")],
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, max=100_000, help="Events written per transaction.")] = 5_000,
 ) -> None:
     """Import events from a file: all of it, or (if any record is bad) none of it.
 
@@ -45,7 +47,8 @@ def import_file(
         raise LedgerError(f"{file}: no such file")
     try:
         with ImportProgress(file) as progress:
-            result = ledger(ctx).import_records(lambda: read_file(file), settings(ctx).recorded_by, progress)
+            result = ledger(ctx).import_records(
+                lambda: read_file(file), settings(ctx).recorded_by, progress, batch_size)
     except UnicodeDecodeError as error:
         raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); nothing was imported") from None
     except ImportRefused as refused:

@@ -85,3 +85,35 @@ def run_measured(args: list[str], env: dict | None = None, timeout: float = 3600
         out.seek(0)
         err.seek(0)
         return process.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss
+
+
+def assert_contiguous_and_chained(events, code):
+    """Versions 1..n with no gap, and every chain hash recomputes from the one before it."""
+    from domain.chain import chain_start, next_chain_hash
+    from domain.facility import facility_id
+
+    assert [e.version for e in events] == list(range(1, len(events) + 1))
+    previous = chain_start(facility_id(code))
+    for event in events:
+        assert event.chain_hash == next_chain_hash(previous, type(event).__name__, event.model_dump(mode="json"))
+        previous = event.chain_hash
+
+
+def count_stored(db_url: str) -> int:
+    """Rows stored so far, read without the library (cheap enough to poll)."""
+    if db_url.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(db_url, connect_timeout=5) as conn:
+            found = conn.execute("SELECT to_regclass('ledger_events') IS NOT NULL").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM ledger_events").fetchone()[0] if found else 0
+    import sqlite3
+
+    if not Path(db_url).exists():
+        return 0
+    conn = sqlite3.connect(f"file:{db_url}?mode=ro", uri=True, timeout=10)
+    try:
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'stored_events'").fetchone()
+        return conn.execute("SELECT count(*) FROM stored_events").fetchone()[0] if exists else 0
+    finally:
+        conn.close()

@@ -12,10 +12,8 @@ import pytest
 
 from cli.ledger import Ledger
 from cli.storage import database
-from domain.chain import chain_start, next_chain_hash
-from domain.facility import facility_id
 from tests.helpers import run
-from tests.reliability_support import LOANLEDGER, size
+from tests.reliability_support import LOANLEDGER, assert_contiguous_and_chained, size
 
 CLEAR_FAILURE = ("gave up after", "database error", "database is locked")
 
@@ -50,14 +48,6 @@ def stored_payments(db_url, code):
     finally:
         ledger.close()
     return events
-
-
-def assert_contiguous_and_chained(events, code):
-    assert [e.version for e in events] == list(range(1, len(events) + 1))
-    previous = chain_start(facility_id(code))
-    for event in events:
-        assert event.chain_hash == next_chain_hash(previous, type(event).__name__, event.model_dump(mode="json"))
-        previous = event.chain_hash
 
 
 def assert_exactly_once(results, events_by_code):
