@@ -16,11 +16,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, PersistenceError, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 from cli.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
-from cli.storage import Database
+from cli.faults import CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout, own_retries
+from cli.storage import Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
 from domain.facility import Facility, PrincipalOf, Recorded, facility_id
@@ -79,8 +80,16 @@ class Ledger(Application[UUID]):
         self, db: Database, *, now: Callable[[], datetime] | None = None,
         principal_provider: PrincipalProvider | None = None,
     ) -> None:
-        super().__init__(env=db.env)
         self.db = db
+        try:
+            super().__init__(env=db.env)
+        except PersistenceError as error:
+            if is_lock_timeout(error):  # the start-up DDL waited for another session's lock
+                raise busy(db.env.get("POSTGRES_LOCK_TIMEOUT", "10")) from None
+            problem = connection_problem(db.env, _redacted(db.url)) if db.is_postgres else None
+            if problem is None:
+                raise
+            raise CannotConnect(problem) from None
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.principal_provider = principal_provider or (lambda facility: None)
         self.conflicts = 0  # version conflicts retried by `record`, for the reliability figures
@@ -91,12 +100,19 @@ class Ledger(Application[UUID]):
         concurrently updated", or a duplicate catalog key), so processes starting together retry."""
         for attempt in range(STARTUP_ATTEMPTS):
             try:
-                return super().construct_recorder()
+                recorder = super().construct_recorder()
+                own_retries(recorder, self.db.env.get("POSTGRES_LOCK_TIMEOUT", "10"))
+                return recorder
             except (InternalError, IntegrityError):
                 if attempt == STARTUP_ATTEMPTS - 1:
                     raise
                 time.sleep(random.uniform(0.01, 0.2))
         raise AssertionError("unreachable")
+
+    def construct_factory(self, env: Any) -> Any:
+        factory = super().construct_factory(env)
+        bound_lock_waits(factory, self.db.env.get("POSTGRES_LOCK_TIMEOUT", "10"))
+        return factory
 
     def construct_mapper(self) -> Mapper[UUID]:
         return EventMapper(transcoder=JSONTranscoder())
@@ -122,11 +138,15 @@ class Ledger(Application[UUID]):
 
     def record(self, code: str, fact: Fact, meta: Meta) -> Recorded:
         """Decide and save; on a version conflict reload and decide again (bounded, with backoff)."""
+        mine: FacilityEvent | None = None
         for attempt in range(ATTEMPTS):
             facility = self.facility(code)
+            if mine is not None and _landed(facility, mine):
+                return Recorded(mine)  # saved, though the reply was lost: do not record it twice
             outcome = self._decide(facility, fact, meta)
             if outcome.duplicate:
                 return outcome
+            mine = outcome.event
             try:
                 self.save(facility)
                 return outcome
@@ -186,6 +206,11 @@ class Ledger(Application[UUID]):
 
     def today(self, zone: str) -> date:
         return self.now().astimezone(ZoneInfo(zone)).date()
+
+
+def _landed(facility: Facility, event: FacilityEvent) -> bool:
+    stored = facility.history.get(event.version)
+    return stored is not None and stored.chain_hash == event.chain_hash
 
 
 def record_all(ledger: Ledger, items: Iterable[tuple[str, Fact]], meta: Meta) -> list[Recorded]:
