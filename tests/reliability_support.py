@@ -6,6 +6,7 @@ they run at a size that keeps `make test` quick.
 """
 
 import json
+from contextlib import contextmanager
 import os
 import sys
 from pathlib import Path
@@ -117,3 +118,22 @@ def count_stored(db_url: str) -> int:
         return conn.execute("SELECT count(*) FROM stored_events").fetchone()[0] if exists else 0
     finally:
         conn.close()
+
+
+@contextmanager
+def second_database(db_url: str, tmp_path: Path, suffix: str):
+    """Another empty database on the same backend as `db_url` (dropped afterwards on PostgreSQL)."""
+    if not db_url.startswith("postgresql"):
+        yield str(tmp_path / f"{suffix}.db")
+        return
+    from tests.conftest import _admin
+
+    base, name = db_url.rsplit("/", 1)
+    name = f"{name}_{suffix}"
+    with _admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with _admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -10,9 +10,9 @@ import pytest
 
 from cli.ledger import Ledger
 from cli.storage import database
-from tests.conftest import _admin
 from tests.reliability_support import (
-    LOANLEDGER, assert_contiguous_and_chained, count_stored, size, stored_content, write_import_file,
+    LOANLEDGER, assert_contiguous_and_chained, count_stored, second_database, size, stored_content,
+    write_import_file,
 )
 
 BATCH = 500
@@ -46,15 +46,8 @@ def kill_while_writing(db_url, file, rng):
 @pytest.fixture
 def clean_url(db_url, tmp_path):
     """A second, empty database on the same backend, for the clean import."""
-    if not db_url.startswith("postgresql"):
-        yield str(tmp_path / "clean.db")
-        return
-    name = db_url.rsplit("/", 1)[1] + "_clean"
-    with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield db_url.rsplit("/", 1)[0] + "/" + name
-    with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with second_database(db_url, tmp_path, "clean") as url:
+        yield url
 
 
 def test_an_import_killed_at_random_moments_then_rerun_equals_one_clean_import(db_url, clean_url, tmp_path):
