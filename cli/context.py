@@ -41,18 +41,27 @@ def ledger(ctx: typer.Context) -> Any:
     state = settings(ctx)
     if state._ledger is None:
         from cli.ledger import Ledger
-        from cli.storage import database
+        from cli.storage import database, ready
 
-        state._ledger = Ledger(database(state.db), principal_provider=_principal_provider())
+        state._ledger = Ledger(ready(database(state.db)), principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
+        from cli.readmodel_sync import keep_fresh
+
+        keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger
 
 
 def _principal_provider() -> Any:
-    try:
-        from projections.commitment import principal_provider
-    except ImportError:
-        return None
+    """The engine answers a revolver's principal; it is imported only when a rule asks."""
+
+    def principal_provider(facility: Any) -> Any:
+        def principal_of(note: str, day: Any) -> Any:
+            from projections.commitment import principal_provider as engine_provider
+
+            return engine_provider(facility)(note, day)
+
+        return principal_of
+
     return principal_provider
 
 
@@ -85,6 +94,16 @@ def _as_options(message: str) -> str:
         option = OPTION_FOR.get(head, "--" + head.replace("_", "-"))
         parts.append(f"{option}{field[len(head):]}: {reason}" if reason else part)
     return "; ".join(parts)
+
+
+def parse_day(option: str, text: str) -> "date":
+    """A YYYY-MM-DD option value, or a refusal naming the option."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def emit_json(data: Any) -> None:

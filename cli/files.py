@@ -1,20 +1,19 @@
 """import, export and events: the streams in and out, for people, scripts and auditors."""
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
-from rich.table import Table
 
+from cli import views
 from cli.context import emit_json, err_console, ledger, settings
-from cli.records import dumps, read_file, to_record
+from cli.records import read_file
+from cli.tables import new_table, output_console
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 
 Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]
 
@@ -103,73 +102,68 @@ def _count_lines(file: Path) -> int:
     return count
 
 
+Types = Annotated[list[str] | None, typer.Option("--type", help="Only these event types (repeat).")]
+EffectiveFrom = Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="Effective on or after.")]
+EffectiveTo = Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="Effective on or before.")]
+RecordedFrom = Annotated[str | None, typer.Option(
+    "--recorded-from", metavar="WHEN", help="Recorded at or after (aware date-time, or a date: 00:00 UTC).")]
+RecordedTo = Annotated[str | None, typer.Option(
+    "--recorded-to", metavar="WHEN", help="Recorded at or before (aware date-time, or a date: through its end, UTC).")]
+
+
 def export(
     ctx: typer.Context,
     code: Code,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="jsonl|csv", help="JSON Lines (importable) or CSV.")] = "jsonl",
+    type_: Types = None, since: EffectiveFrom = None, until: EffectiveTo = None,
+    recorded_from: RecordedFrom = None, recorded_to: RecordedTo = None,
 ) -> None:
-    """Export a facility's stream as JSON Lines, with version, recorded_at, recorded_by and chain_hash.
+    """Export a facility's stream: JSON Lines that 'import' reads back, or CSV.
+
+    Each record adds version, recorded_at, recorded_by, chain_hash and reversed_by (the reversal
+    that cancels the event, if any). Filters as for 'events'; an unfiltered JSON Lines export can
+    be checked offline with docs/verify_export.py.
 
     Example: loanledger export ATG-LAURUS-2005 -o atg.jsonl
     """
-    lines = [dumps(to_record(code, e)) + "\n" for e in ledger(ctx).facility_events(code)]
+    chosen = views.selection(type_, since, until, recorded_from, recorded_to)
+    chosen_rows = views.rows(code, ledger(ctx).facility_events(code), chosen)
+    text = views.render(chosen_rows, fmt)
     if output is None:
-        sys.stdout.writelines(lines)
+        sys.stdout.write(text)
         return
-    output.write_text("".join(lines), encoding="utf-8")
-    err_console.print(f"Wrote {len(lines)} event(s) to {output}.")
+    output.write_text(text, encoding="utf-8")
+    err_console.print(f"Wrote {len(chosen_rows)} event(s) to {output}.")
 
 
 def events(
     ctx: typer.Context,
     code: Code,
-    type_: Annotated[list[str] | None, typer.Option("--type", help="Only these event types (repeat).")] = None,
-    since: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="Effective on or after.")] = None,
-    until: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="Effective on or before.")] = None,
+    type_: Types = None, since: EffectiveFrom = None, until: EffectiveTo = None,
+    recorded_from: RecordedFrom = None, recorded_to: RecordedTo = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", metavar="jsonl|csv", help="JSON Lines or CSV instead of a table.")] = None,
 ) -> None:
     """Show a facility's event stream: version, type, effective date, recorded time, actor, source,
-    fields and chain hash.
+    fields, chain hash, and which reversal (if any) cancels each event.
 
     Example: loanledger events ATG-LAURUS-2005 --type PaymentReceived --from 2007-01-01
     """
-    from domain.events import EVENT_TYPES
-
-    for name in type_ or ():
-        if name not in EVENT_TYPES:
-            raise LedgerError(f"--type: {name!r} is not an event type (one of {', '.join(EVENT_TYPES)})")
-    low, high = _day("--from", since), _day("--to", until)
-    selected = [
-        e for e in ledger(ctx).facility_events(code)
-        if (not type_ or type(e).__name__ in type_) and _within(effective_date(e), low, high)
-    ]
-    if settings(ctx).json:
-        emit_json([to_record(code, e) for e in selected])
+    chosen = views.selection(type_, since, until, recorded_from, recorded_to)
+    chosen_rows = views.rows(code, ledger(ctx).facility_events(code), chosen)
+    if fmt is not None:
+        sys.stdout.write(views.render(chosen_rows, fmt))
         return
-    table = Table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "chain", show_lines=False)
-    for e in selected:
-        table.add_row(str(e.version), type(e).__name__, str(effective_date(e) or ""),
+    if settings(ctx).json:
+        emit_json([record for _, record in chosen_rows])
+        return
+    table = new_table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "reversed by", "chain")
+    for e, item in chosen_rows:
+        table.add_row(str(e.version), type(e).__name__, str(e.effective() or ""),
                       f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", e.recorded_by, _fields(e),
-                      e.source or "", e.chain_hash[:12])
+                      e.source or "", str(item["reversed_by"] or ""), e.chain_hash[:12])
     console.print(table)
-
-
-def effective_date(event: Any) -> date | None:
-    return event.effective()
-
-
-def _within(day: date | None, low: date | None, high: date | None) -> bool:
-    if day is None:
-        return low is None and high is None
-    return (low is None or day >= low) and (high is None or day <= high)
-
-
-def _day(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _fields(event: Any) -> str:

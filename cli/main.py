@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli import files, recording, setup
+from cli import audit, files, readmodels, recording, setup
 from cli.context import refuse, settings
 from domain.errors import LedgerError
 
@@ -70,6 +70,8 @@ app.add_typer(recording.facility_app, name="facility")
 app.add_typer(recording.note_app, name="note")
 app.add_typer(recording.record_app, name="record")
 files.register(app)
+audit.register(app)
+readmodels.register(app)
 
 try:
     from cli import reports

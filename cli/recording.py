@@ -7,15 +7,14 @@ command prints one message naming what is wrong and records nothing.
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from cli.tables import new_table, output_console
 
 from cli.amortization import parse_schedule
 from cli.context import build, emit_json, ledger, settings
 from domain import facts
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 
 facility_app = typer.Typer(no_args_is_help=True, help="Open, list and show facilities.")
 note_app = typer.Typer(no_args_is_help=True, help="Issue notes under a facility.")
@@ -105,7 +104,7 @@ def facility_list(ctx: typer.Context) -> None:
     if settings(ctx).json:
         emit_json([e.fact_fields() for e in opened])
         return
-    table = Table("code", "borrower", "lender", "agreement", "currency")
+    table = new_table("code", "borrower", "lender", "agreement", "currency")
     for e in opened:
         table.add_row(e.code, e.borrower, e.lender, str(e.agreement_date), e.currency)
     console.print(table if opened else "No facilities yet: open one with 'loanledger facility open'.")
@@ -130,7 +129,7 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
     console.print(f"version {facility.version} · chain {facility.chain_head}")
-    table = Table("note", "kind", "face", "issued", "matures", "interest", "day count")
+    table = new_table("note", "kind", "face", "issued", "matures", "interest", "day count")
     for n in notes:
         table.add_row(n.note, n.kind.value, f"{n.face_amount:,}", str(n.issue_date),
                       str(facility.notes[n.note].maturity_date), _terms(n), n.day_count.value)

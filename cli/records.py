@@ -8,17 +8,17 @@ ledger records its own).
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
 from domain.facts import Fact
 from domain.values import Code
 
-EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash")
+EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash", "reversed_by")
 META = ("source", "reference")
 
 
@@ -166,6 +166,9 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
     if path.stat().st_size > MAX_YAML_BYTES:
         yield BadLine(0, f"a YAML import file may be at most {MAX_YAML_BYTES:,} bytes; use JSON Lines for larger files")
         return
+    import yaml
+
+    _NoAliasLoader = _no_alias_loader()
     with path.open(encoding="utf-8") as handle:
         try:
             node = yaml.compose(handle, Loader=_NoAliasLoader)
@@ -193,18 +196,23 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
             yield BadLine(item.start_mark.line + 1, f"not valid YAML ({str(error).splitlines()[0]})")
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text."""
+@lru_cache(maxsize=1)
+def _no_alias_loader() -> Any:
+    """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text.
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed in import files", event.start_mark)
-        return super().compose_node(parent, index)
+    Built on first use, so commands that read no YAML never import it."""
+    import yaml
 
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases are not allowed in import files", event.start_mark)
+            return super().compose_node(parent, index)
 
-for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
-    _NoAliasLoader.add_constructor(_tag, yaml.SafeLoader.construct_yaml_str)
+    for tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
+        NoAliasLoader.add_constructor(tag, yaml.SafeLoader.construct_yaml_str)
+    return NoAliasLoader
 
 
 def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> dict[str, Any]:
@@ -216,7 +224,7 @@ def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> di
             record[key] = value
     if with_audit:
         record["version"] = event.version
-        record["recorded_at"] = event.recorded_at.isoformat()
+        record["recorded_at"] = event.model_dump(mode="json", include={"timestamp"})["timestamp"]  # as stored
         record["recorded_by"] = event.recorded_by
         record["chain_hash"] = event.chain_hash
     return record

@@ -4,12 +4,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
 from domain.errors import LedgerError
 
-console = Console(highlight=False)
+console = output_console()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEED = EXAMPLES / "atg-laurus-2005.jsonl"
 
@@ -40,19 +40,20 @@ def demo(
 
     Example: loanledger --db demo.db demo
     """
-    from cli import files
+    from cli import reports
+    from cli.ledger import ImportRefused
+    from cli.records import read_file
 
     book = ledger(ctx)
     if book.facilities():
         raise LedgerError("demo needs a fresh, empty database: pass --db with a new file name")
-    files.import_file(ctx, SEED)
-    code = "ATG-LAURUS-2005"
     try:
-        from cli import reports
-    except ImportError:
-        files.events(ctx, code, None, None, None)
-        return
-    reports.demo_report(ctx, code, as_of)
+        result = book.import_records(lambda: read_file(SEED), settings(ctx).recorded_by)
+    except ImportRefused as refused:
+        raise LedgerError(f"the seed file {SEED} is damaged: {refused.bad[0]}") from None
+    if not settings(ctx).json:
+        console.print(f"Loaded {result.recorded} events from {SEED.name} into {book.db.url}.")
+    reports.demo_report(ctx, "ATG-LAURUS-2005", as_of)
 
 
 def _redact(url: str) -> str:

@@ -29,6 +29,9 @@ class Database:
         return self.env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
 
 
+EVENTS_TABLE = "ledger_events"  # PostgreSQL: the Ledger application's name + "_events"
+
+
 def default_url() -> str:
     return str(Path(platformdirs.user_data_dir("loanledger")) / "ledger.db")
 
@@ -75,6 +78,38 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_LOCK_TIMEOUT": lock_timeout(),
         "POSTGRES_POOL_SIZE": "2",
     }
+
+
+def ready(db: Database) -> Database:
+    """The database to open the ledger on, without DDL once the schema exists.
+
+    The library runs CREATE TABLE/INDEX IF NOT EXISTS whenever an application starts, which a
+    role without CREATE rights (the append-only writer, the auditor: `db roles`) may not do. So on
+    PostgreSQL, when the events table already exists, CREATE_TABLE is turned off, unless
+    CREATE_TABLE (or LEDGER_CREATE_TABLE) is set in the environment, which then decides.
+    """
+    if not db.is_postgres or {"CREATE_TABLE", "LEDGER_CREATE_TABLE"} & os.environ.keys():
+        return db
+    with connect(db) as connection:
+        found = connection.execute(
+            "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text))",
+            (db.env.get("POSTGRES_SCHEMA") or "public", EVENTS_TABLE),
+        ).fetchone()
+    if found is None or found[0] is None:
+        return db
+    return Database(db.url, {**db.env, "CREATE_TABLE": "false"})
+
+
+def connect(db: Database, **options: object):  # type: ignore[no-untyped-def]
+    """A plain psycopg connection with the ledger's credentials (PostgreSQL only)."""
+    import psycopg
+
+    env = db.env
+    return psycopg.connect(
+        host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None, dbname=env["POSTGRES_DBNAME"],
+        connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]), **options,
+    )
 
 
 def _redacted(url: str) -> str:

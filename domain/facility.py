@@ -22,6 +22,7 @@ from domain import events as ev
 from domain import facts
 from domain.chain import chain_start, next_chain_hash
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
+from domain import reversals as reversal_rules
 from domain.values import NoteKind
 
 FACILITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://loanledger.invalid/facility")
@@ -189,10 +190,14 @@ class Facility(BaseAggregate[UUID]):
         if fact.effective_date > note.maturity_date:
             raise RuleViolation(f"advance on {fact.effective_date} is after note {note.code} matured ({note.maturity_date})")
         if note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING) and principal_of is not None:
-            drawn = principal_of(note.code, fact.effective_date)
-            room = note.face_amount - drawn
+            # A revolver's principal on a day is at most what was advanced by then (payments only
+            # reduce it), so the engine is asked only when that bound leaves too little room.
+            drawn = self._advanced(note.code, through=fact.effective_date)
+            if fact.amount > note.face_amount - drawn:
+                drawn = principal_of(note.code, fact.effective_date)
         else:
-            room = note.face_amount - self._advanced(note.code)
+            drawn = self._advanced(note.code)
+        room = note.face_amount - drawn
         if fact.amount > room:
             raise RuleViolation(
                 f"advance of {fact.amount} on note {note.code} exceeds its commitment: "
@@ -284,16 +289,8 @@ class Facility(BaseAggregate[UUID]):
         return _KIND_NAMES[self.kinds[version - 1]]
 
     def cancelled(self) -> dict[int, int]:
-        """Versions whose effect is cancelled, each with the reversal in force that cancels it.
-
-        A reversal can itself be reversed (reinstating its target); a reversal always targets an
-        earlier version, so walking reversals from the newest down settles every case.
-        """
-        cancelled: dict[int, int] = {}
-        for reversal in sorted(self.reversals, reverse=True):
-            if reversal not in cancelled:
-                cancelled[self.reversals[reversal]] = reversal
-        return cancelled
+        """Versions whose effect is cancelled, each with the reversal in force that cancels it."""
+        return reversal_rules.cancelled(self.reversals)
 
     def live(self, *types: type[ev.FacilityEvent]) -> list[Any]:
         cancelled = self.cancelled()
@@ -331,8 +328,11 @@ class Facility(BaseAggregate[UUID]):
                 state = isinstance(e, ev.ObligationsAccelerated)
         return state
 
-    def _advanced(self, note: str) -> Decimal:
-        return sum((e.amount for e in self.live(ev.AdvanceMade) if e.note == note), Decimal("0"))
+    def _advanced(self, note: str, through: date | None = None) -> Decimal:
+        return sum((
+            e.amount for e in self.live(ev.AdvanceMade)
+            if e.note == note and (through is None or e.effective_date <= through)
+        ), Decimal("0"))
 
     # ---- state changes (run on every replay) ---------------------------------------------
 

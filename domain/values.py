@@ -18,10 +18,12 @@ from domain.money import CENT
 MAX_AMOUNT = Decimal("1e15")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_STORED_AMOUNT = re.compile(r"[1-9][0-9]{0,14}\.[0-9]{2}|0\.(?:0[1-9]|[1-9][0-9])")  # > 0, < 10^15, two places
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")  # control characters other than tab
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
 
 
 def _decimal(value: Any, what: str) -> Decimal:
@@ -51,6 +53,8 @@ def _decimal(value: Any, what: str) -> Decimal:
 
 
 def _amount(value: Any) -> Decimal:
+    if type(value) is str and _STORED_AMOUNT.fullmatch(value):  # e.g. "75000.00", as amounts are stored
+        return Decimal(value)
     number = _decimal(value, "amounts")
     if number <= 0:
         raise ValueError("must be greater than zero")
@@ -114,7 +118,7 @@ def _code(value: Any) -> str:
 
 def _text(value: Any) -> Any:
     if isinstance(value, str):
-        if any(ord(c) < 32 and c not in "\t" for c in value):
+        if _CONTROL.search(value):
             raise ValueError("text must not contain control characters")
     return value
 

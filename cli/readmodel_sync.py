@@ -1,0 +1,128 @@
+"""Running the read models against a ledger database: opening the view, the cheap refresh after
+a recording command, and the long-running worker (docs/read-models.md)."""
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+
+from cli.ledger import Ledger
+from cli.storage import Database
+from projections.readmodels import worker_lock
+from projections.readmodels.projection import ReadModels, catch_up
+from projections.readmodels.views import ReadModelView, SQLiteReadModelView
+
+Echo = Callable[[str], None]
+
+
+def open_view(db: Database) -> ReadModelView:
+    """The view as eventsourcing's ProjectionRunner would build it (same tables, same env)."""
+    env = Environment(ReadModels.name, {**os.environ, **db.env})
+    if db.is_postgres:
+        from projections.readmodels.views_postgres import PostgresReadModelView
+
+        view_class: type[ReadModelView] = PostgresReadModelView
+    else:
+        view_class = SQLiteReadModelView
+    return InfrastructureFactory.construct(env=env).tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
+
+
+def close_view(view: ReadModelView) -> None:
+    view.datastore.close()  # type: ignore[attr-defined]
+
+
+def worker_running(db: Database, view: ReadModelView) -> bool:
+    if db.is_postgres:
+        with worker_lock.pg_no_worker(db.env) as free:
+            return not free
+    return worker_lock.sqlite_worker_alive(view)
+
+
+def refresh(ledger: Ledger) -> int:
+    """Apply the events the read models lack, unless a worker is running (it will)."""
+    view = open_view(ledger.db)
+    try:
+        if ledger.db.is_postgres:
+            with worker_lock.pg_no_worker(ledger.db.env) as free:
+                return catch_up(view, ledger) if free else 0
+        return 0 if worker_lock.sqlite_worker_alive(view) else catch_up(view, ledger)
+    finally:
+        close_view(view)
+
+
+def keep_fresh(ctx: Any, ledger: Ledger) -> None:
+    """After a command that recorded events, bring the read models up to date before exiting."""
+    before = ledger.recorder.max_notification_id() or 0
+
+    def after() -> None:
+        if (ledger.recorder.max_notification_id() or 0) > before:
+            try:
+                refresh(ledger)
+            except Exception as error:  # noqa: BLE001 - the events are recorded; say so, exit 0
+                from cli.context import err_console
+
+                err_console.print(f"[yellow]warning:[/] read models not refreshed ({error}); "
+                                  "run 'loanledger projections run' or 'projections rebuild'")
+
+    ctx.find_root().call_on_close(after)
+
+
+class FollowedLedger(Ledger):
+    """The ledger as eventsourcing's ProjectionRunner constructs it: from an environment."""
+
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(Database("", dict(env or {})))
+
+
+def run_worker(db: Database, stop: threading.Event, *, batch: int, poll: float, echo: Echo) -> None:
+    view = open_view(db)
+    ledger = Ledger(db)
+    lock: Any = worker_lock.PostgresWorkerLock(db.env) if db.is_postgres else worker_lock.SQLiteWorkerLock(view)
+    try:
+        if not _acquire(lock, stop, poll, echo):
+            return
+        echo(f"worker started at position {view.position()}")
+        while not stop.is_set():
+            try:
+                applied = catch_up(view, ledger, batch=batch, should_stop=stop.is_set)
+                if applied:
+                    echo(f"applied {applied} event(s); position {view.position()}")
+                if db.is_postgres:
+                    _follow(db, ledger, lock, stop)
+                elif stop.wait(poll) or not lock.still_held():
+                    break
+            except Exception as error:  # noqa: BLE001 - keep serving; the next catch-up retries
+                echo(f"error: {type(error).__name__}: {error}; retrying")
+                stop.wait(poll)
+    finally:
+        lock.release()
+        echo(f"worker stopped at position {view.position()}")
+        ledger.close()
+        close_view(view)
+
+
+def _acquire(lock: Any, stop: threading.Event, poll: float, echo: Echo) -> bool:
+    told = False
+    while not lock.try_acquire():
+        if not told:
+            echo("another worker is running; waiting to take over")
+            told = True
+        if stop.wait(max(poll, 1.0)):
+            return False
+    return True
+
+
+def _follow(db: Database, ledger: Ledger, lock: Any, stop: threading.Event) -> None:
+    """PostgreSQL: follow new events with the library's ProjectionRunner (LISTEN/NOTIFY)."""
+    from eventsourcing.projection import ProjectionRunner
+
+    projection = type("ReadModels", (ReadModels,), {"name": ReadModels.name, "source": ledger})
+    with ProjectionRunner(application_class=FollowedLedger, projection_class=projection,
+                          view_class=PostgresReadModelView, env=db.env) as runner:
+        while not stop.is_set() and not runner.is_interrupted.is_set():
+            runner.run_forever(timeout=worker_lock.BEAT)
+            if not lock.still_held():
+                stop.set()

@@ -1,0 +1,198 @@
+"""projections status|rebuild|run, and portfolio: the read models on the command line."""
+
+import signal
+import threading
+import time
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from cli.tables import new_table, output_console
+from rich.text import Text
+
+from cli.context import emit_json, err_console, ledger, parse_day, settings
+from domain.errors import LedgerError
+from projections.readmodels.schema import BATCH, TABLES
+
+console = output_console()
+projections_app = typer.Typer(no_args_is_help=True, help="The materialised read models: status, rebuild, worker.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(projections_app, name="projections")
+    app.command("portfolio")(portfolio)
+
+
+@projections_app.command("status")
+def status(ctx: typer.Context) -> None:
+    """Position and lag of the read models (one tracked position: they are written together)."""
+    from cli.readmodel_sync import close_view, open_view, worker_running
+
+    book = ledger(ctx)
+    view = open_view(book.db)
+    try:
+        position, head = view.position(), book.recorder.max_notification_id() or 0
+        models = {t: {"rows": view.count(t), "position": position, "lag": head - position} for t in TABLES}
+        running = worker_running(book.db, view)
+    finally:
+        close_view(view)
+    if settings(ctx).json:
+        emit_json({"position": position, "head": head, "lag": head - position, "worker_running": running,
+                   "read_models": models})
+        return
+    table = new_table("read model", "rows", "position", "lag", title=f"Read models (events recorded: {head})")
+    for name, m in models.items():
+        table.add_row(name, str(m["rows"]), str(m["position"]), str(m["lag"]))
+    console.print(table)
+    console.print(f"Worker running: {'yes' if running else 'no'}")
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Any) -> Text:
+        return Text(f"{task.speed:,.0f} events/s" if task.speed else "… events/s")
+
+
+@projections_app.command("rebuild")
+def rebuild(
+    ctx: typer.Context,
+    batch: Annotated[int, typer.Option(help="Events per transaction.", min=1)] = BATCH,
+) -> None:
+    """Empty the read models and rebuild them from every stored event, with progress.
+
+    Interrupted, it can be resumed with 'projections run' (or another rebuild starts over).
+    """
+    from cli.readmodel_sync import close_view, open_view
+    from projections.readmodels.projection import catch_up
+
+    book = ledger(ctx)
+    view = open_view(book.db)
+    try:
+        view.reset()
+        total = book.recorder.max_notification_id() or 0
+        started = time.perf_counter()
+        columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress:
+            task = progress.add_task("rebuild", total=total)
+            applied = catch_up(view, book, batch=batch, progress=lambda n: progress.advance(task, n))
+        seconds = time.perf_counter() - started
+        position = view.position()
+    finally:
+        close_view(view)
+    result = {"events": applied, "seconds": round(seconds, 3), "rate": round(applied / seconds) if seconds else None,
+              "position": position}
+    if settings(ctx).json:
+        emit_json(result)
+    else:
+        console.print(f"Rebuilt from {applied} events in {seconds:.1f} s ({result['rate']} events/s); "
+                      f"position {position}.")
+
+
+@projections_app.command("run")
+def run(
+    ctx: typer.Context,
+    batch: Annotated[int, typer.Option(help="Events per transaction when catching up.", min=1)] = BATCH,
+    poll: Annotated[float, typer.Option(help="SQLite: seconds between polls for new events.", min=0.05)] = 0.5,
+) -> None:
+    """Keep the read models up to date until Ctrl-C or SIGTERM; a restart resumes where it stopped.
+
+    On PostgreSQL new events arrive by LISTEN/NOTIFY (eventsourcing's ProjectionRunner); on SQLite
+    the worker polls. One worker per database is active; others wait to take over.
+    """
+    from cli.readmodel_sync import run_worker
+
+    db = ledger(ctx).db
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    run_worker(db, stop, batch=batch, poll=poll, echo=lambda m: err_console.print(m))
+
+
+def portfolio(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")],
+    known_at: Annotated[str | None, typer.Option("--known-at", metavar="INSTANT",
+                                                 help="Only facts recorded at or before this instant.")] = None,
+    status_filter: Annotated[str | None, typer.Option("--status", help="performing, in default or accelerated.")] = None,
+    bucket: Annotated[str | None, typer.Option("--bucket", help="current, 0-30, 31-60, 61-90 or 91+.")] = None,
+) -> None:
+    """Every facility's principal and past due as of a date, with days past due, bucket and totals.
+
+    Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
+    """
+    from cli.readmodel_sync import close_view, open_view
+    from projections.readmodels import portfolio as pf
+
+    day, instant = _day(as_of), _instant(known_at)
+    book = ledger(ctx)
+    view = open_view(book.db)
+    try:
+        lagging = _lagging(book, view.position())
+        lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))))
+    finally:
+        close_view(view)
+    lines = pf.select(lines, status_filter, bucket)
+    totals = pf.totals(lines)
+    if settings(ctx).json:
+        emit_json(_json(day, instant, lines, totals))
+    else:
+        _print(day, known_at, lines, totals)
+
+
+def _lagging(book: Any, position: int) -> set[str]:
+    ids: set[str] = set()
+    while True:
+        page = book.recorder.select_notifications(start=position, limit=5000, inclusive_of_start=False)
+        ids.update(str(n.originator_id) for n in page)
+        if len(page) < 5000:
+            return ids
+        position = page[-1].id
+
+
+def _json(day: date, instant: datetime | None, lines: list[Any], totals: list[Any]) -> dict[str, Any]:
+    from projections.json_views import money
+
+    return {
+        "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
+        "facilities": [{
+            "facility": x.facility, "borrower": x.borrower, "status": x.status, "principal": money(x.principal),
+            "past_due": {"principal": money(x.past_due_principal), "interest": money(x.past_due_interest),
+                         "fees": money(x.past_due_fees), "total": money(x.past_due_total)},
+            "oldest_due_date": x.oldest_due.isoformat() if x.oldest_due else None,
+            "days_past_due": x.days_past_due, "bucket": x.bucket, "problem": x.problem,
+            "computed_by": x.computed_by} for x in lines],
+        "totals": [{"bucket": t.bucket, "facilities": t.facilities, "principal": money(t.principal),
+                    "past_due": money(t.past_due_total)} for t in totals],
+    }
+
+
+def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any]) -> None:
+    from projections.json_views import money
+
+    title = f"Portfolio as of {day}" + (f", known at {known_at}" if known_at else "")
+    table = new_table("facility", "status", "principal", "pd principal", "pd interest", "pd fees", "pd total",
+                  "days", "bucket", title=title)
+    for x in lines:
+        table.add_row(x.facility, x.status, money(x.principal), money(x.past_due_principal),
+                      money(x.past_due_interest), money(x.past_due_fees), money(x.past_due_total),
+                      str(x.days_past_due), x.bucket)
+    console.print(table)
+    summary = new_table("bucket", "facilities", "principal", "past due", title="Totals per bucket")
+    for t in totals:
+        summary.add_row(t.bucket, str(t.facilities), money(t.principal), money(t.past_due_total))
+    console.print(summary)
+    for x in lines:
+        if x.problem:
+            err_console.print(f"[yellow]{x.facility}:[/] {x.problem}")
+
+
+def _day(text: str) -> date:
+    return parse_day("--as-of", text)
+
+
+def _instant(text: str | None) -> datetime | None:
+    """The same instant rule as every --known-at (cli.views.instant)."""
+    from cli.views import instant
+
+    return instant("--known-at", text, end_of_day=True)

@@ -1,0 +1,197 @@
+"""balance, past-due, explain, timeline: the read side on the command line (DESIGN §4, §7).
+
+Each command reads the facility's stream, asks `projections` for the figures (pure functions of
+events, as-of date and known-at instant) and prints them as a table or, with --json, as JSON.
+A report the engine refuses (e.g. no index rate in force) raises a LedgerError: exit 1.
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+from cli.tables import new_table, output_console
+
+from cli.context import emit_json, ledger, parse_day, settings
+from domain.errors import LedgerError
+
+console = output_console()
+
+Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]
+AsOf = Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")]
+KnownAt = Annotated[str | None, typer.Option(
+    "--known-at", metavar="INSTANT",
+    help="Only facts recorded at or before this instant, e.g. 2008-02-01T14:00:00-05:00 "
+         "(an offset is required), or a date (through its end, UTC). Default: everything recorded so far.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("balance")(balance)
+    app.command("past-due")(past_due)
+    app.command("explain")(explain)
+    app.command("timeline")(timeline)
+
+
+def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+    """Principal, accrued interest, unpaid fees and unapplied credit, per note and in total.
+
+    Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
+    """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money
+
+    position = reports.position_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
+    if settings(ctx).json:
+        emit_json(balance_json(position))
+        return
+    table = new_table("note", "principal", "interest billed", "interest current", "interest", "fees", "total",
+                  title=f"{code} balance as of {as_of}" + _known(known_at))
+    for n in position.notes.values():
+        table.add_row(n.note, *map(money, (n.principal, n.interest_billed, n.interest_current, n.interest, n.fees, n.total)))
+    table.add_row("(facility fees)", "", "", "", "", money(position.facility_fees), money(position.facility_fees))
+    table.add_row("total", money(position.principal), "", "", money(position.interest), money(position.fees),
+                  money(position.total), style="bold")
+    console.print(table)
+    console.print(f"Unapplied credit: {money(position.unapplied_credit)}")
+
+
+def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+    """What is past due, per component and note, with days past due and aging bucket.
+
+    Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
+    """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import money, past_due_json
+
+    figures = reports.past_due_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
+    if settings(ctx).json:
+        emit_json(past_due_json(figures))
+        return
+    table = new_table("note", "principal", "interest", "fees", "total", "days", "bucket",
+                  title=f"{code} past due as of {as_of}" + _known(known_at))
+    rows = [(n.note, n.principal, n.interest, n.fees, n.total) for n in figures.notes.values()]
+    for name, *parts in rows:
+        total = parts[-1]
+        table.add_row(name, *(money(p.amount) for p in parts), str(total.days(figures.as_of)),
+                      _bucket(total, figures.as_of))
+    if figures.facility_fees.amount:
+        f = figures.facility_fees
+        table.add_row("(facility fees)", "", "", money(f.amount), money(f.amount), str(f.days(figures.as_of)), "")
+    table.add_row("total", *(money(figures.component(c).amount) for c in ("principal", "interest", "fees")),
+                  money(figures.total.amount), str(figures.days_past_due), figures.bucket, style="bold")
+    console.print(table)
+
+
+def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+    """Every figure with its derivation: sub-intervals, bills, allocations, premiums.
+
+    Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
+    """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import exact, explain_json, money
+
+    x = reports.explain(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
+    if settings(ctx).json:
+        emit_json(explain_json(x))
+        return
+    accrual = new_table("note", "from", "to (excl.)", "principal", "rate %", "DCF", "interest", title="Current-period interest")
+    for period in x.current:
+        for s in period.sub_intervals:
+            accrual.add_row(period.note, str(s.start), str(s.end), money(s.principal), str(s.rate), exact(s.dcf), exact(s.interest))
+        accrual.add_row(period.note, "", "", "", "", "accrued", money(period.amount), style="bold")
+    bills = new_table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
+    for b in x.bills:
+        bills.add_row(b.note, f"{b.period_start}..{b.period_end}", str(b.due_date), money(b.amount), str(len(b.sub_intervals)))
+    payments = new_table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
+    for p in x.payments:
+        for a in p.allocations:
+            payments.add_row(str(p.version), str(p.value_date), money(p.amount), f"{a.note or 'facility'} {a.label}",
+                             str(a.due_date or ""), money(a.amount))
+        if p.unapplied:
+            payments.add_row(str(p.version), str(p.value_date), money(p.amount), "unapplied credit", "", money(p.unapplied))
+    for c in x.credit:
+        for a in c.allocations:
+            payments.add_row("credit", str(c.day), "", f"{a.note or 'facility'} {a.label}", str(a.due_date or ""), money(a.amount))
+    premiums = new_table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
+    for r in x.premiums:
+        premiums.add_row(r.note, str(r.effective_date), str(r.rate), money(r.principal), money(r.interest), money(r.base), money(r.amount))
+    for table in (accrual, bills, payments, premiums):
+        console.print(table)
+    for line in x.skipped:
+        console.print(f"skipped: {line}")
+
+
+def timeline(
+    ctx: typer.Context,
+    code: Code,
+    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="First date.")],
+    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last date.")],
+    every: Annotated[str, typer.Option("--every", help="day, or month (month ends and the last date).")] = "month",
+    known_at: KnownAt = None,
+) -> None:
+    """Positions and past due over a date range, computed in one pass.
+
+    Example: loanledger timeline ATG-LAURUS-2005 --from 2007-01-01 --to 2008-01-31 --every month
+    """
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json
+
+    if every not in ("day", "month"):
+        raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
+    low, high = parse_day("--from", start), parse_day("--to", end)
+    if high < low:
+        raise LedgerError(f"--to {end} is before --from {start}")
+    series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
+    if settings(ctx).json:
+        emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
+        return
+    table = new_table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
+                  title=f"{code} timeline" + _known(known_at))
+    for r in series:
+        p, d = r.position, r.past_due
+        table.add_row(str(p.as_of), money(p.principal), money(p.interest), money(p.fees), money(p.unapplied_credit),
+                      money(p.total), money(d.total.amount), str(d.days_past_due), d.bucket)
+    console.print(table)
+
+
+def _events(ctx: typer.Context, code: str) -> list[Any]:
+    return ledger(ctx).facility_events(code)
+
+
+def _bucket(overdue: Any, as_of: date) -> str:
+    from projections.figures import bucket
+
+    return bucket(overdue.amount, overdue.days(as_of))
+
+
+def _known(known_at: str | None) -> str:
+    return f", known at {known_at}" if known_at else ""
+
+
+def _instant(text: str | None) -> datetime | None:
+    """Like --recorded-to: an aware date-time, or a date meaning the end of that day in UTC."""
+    from cli.views import instant
+
+    return instant("--known-at", text, end_of_day=True)
+
+
+def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
+    """The seed letter's figures from the engine, and each notice checked against them."""
+    from projections import report as reports  # the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json
+
+    from projections.notices import check_notices
+
+    events = _events(ctx, code)
+    figures = reports.report(events, parse_day("--as-of", as_of))
+    checks = check_notices(events)
+    if settings(ctx).json:
+        emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),
+                   "notices": [{"version": c.version, "date": c.notice_date, "agrees": c.agrees,
+                                "stated": {k: money(v) for k, v in c.stated.items()},
+                                "computed": {k: money(v) for k, v in c.computed.items()}} for c in checks]})
+        return
+    past_due(ctx, code, as_of, None)
+    for c in checks:
+        verdict = "agrees to the dollar" if c.agrees else f"DIFFERS: {c.differences}"
+        console.print(f"Notice v{c.version} of {c.notice_date}: stated "
+                      + ", ".join(f"{k} {money(v)}" for k, v in c.stated.items()) + f" — {verdict}.")

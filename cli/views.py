@@ -1,0 +1,113 @@
+"""What auditors select and how it is written: filters over a facility's stream (type, effective
+dates, recorded times) and the JSON Lines / CSV renderings, with each reversed event marked with
+the reversal in force that cancels it (`reversed_by`)."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from cli.context import parse_day
+from cli.records import dumps, to_record
+from domain.errors import LedgerError
+from domain.events import EVENT_TYPES, FacilityEvent
+from domain.reversals import reversed_by
+
+FORMATS = ("jsonl", "csv")
+CSV_COLUMNS = ("facility", "version", "type", "effective", "recorded_at", "recorded_by",
+               "source", "reference", "reversed_by", "chain_hash", "fields")
+
+
+@dataclass(frozen=True)
+class Selection:
+    types: tuple[str, ...] = ()
+    effective_from: date | None = None
+    effective_to: date | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+
+    def __contains__(self, event: FacilityEvent) -> bool:
+        return (
+            (not self.types or type(event).__name__ in self.types)
+            and _within(event.effective(), self.effective_from, self.effective_to)
+            and (self.recorded_from is None or event.recorded_at >= self.recorded_from)
+            and (self.recorded_to is None or event.recorded_at <= self.recorded_to)
+        )
+
+
+def selection(
+    types: list[str] | None, effective_from: str | None, effective_to: str | None,
+    recorded_from: str | None, recorded_to: str | None,
+) -> Selection:
+    """The filters as given on the command line, validated; a bad one names its option."""
+    for name in types or ():
+        if name not in EVENT_TYPES:
+            raise LedgerError(f"--type: {name!r} is not an event type (one of {', '.join(EVENT_TYPES)})")
+    return Selection(
+        tuple(types or ()), _day("--from", effective_from), _day("--to", effective_to),
+        instant("--recorded-from", recorded_from, end_of_day=False),
+        instant("--recorded-to", recorded_to, end_of_day=True),
+    )
+
+
+Row = tuple[FacilityEvent, dict[str, Any]]
+
+
+def rows(code: str, events: list[FacilityEvent], chosen: Selection) -> list[Row]:
+    """The chosen events with their export records; `reversed_by` is judged on the whole stream."""
+    cancelled = reversed_by(events)
+    return [(e, {**to_record(code, e), "reversed_by": cancelled.get(e.version)}) for e in events if e in chosen]
+
+
+def render(chosen: list[Row], fmt: str) -> str:
+    if fmt == "jsonl":
+        return "".join(dumps(record) + "\n" for _, record in chosen)
+    if fmt == "csv":
+        return _csv(chosen)
+    raise LedgerError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+
+
+def _csv(chosen: list[Row]) -> str:
+    """One row per event: the common columns, `effective` (the event's effective date, e.g. a
+    note's issue date), and the fact's own fields as compact JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for event, record in chosen:
+        row = {**record, "effective": event.effective(),
+               "fields": json.dumps(event.fact_fields(), ensure_ascii=False, separators=(",", ":"))}
+        writer.writerow(["" if row.get(c) is None else row[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def instant(option: str, text: str | None, *, end_of_day: bool) -> datetime | None:
+    """An aware datetime, or a date meaning the start (or, for an upper bound, the end) of that
+    day in UTC, the zone of recorded times."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+        return start + timedelta(days=1, microseconds=-1) if end_of_day else start
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise LedgerError(f"{option}: {text!r} is not a date (YYYY-MM-DD) or a date-time with an offset") from None
+    if moment.tzinfo is None:
+        raise LedgerError(f"{option}: {text!r} has no UTC offset: add one, e.g. {text}Z or {text}-05:00")
+    return moment
+
+
+def _day(option: str, text: str | None) -> date | None:
+    return None if text is None else parse_day(option, text)
+
+
+def _within(day: date | None, low: date | None, high: date | None) -> bool:
+    if day is None:
+        return low is None and high is None
+    return (low is None or day >= low) and (high is None or day <= high)

@@ -1,0 +1,52 @@
+"""The facts of each effective date, in the same-day order of DESIGN §3:
+advances, index changes (and other state changes) first; then items falling due; then
+payments in recorded order; then fees and acceleration."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain import events as ev
+
+from projections.business_days import BusinessCalendar
+
+OPENING = (ev.AdvanceMade, ev.MaturityExtended, ev.AccelerationRescinded)
+CLOSING = (ev.FeeAssessed, ev.ObligationsAccelerated)
+
+
+@dataclass
+class Day:
+    opening: list[ev.FacilityEvent] = field(default_factory=list)
+    payments: list[tuple[ev.PaymentReceived, date]] = field(default_factory=list)
+    closing: list[ev.FacilityEvent] = field(default_factory=list)
+
+
+def value_date(
+    payment: ev.PaymentReceived, zone: ZoneInfo, cutoff: time, calendar: BusinessCalendar
+) -> date:
+    """First business day on or after the later of effective_date and the receipt day,
+    the receipt day moving on when received after the cut-off (local time)."""
+    day = payment.effective_date
+    if payment.received_at is not None:
+        local = payment.received_at.astimezone(zone)
+        receipt = local.date() + timedelta(days=1 if local.time() > cutoff else 0)
+        day = max(day, receipt)
+    return calendar.following(day)
+
+
+def build(
+    events: Iterable[ev.FacilityEvent], zone: ZoneInfo, cutoff: time, calendar: BusinessCalendar
+) -> dict[date, Day]:
+    """Active events (in version order) grouped by the date they take effect."""
+    days: dict[date, Day] = {}
+    for event in events:
+        if isinstance(event, OPENING):
+            days.setdefault(event.effective_date, Day()).opening.append(event)
+        elif isinstance(event, ev.PaymentReceived):
+            when = value_date(event, zone, cutoff, calendar)
+            days.setdefault(when, Day()).payments.append((event, when))
+        elif isinstance(event, CLOSING):
+            days.setdefault(event.effective_date, Day()).closing.append(event)
+    return days
+

@@ -1,0 +1,303 @@
+"""The sweep: one pass over the days of a facility, applying its active events in the
+same-day order and carrying per-note state (DESIGN §3). `Sweep.run_to(day)` moves forward;
+figures are read off at any point (see projections.figures), so a timeline is one pass."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from domain import events as ev
+from domain.money import ZERO, to_cents
+from domain.values import Component, PremiumBase
+
+from projections import agenda
+from projections.business_days import calendar_for
+from projections.errors import MissingIndexRate, ReportRefused
+from projections.exact import wide
+from projections.facility_state import NoteState, Scheduled, default_periods
+from projections.journal import (AdvanceRecord, CreditApplication, DueRecord, FeeRecord, Journal,
+                                 PaymentRecord, PremiumRecord)
+from projections.rates import IndexRates, contractual_rate
+from projections.schedule import next_interest_day
+from projections.selection import active
+from projections.waterfall import (FACILITY_RANK, Allocation, Item, allocation, in_waterfall_order,
+                                   oldest_first, pay)
+
+
+class Sweep:
+    @wide
+    def __init__(
+        self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True
+    ) -> None:
+        facts = active(events, known_at)
+        opened = next((e for e in facts if isinstance(e, ev.FacilityOpened)), None)
+        if opened is None:
+            raise ReportRefused(
+                "nothing is known about this facility at that time: its FacilityOpened was recorded "
+                "later (or reversed)")
+        self.facility, self.known_at, self.need_rates = opened, known_at, need_rates
+        self.calendar = calendar_for(opened.calendar)
+        self.rates = IndexRates(e for e in facts if isinstance(e, ev.IndexRateSet))
+        issued = [e for e in facts if isinstance(e, ev.NoteIssued)]
+        self.notes = {n.note: NoteState(n, rank) for rank, n in enumerate(issued)}
+        self.defaults = default_periods(
+            [e for e in facts if isinstance(e, ev.EventOfDefaultDeclared)],
+            [e for e in facts if isinstance(e, ev.DefaultWaived)],
+        )
+        self.agenda = agenda.build(facts, ZoneInfo(opened.timezone), opened.payment_cutoff, self.calendar)
+        first = min(self.agenda, default=opened.agreement_date)
+        self.day = min(first, opened.agreement_date) - timedelta(days=1)
+        self.items: list[Item] = []
+        self.credit = ZERO
+        self.journal = Journal()
+        self._seq = 0
+        self._started = False
+        self._adjusted: dict[date, date] = {}
+
+    @wide
+    def run_to(self, day: date) -> None:
+        if day < self.day:
+            if self._started:
+                raise ValueError(f"the sweep is at {self.day} and only moves forward, not to {day}")
+            self.day = day
+        self._started = True
+        while self.day < day:
+            self.day += timedelta(days=1)
+            self._process(self.day)
+
+    # -- one day ---------------------------------------------------------------------------
+
+    def _process(self, day: date) -> None:
+        facts = self.agenda.get(day)
+        for note in self.notes.values():
+            if note.next_end == day:
+                self._bill_period(note, day)
+        for event in facts.opening if facts else ():
+            self._opening(event, day)
+        self._fall_due(day)
+        self._apply_credit(day)
+        for payment, _ in facts.payments if facts else ():
+            self._receive(payment, day)
+        for event in facts.closing if facts else ():
+            self._closing(event, day)
+        self._apply_credit(day)
+        for note in self.notes.values():
+            self._end_of_day(note, day)
+
+    def _opening(self, event: ev.FacilityEvent, day: date) -> None:
+        if isinstance(event, ev.AdvanceMade):
+            self._advance(event, day)
+        elif isinstance(event, ev.MaturityExtended):
+            self._extend(event)
+        elif isinstance(event, ev.AccelerationRescinded):
+            self._rescind(day)
+
+    def _closing(self, event: ev.FacilityEvent, day: date) -> None:
+        if isinstance(event, ev.FeeAssessed):
+            self._fee(event, day)
+        elif isinstance(event, ev.ObligationsAccelerated):
+            for code in event.notes or tuple(self.notes):
+                if code in self.notes and not self.notes[code].accelerated:
+                    self._accelerate(self.notes[code], event.version, day)
+
+    # -- interest ----------------------------------------------------------------------------
+
+    def _end_of_day(self, note: NoteState, day: date) -> None:
+        if note.principal and note.accruer.period_start is None:
+            note.accruer.start_period(day)
+            note.next_end = next_interest_day(day, note.terms.interest_day)
+        if note.accruer.period_start is not None:
+            rate = self.rate(note, day) if note.principal else None
+            note.accruer.set_end_of_day(day, note.principal, rate)
+
+    def rate(self, note: NoteState, day: date) -> Decimal:
+        terms = note.terms.interest
+        index_rate = None
+        if terms.index is not None:
+            index_rate = self.rates.in_force(terms.index, day)
+            if index_rate is None:
+                if self.need_rates:
+                    raise MissingIndexRate(note.code, terms.index, day)
+                index_rate = Decimal(0)
+        rate = contractual_rate(terms, index_rate)
+        if note.accelerated or any(p.covers(note.code, day) for p in self.defaults):
+            rate += note.terms.default_margin
+        return rate
+
+    def _bill_period(self, note: NoteState, day: date) -> None:
+        note.next_end = next_interest_day(day, note.terms.interest_day)
+        self._bill(note, day, self.adjusted(day), interim=False)
+
+    def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:
+        bill = note.accruer.bill(end, due, interim)
+        if bill is None:
+            return
+        self.journal.bills.append(bill)
+        label = f"interest {bill.period_start}..{bill.period_end}"
+        self.items.append(self._item(Component.INTEREST, note, due, bill.amount, label))
+
+    # -- principal ---------------------------------------------------------------------------
+
+    def _advance(self, event: ev.AdvanceMade, day: date) -> None:
+        note = self.notes.get(event.note)
+        if note is None:
+            self.journal.skipped.append(f"v{event.version}: advance on unknown note {event.note}")
+            return
+        note.principal += event.amount
+        self.journal.advances.append(AdvanceRecord(event.version, note.code, day, event.amount))
+        if note.accelerated:
+            self._due_principal(note, day, event.amount, "advance after acceleration")
+
+    def not_yet_due(self, note: NoteState) -> Decimal:
+        due = sum((i.outstanding for i in self._open(note.code, Component.PRINCIPAL)), ZERO)
+        return note.principal - due
+
+    def _fall_due(self, day: date) -> None:
+        for note in self.notes.values():
+            if note.accelerated:
+                continue
+            while note.next_installment < len(note.installments):
+                scheduled = note.installments[note.next_installment]
+                due = self.adjusted(scheduled.due_date)
+                if due > day:
+                    break
+                amount = min(scheduled.amount, self.not_yet_due(note))
+                self._due_principal(note, due, amount, f"installment {scheduled.due_date}")
+                note.next_installment += 1
+            if not note.matured and note.maturity is not None and self.adjusted(note.maturity) <= day:
+                due = self.adjusted(note.maturity)
+                note.maturity_item = self._due_principal(note, due, self.not_yet_due(note), f"maturity {note.maturity}")
+                note.matured = True
+
+    def _due_principal(self, note: NoteState, due: date, amount: Decimal, label: str) -> Item | None:
+        if amount <= 0:
+            return None
+        self.journal.principal_due.append(DueRecord(note.code, due, label, amount))
+        item = self._item(Component.PRINCIPAL, note, due, amount, label)
+        self.items.append(item)
+        return item
+
+    def _extend(self, event: ev.MaturityExtended) -> None:
+        note = self.notes.get(event.note)
+        if note is None:
+            return
+        if note.matured:
+            self._cancel(note, note.maturity_item, event.effective_date, "extension of maturity")
+        note.maturity, note.matured, note.maturity_item = event.new_maturity_date, False, None
+        if event.amortization is not None:
+            kept = note.installments[: note.next_installment]
+            note.installments = kept + [Scheduled(i.due_date, i.amount) for i in event.amortization]
+
+    def _rescind(self, day: date) -> None:
+        for note in self.notes.values():
+            if note.accelerated:
+                self._cancel(note, note.acceleration_item, day, "acceleration rescinded")
+                note.accelerated_on, note.acceleration_item = None, None
+
+    def _cancel(self, note: NoteState, item: Item | None, day: date, why: str) -> None:
+        if item is None or item.outstanding <= 0:
+            return
+        self.journal.cancelled.append(DueRecord(note.code, day, f"{item.label}: {why}", item.outstanding))
+        item.cancelled, item.outstanding = item.outstanding, ZERO
+
+    # -- acceleration and fees --------------------------------------------------------------
+
+    def _accelerate(self, note: NoteState, version: int, day: date) -> None:
+        note.accelerated_on = day
+        note.acceleration_item = self._due_principal(note, day, self.not_yet_due(note), "acceleration")
+        premium = note.terms.default_premium
+        if premium is None:
+            return
+        self._end_of_day(note, day)
+        interest = ZERO
+        if premium.base is PremiumBase.PRINCIPAL_AND_INTEREST:
+            interest = self.billed_unpaid(note) + to_cents(note.accruer.through_end_of(day)[0])
+        base = note.principal + interest
+        exact = premium.rate / 100 * base
+        amount = to_cents(exact)
+        self.journal.premiums.append(PremiumRecord(
+            version, note.code, day, premium.rate, premium.base.value, note.principal, interest, base, exact, amount))
+        if amount > 0:
+            self.items.append(self._item(Component.FEES, note, day, amount, "default premium"))
+
+    def _fee(self, event: ev.FeeAssessed, day: date) -> None:
+        note = self.notes.get(event.note) if event.note else None
+        if event.note and note is None:
+            self.journal.skipped.append(f"v{event.version}: fee on unknown note {event.note}")
+            return
+        self.journal.fees.append(FeeRecord(event.version, event.note, day, event.kind.value, event.amount, event.basis))
+        self.items.append(self._item(Component.FEES, note, day, event.amount, f"{event.kind.value} fee v{event.version}"))
+
+    # -- payments ----------------------------------------------------------------------------
+
+    def _receive(self, payment: ev.PaymentReceived, day: date) -> None:
+        for note in self.notes.values():
+            if note.accelerated and note.accruer.period_start is not None:
+                self._bill(note, day, day, interim=True)
+        rest, parts = payment.amount, []
+        target = self.notes.get(payment.note) if payment.note else None
+        if target is not None:
+            due = [i for i in self.due(day) if i.note == target.code]
+            if payment.component is not None:
+                due = oldest_first(i for i in due if i.component is payment.component)
+            rest = self._pay(rest, in_waterfall_order(due) if payment.component is None else due, parts)
+            if payment.component in (None, Component.PRINCIPAL):
+                rest = self._prepay(target, rest, parts)
+        rest = self._pay(rest, in_waterfall_order(self.due(day)), parts)
+        self.credit += rest
+        component = payment.component.value if payment.component else None
+        self.journal.payments.append(PaymentRecord(
+            payment.version, payment.amount, payment.effective_date, day, payment.received_at,
+            payment.note, component, tuple(parts), rest))
+
+    def _prepay(self, note: NoteState, amount: Decimal, parts: list[Allocation]) -> Decimal:
+        part = min(amount, self.not_yet_due(note))
+        if part <= 0:
+            return amount
+        note.principal -= part
+        parts.append(Allocation(note.code, Component.PRINCIPAL.value, "prepayment", None, part))
+        return amount - part
+
+    def _apply_credit(self, day: date) -> None:
+        if self.credit <= 0:
+            return
+        parts: list[Allocation] = []
+        self.credit = self._pay(self.credit, in_waterfall_order(self.due(day)), parts)
+        if parts:
+            self.journal.credit.append(CreditApplication(day, tuple(parts)))
+
+    def _pay(self, amount: Decimal, items: list[Item], parts: list[Allocation]) -> Decimal:
+        paid, rest = pay(amount, items)
+        for item, part in paid:
+            if item.component is Component.PRINCIPAL and item.note is not None:
+                self.notes[item.note].principal -= part
+            parts.append(allocation(item, part))
+        if paid:
+            self.items = [i for i in self.items if i.outstanding > 0]
+        return rest
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def due(self, day: date) -> list[Item]:
+        return [i for i in self.items if i.outstanding > 0 and i.due_date <= day]
+
+    def _open(self, note: str, component: Component) -> list[Item]:
+        return [i for i in self.items if i.note == note and i.component is component and i.outstanding > 0]
+
+    def billed_unpaid(self, note: NoteState) -> Decimal:
+        return sum((i.outstanding for i in self._open(note.code, Component.INTEREST)), ZERO)
+
+    def open_items(self) -> list[Item]:
+        return [i for i in self.items if i.outstanding > 0]
+
+    def adjusted(self, day: date) -> date:
+        if day not in self._adjusted:
+            self._adjusted[day] = self.calendar.following(day)
+        return self._adjusted[day]
+
+    def _item(self, component: Component, note: NoteState | None, due: date, amount: Decimal, label: str) -> Item:
+        self._seq += 1
+        rank = note.rank if note is not None else FACILITY_RANK
+        return Item(component, note.code if note else None, due, amount, rank, self._seq, label)
+

@@ -1,0 +1,78 @@
+"""Every figure with its derivation, as data (DESIGN §4, Explain)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.money import to_cents
+
+from projections.accrual import Bill, SubInterval
+from projections.engine import Sweep
+from projections.figures import PastDue, Position, past_due, position
+from projections.journal import (AdvanceRecord, CreditApplication, DueRecord, FeeRecord,
+                                 PaymentRecord, PremiumRecord)
+
+
+@dataclass(frozen=True)
+class CurrentPeriod:
+    """Interest of a note's open period through the end of as_of."""
+
+    note: str
+    period_start: date | None
+    sub_intervals: tuple[SubInterval, ...]
+    exact: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    note: str | None
+    component: str
+    label: str
+    due_date: date
+    amount: Decimal
+    outstanding: Decimal
+
+
+@dataclass(frozen=True)
+class Explanation:
+    facility: str
+    as_of: date
+    known_at: datetime | None
+    position: Position
+    past_due: PastDue
+    advances: tuple[AdvanceRecord, ...]
+    bills: tuple[Bill, ...]
+    current: tuple[CurrentPeriod, ...]
+    payments: tuple[PaymentRecord, ...]
+    credit: tuple[CreditApplication, ...]
+    principal_due: tuple[DueRecord, ...]
+    cancelled: tuple[DueRecord, ...]
+    fees: tuple[FeeRecord, ...]
+    premiums: tuple[PremiumRecord, ...]
+    open_items: tuple[OpenItem, ...]
+    skipped: tuple[str, ...]
+
+
+def explanation(sweep: Sweep) -> Explanation:
+    journal, day = sweep.journal, sweep.day
+    return Explanation(
+        sweep.facility.code, day, sweep.known_at, position(sweep), past_due(sweep),
+        tuple(journal.advances), tuple(journal.bills), tuple(_current(sweep, day)),
+        tuple(journal.payments), tuple(journal.credit), tuple(journal.principal_due),
+        tuple(journal.cancelled), tuple(journal.fees), tuple(journal.premiums),
+        tuple(OpenItem(i.note, i.component.value, i.label, i.due_date, i.amount, i.outstanding)
+              for i in sorted(sweep.open_items(), key=lambda i: i.waterfall_key())),
+        tuple(journal.skipped),
+    )
+
+
+def _current(sweep: Sweep, day: date) -> list[CurrentPeriod]:
+    periods = []
+    for note in sweep.notes.values():
+        accruer = note.accruer
+        if accruer.period_start is None:
+            continue
+        exact, pieces = accruer.through_end_of(day)
+        periods.append(CurrentPeriod(note.code, accruer.period_start, pieces, exact, to_cents(exact)))
+    return periods

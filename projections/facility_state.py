@@ -1,0 +1,71 @@
+"""The per-note state the sweep carries from day to day, and the facility's fixed terms."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from domain.events import DefaultWaived, EventOfDefaultDeclared, NoteIssued
+from domain.money import ZERO
+
+from projections.accrual import Accruer
+from projections.waterfall import Item
+
+
+@dataclass
+class Scheduled:
+    due_date: date
+    amount: Decimal
+
+
+@dataclass
+class NoteState:
+    terms: NoteIssued
+    rank: int
+    principal: Decimal = ZERO
+    next_end: date | None = None
+    maturity: date | None = None
+    matured: bool = False
+    maturity_item: Item | None = None
+    installments: list[Scheduled] = field(default_factory=list)
+    next_installment: int = 0
+    accelerated_on: date | None = None
+    acceleration_item: Item | None = None
+    accruer: Accruer | None = None
+
+    def __post_init__(self) -> None:
+        self.maturity = self.terms.maturity_date
+        self.installments = [Scheduled(i.due_date, i.amount) for i in self.terms.amortization]
+        self.accruer = Accruer(self.terms.note, self.terms.day_count)
+
+    @property
+    def code(self) -> str:
+        return self.terms.note
+
+    @property
+    def accelerated(self) -> bool:
+        return self.accelerated_on is not None
+
+
+@dataclass(frozen=True)
+class DefaultPeriod:
+    """[start, end) during which `notes` (None = all) are in default under `clause`."""
+
+    clause: str
+    start: date
+    end: date | None
+    notes: tuple[str, ...] | None
+
+    def covers(self, note: str, day: date) -> bool:
+        in_time = self.start <= day and (self.end is None or day < self.end)
+        return in_time and (self.notes is None or note in self.notes)
+
+
+def default_periods(
+    declared: list[EventOfDefaultDeclared], waived: list[DefaultWaived]
+) -> list[DefaultPeriod]:
+    """Each declaration runs to the first waiver of the same clause dated on or after it."""
+    periods = []
+    for d in declared:
+        ends = [w.effective_date for w in waived if w.clause == d.clause and w.effective_date >= d.effective_date]
+        periods.append(DefaultPeriod(d.clause, d.effective_date, min(ends, default=None), d.notes))
+    return periods

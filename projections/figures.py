@@ -1,0 +1,169 @@
+"""The figures read off the sweep at the end of a day: position and past due (DESIGN §3)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.money import ZERO, to_cents
+from domain.values import Component
+
+from projections.engine import Sweep
+from projections.facility_state import NoteState
+from projections.waterfall import Item
+
+BUCKETS = ((30, "0-30"), (60, "31-60"), (90, "61-90"))
+
+
+def bucket(amount: Decimal, days: int) -> str:
+    if amount <= 0:
+        return "current"
+    return next((name for limit, name in BUCKETS if days <= limit), "91+")
+
+
+@dataclass(frozen=True)
+class NotePosition:
+    note: str
+    principal: Decimal
+    interest_billed: Decimal
+    interest_current: Decimal
+    fees: Decimal
+
+    @property
+    def interest(self) -> Decimal:
+        return self.interest_billed + self.interest_current
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fees
+
+
+@dataclass(frozen=True)
+class Position:
+    facility: str
+    as_of: date
+    known_at: datetime | None
+    notes: dict[str, NotePosition]
+    facility_fees: Decimal
+    unapplied_credit: Decimal
+
+    @property
+    def principal(self) -> Decimal:
+        return sum((n.principal for n in self.notes.values()), ZERO)
+
+    @property
+    def interest(self) -> Decimal:
+        return sum((n.interest for n in self.notes.values()), ZERO)
+
+    @property
+    def fees(self) -> Decimal:
+        return self.facility_fees + sum((n.fees for n in self.notes.values()), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.fees
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An amount past due and the oldest due date among its unpaid items."""
+
+    amount: Decimal = ZERO
+    oldest: date | None = None
+
+    def __add__(self, other: "Overdue") -> "Overdue":
+        dates = [o.oldest for o in (self, other) if o.oldest is not None and o.amount > 0]
+        return Overdue(self.amount + other.amount, min(dates, default=None))
+
+    def days(self, as_of: date) -> int:
+        return (as_of - self.oldest).days if self.amount > 0 and self.oldest else 0
+
+
+@dataclass(frozen=True)
+class NotePastDue:
+    note: str
+    principal: Overdue
+    interest: Overdue
+    fees: Overdue
+
+    @property
+    def total(self) -> Overdue:
+        return self.principal + self.interest + self.fees
+
+
+@dataclass(frozen=True)
+class PastDue:
+    facility: str
+    as_of: date
+    known_at: datetime | None
+    notes: dict[str, NotePastDue]
+    facility_fees: Overdue
+
+    def component(self, name: str) -> Overdue:
+        parts = [getattr(n, name) for n in self.notes.values()]
+        if name == "fees":
+            parts.append(self.facility_fees)
+        return sum(parts, Overdue())
+
+    @property
+    def total(self) -> Overdue:
+        return sum((n.total for n in self.notes.values()), self.facility_fees)
+
+    @property
+    def days_past_due(self) -> int:
+        return self.total.days(self.as_of)
+
+    @property
+    def bucket(self) -> str:
+        return bucket(self.total.amount, self.days_past_due)
+
+
+def position(sweep: Sweep) -> Position:
+    day = sweep.day
+    notes = {code: _note_position(sweep, note, day) for code, note in sweep.notes.items()}
+    facility_fees = sum((i.outstanding for i in sweep.open_items() if i.note is None), ZERO)
+    return Position(sweep.facility.code, day, sweep.known_at, notes, facility_fees, sweep.credit)
+
+
+def _note_position(sweep: Sweep, note: NoteState, day: date) -> NotePosition:
+    fees = sum((i.outstanding for i in _open(sweep, note.code, Component.FEES)), ZERO)
+    return NotePosition(note.code, note.principal, sweep.billed_unpaid(note), current_interest(note, day), fees)
+
+
+def current_interest(note: NoteState, day: date) -> Decimal:
+    if note.accruer.period_start is None:
+        return ZERO
+    return to_cents(note.accruer.through_end_of(day)[0])
+
+
+def past_due(sweep: Sweep) -> PastDue:
+    day = sweep.day
+    notes = {code: _note_past_due(sweep, note, day) for code, note in sweep.notes.items()}
+    facility = _overdue(i for i in sweep.open_items() if i.note is None and i.due_date <= day)
+    return PastDue(sweep.facility.code, day, sweep.known_at, notes, facility)
+
+
+def _note_past_due(sweep: Sweep, note: NoteState, day: date) -> NotePastDue:
+    def due(component: Component) -> Overdue:
+        return _overdue(i for i in _open(sweep, note.code, component) if i.due_date <= day)
+
+    principal, interest, fees = due(Component.PRINCIPAL), due(Component.INTEREST), due(Component.FEES)
+    if note.accelerated_on is not None:
+        accelerated = note.accelerated_on
+        principal = principal + Overdue(note.principal - principal.amount, accelerated)
+        all_interest = sweep.billed_unpaid(note) + current_interest(note, day)
+        interest = interest + Overdue(all_interest - interest.amount, accelerated)
+    return NotePastDue(note.code, _tidy(principal), _tidy(interest), fees)
+
+
+def _tidy(overdue: Overdue) -> Overdue:
+    return overdue if overdue.amount > 0 else Overdue()
+
+
+def _overdue(items) -> Overdue:  # type: ignore[no-untyped-def]
+    items = list(items)
+    amount = sum((i.outstanding for i in items), ZERO)
+    return Overdue(amount, min((i.due_date for i in items), default=None))
+
+
+def _open(sweep: Sweep, note: str, component: Component) -> list[Item]:
+    return [i for i in sweep.open_items() if i.note == note and i.component is component]

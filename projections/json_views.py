@@ -1,0 +1,89 @@
+"""The `--json` shapes of DESIGN §7: amounts as strings with two decimals."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.money import to_cents
+
+from projections.explain import Explanation
+from projections.figures import PastDue, Position
+
+
+def money(amount: Decimal) -> str:
+    return f"{to_cents(amount):.2f}"
+
+
+def exact(value: Decimal) -> str:
+    """An unrounded figure for display: twelve decimal places at most, trailing zeros dropped."""
+    shown = value.quantize(Decimal("1e-12")).normalize()
+    return f"{shown:f}"
+
+
+def _instant(known_at: datetime | None) -> str | None:
+    return known_at.isoformat() if known_at is not None else None
+
+
+def past_due_json(report: PastDue) -> dict[str, Any]:
+    notes = {
+        code: {"principal": money(n.principal.amount), "interest": money(n.interest.amount),
+               "fees": money(n.fees.amount), "total": money(n.total.amount)}
+        for code, n in report.notes.items()
+    }
+    return {
+        "facility": report.facility, "as_of": report.as_of.isoformat(), "known_at": _instant(report.known_at),
+        "principal": money(report.component("principal").amount),
+        "interest": money(report.component("interest").amount),
+        "fees": money(report.component("fees").amount),
+        "total": money(report.total.amount),
+        "days_past_due": report.days_past_due, "bucket": report.bucket,
+        "notes": notes,
+    }
+
+
+def balance_json(position: Position) -> dict[str, Any]:
+    notes = {
+        code: {"principal": money(n.principal), "interest": money(n.interest), "fees": money(n.fees),
+               "total": money(n.total)}
+        for code, n in position.notes.items()
+    }
+    return {
+        "facility": position.facility, "as_of": position.as_of.isoformat(), "known_at": _instant(position.known_at),
+        "principal": money(position.principal), "interest": money(position.interest),
+        "fees": money(position.fees), "unapplied_credit": money(position.unapplied_credit),
+        "total": money(position.total),
+        "notes": notes,
+    }
+
+
+def explain_json(x: Explanation) -> dict[str, Any]:
+    """Every derivation as plain JSON values (amounts as strings; exact values unrounded)."""
+    return {
+        "facility": x.facility, "as_of": x.as_of.isoformat(), "known_at": _instant(x.known_at),
+        "balance": balance_json(x.position),
+        "past_due": past_due_json(x.past_due),
+        "advances": [_plain(a) for a in x.advances],
+        "interest_bills": [_plain(b) for b in x.bills],
+        "current_interest": [_plain(c) for c in x.current],
+        "payments": [_plain(p) for p in x.payments],
+        "credit_applications": [_plain(c) for c in x.credit],
+        "principal_due": [_plain(d) for d in x.principal_due],
+        "cancelled": [_plain(d) for d in x.cancelled],
+        "fees": [_plain(f) for f in x.fees],
+        "premiums": [_plain(p) for p in x.premiums],
+        "open_items": [_plain(i) for i in x.open_items],
+        "skipped": list(x.skipped),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        names = getattr(value, "shown_fields", value.__dataclass_fields__)
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return money(value) if value == to_cents(value) else exact(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

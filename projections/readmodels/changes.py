@@ -1,0 +1,81 @@
+"""What one batch of events does to the read models, as rows (no database here)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from domain.events import EventReversed, FacilityEvent
+from domain.reversals import reversed_by
+
+from projections.readmodels.facility_figures import FacilityFigures
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    facility_id: str
+    facility_code: str
+    version: int
+    notification_id: int
+    event_type: str
+    effective_date: date | None
+    recorded_at: datetime
+    recorded_by: str
+    note: str | None
+    amount: Decimal | None
+    reference: str | None
+    source: str | None
+    chain_hash: str
+
+
+@dataclass(frozen=True)
+class Reversal:
+    facility_id: str
+    target: int
+    reversed_by: int | None
+
+
+@dataclass
+class Changes:
+    facilities: list[FacilityFigures] = field(default_factory=list)
+    journal: list[JournalRow] = field(default_factory=list)
+    reversals: list[Reversal] = field(default_factory=list)
+
+
+def journal_row(event: FacilityEvent, code: str, notification_id: int) -> JournalRow:
+    amount = getattr(event, "amount", None) or getattr(event, "face_amount", None)
+    return JournalRow(
+        str(event.originator_id), code, event.version, notification_id, type(event).__name__,
+        event.effective(), utc(event.recorded_at), event.recorded_by, getattr(event, "note", None),
+        amount, event.reference, event.source, event.chain_hash,
+    )
+
+
+def reversals(stream: Sequence[FacilityEvent]) -> list[Reversal]:
+    """Every version ever targeted by a reversal in `stream`, with the reversal in force that
+    cancels it, or None where that reversal was itself reversed (the target counts again)."""
+    in_force = reversed_by(stream)
+    targets = sorted({e.target for e in stream if isinstance(e, EventReversed)})
+    return [Reversal(str(stream[0].originator_id), t, in_force.get(t)) for t in targets]
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.astimezone(timezone.utc) if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+
+
+def as_row(values: Sequence[Any], postgres: bool) -> tuple[Any, ...]:
+    """PostgreSQL takes dates and decimals as they are; SQLite stores ISO text."""
+    if postgres:
+        return tuple(values)
+    return tuple(_text(v) for v in values)
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime):
+        return utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,140 @@
+"""What the read models store about one facility, computed by the engine in one forward pass.
+
+`steps` is the facility's portfolio figures as a step function of the as-of date: each step
+holds for as-of dates in [valid_from, valid_until). The sweep runs day by day (as it always does)
+and the engine's figures are read off only on days when its due items, principal or status
+changed; on other days past-due amounts and the oldest due date are unchanged, and days past due
+and bucket follow from the as-of date alone (figures.Overdue.days, figures.bucket).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from domain.events import FacilityEvent, FacilityOpened
+
+from projections.engine import Sweep
+from projections.errors import ReportRefused
+from projections.figures import PastDue, past_due, position
+from projections.selection import active
+
+HORIZON_DAYS = 366
+BEGINNING = date(1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Step:
+    valid_from: date
+    valid_until: date
+    status: str
+    principal: Decimal
+    past_due_principal: Decimal
+    past_due_interest: Decimal
+    past_due_fees: Decimal
+    past_due_total: Decimal
+    oldest_due: date | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class FacilityFigures:
+    facility_id: str
+    code: str
+    borrower: str
+    status: str
+    principal: Decimal
+    last_version: int
+    last_effective_date: date | None
+    last_recorded_at: datetime
+    horizon: date
+    steps: tuple[Step, ...]
+    problem: str | None = None
+
+
+def status_of(sweep: Sweep) -> str:
+    """accelerated, in default or performing, at the end of the sweep's current day."""
+    day = sweep.day
+    if any(n.accelerated for n in sweep.notes.values()):
+        return "accelerated"
+    if any(p.start <= day and (p.end is None or day < p.end) for p in sweep.defaults):
+        return "in default"
+    return "performing"
+
+
+def step_at(sweep: Sweep, valid_from: date) -> Step:
+    due: PastDue = past_due(sweep)
+    total = due.total
+    return Step(
+        valid_from, valid_from, status_of(sweep), position(sweep).principal,
+        due.component("principal").amount, due.component("interest").amount,
+        due.component("fees").amount, total.amount, total.oldest if total.amount > 0 else None,
+    )
+
+
+def _fingerprint(sweep: Sweep) -> tuple:
+    day = sweep.day
+    items = tuple((i.seq, i.outstanding, i.due_date <= day) for i in sweep.items if i.outstanding > 0)
+    principals = tuple(n.principal for n in sweep.notes.values())
+    daily = day if any(n.accelerated for n in sweep.notes.values()) else None
+    return items, principals, daily, status_of(sweep)
+
+
+def last_effective_date(events: Sequence[FacilityEvent]) -> date | None:
+    dates = [d for d in (e.effective() for e in active(events)) if d is not None]
+    return max(dates, default=None)
+
+
+def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZON_DAYS) -> FacilityFigures:
+    """The summary and the portfolio steps of one facility's stream (all of it, versions 1..n)."""
+    opened = events[0]
+    assert isinstance(opened, FacilityOpened), "a facility stream starts with FacilityOpened"
+    last = events[-1]
+    last_effective = last_effective_date(events)
+    horizon = (last_effective or opened.agreement_date) + timedelta(days=horizon_days)
+    base = dict(facility_id=str(opened.originator_id), code=opened.code, borrower=opened.borrower,
+                last_version=last.version, last_effective_date=last_effective,
+                last_recorded_at=last.recorded_at, horizon=horizon)
+    try:
+        sweep = Sweep(events)
+    except ReportRefused as refused:
+        return FacilityFigures(**base, status="refused", principal=Decimal("0.00"), steps=(), problem=str(refused))
+    value_dates = [d for d in (last_effective, max(sweep.agenda, default=None)) if d is not None]
+    summary_day = max(value_dates, default=None)
+    horizon = max(horizon, (summary_day or horizon))
+    steps, status, principal = _steps(sweep, horizon, summary_day)
+    problem = steps[-1].problem if steps else None
+    return FacilityFigures(**{**base, "horizon": horizon}, status=status, principal=principal,
+                           steps=tuple(steps), problem=problem)
+
+
+def _steps(sweep: Sweep, horizon: date, summary_day: date | None) -> tuple[list[Step], str, Decimal]:
+    steps: list[Step] = []
+    day = sweep.day
+    sweep.run_to(day)
+    previous = None
+    summary = ("performing", Decimal("0.00"))
+    while day <= horizon:
+        key = _fingerprint(sweep)
+        if key != previous:
+            _close(steps, day)
+            steps.append(step_at(sweep, BEGINNING if not steps else day))
+            previous = key
+        if day == summary_day:
+            summary = (steps[-1].status, steps[-1].principal)
+        day += timedelta(days=1)
+        try:
+            sweep.run_to(day)
+        except ReportRefused as refused:
+            _close(steps, day)
+            steps.append(Step(day, day, "refused", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
+                              Decimal("0.00"), Decimal("0.00"), None, str(refused)))
+            break
+    _close(steps, horizon + timedelta(days=1))
+    return steps, summary[0], summary[1]
+
+
+def _close(steps: list[Step], until: date) -> None:
+    if steps:
+        last = steps[-1]
+        steps[-1] = Step(**{**last.__dict__, "valid_until": until})

@@ -1,0 +1,131 @@
+"""The portfolio as of a date, known at an instant: every facility's principal and past-due
+figures, from the materialised steps where they can answer and from the engine where not.
+
+The tables answer for a facility when (1) the read models have applied all its events,
+(2) nothing of it was recorded after `known_at`, and (3) the as-of date is within its steps'
+horizon. Otherwise its figures come from a replay (projections.report.replay), the reference.
+Either way the figures are the engine's.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.events import FacilityEvent
+
+from projections.engine import Sweep
+from projections.errors import ReportRefused
+from projections.figures import Overdue, bucket
+from projections.readmodels.facility_figures import Step, step_at
+from projections.readmodels.views import ReadModelView
+from projections.selection import as_utc
+
+BUCKET_ORDER = ("current", "0-30", "31-60", "61-90", "91+")
+
+
+@dataclass(frozen=True)
+class Line:
+    facility: str
+    borrower: str
+    status: str
+    principal: Decimal
+    past_due_principal: Decimal
+    past_due_interest: Decimal
+    past_due_fees: Decimal
+    past_due_total: Decimal
+    oldest_due: date | None
+    days_past_due: int
+    bucket: str
+    problem: str | None
+    computed_by: str  # "tables" or "engine"
+
+
+def line(code: str, borrower: str, step: Step, as_of: date, computed_by: str) -> Line:
+    days = Overdue(step.past_due_total, step.oldest_due).days(as_of)
+    return Line(code, borrower, step.status, step.principal, step.past_due_principal, step.past_due_interest,
+                step.past_due_fees, step.past_due_total, step.oldest_due, days,
+                bucket(step.past_due_total, days) if step.problem is None else "refused",
+                step.problem, computed_by)
+
+
+def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | None) -> Line | None:
+    """None when the facility was not known at `known_at`."""
+    try:
+        sweep = Sweep(events, known_at)
+    except ReportRefused:
+        return None
+    code, borrower = sweep.facility.code, sweep.facility.borrower
+    try:
+        sweep.run_to(as_of)
+    except ReportRefused as refused:
+        zero = Decimal("0.00")
+        step = Step(as_of, as_of, "refused", zero, zero, zero, zero, zero, None, str(refused))
+        return line(code, borrower, step, as_of, "engine")
+    return line(code, borrower, step_at(sweep, as_of), as_of, "engine")
+
+
+def portfolio(
+    view: ReadModelView, as_of: date, known_at: datetime | None,
+    lagging: Iterable[str], events_of: Callable[[str], list[FacilityEvent]],
+) -> list[Line]:
+    """`lagging`: ids of facilities with events the read models have not applied yet."""
+    summaries = view.rows("SELECT facility_id, code, borrower, last_recorded_at FROM rm_facility_summary")
+    day = _db(as_of, view)
+    steps = {r["facility_id"]: r for r in view.rows(
+        "SELECT * FROM rm_portfolio_steps WHERE valid_from <= ? AND valid_until > ?", (day, day))}
+    stale = set(lagging)
+    instant = as_utc(known_at) if known_at is not None else None
+    lines: list[Line] = []
+    for s in summaries:
+        fid = s["facility_id"]
+        row = steps.get(fid)
+        if fid in stale or row is None or (instant is not None and _instant(s["last_recorded_at"]) > instant):
+            stale.add(fid)
+            continue
+        lines.append(line(s["code"], s["borrower"], _step(row), as_of, "tables"))
+    for fid in sorted(stale):
+        computed = engine_line(events_of(fid), as_of, known_at)
+        if computed is not None:
+            lines.append(computed)
+    return sorted(lines, key=lambda x: x.facility)
+
+
+def select(lines: list[Line], status: str | None = None, bucket_name: str | None = None) -> list[Line]:
+    return [x for x in lines if (status is None or x.status == status) and (bucket_name is None or x.bucket == bucket_name)]
+
+
+@dataclass(frozen=True)
+class BucketTotal:
+    bucket: str
+    facilities: int
+    principal: Decimal
+    past_due_total: Decimal
+
+
+def totals(lines: list[Line]) -> list[BucketTotal]:
+    names = [b for b in BUCKET_ORDER if any(x.bucket == b for x in lines)]
+    names += sorted({x.bucket for x in lines} - set(names))
+    return [BucketTotal(b, sum(1 for x in lines if x.bucket == b),
+                        sum((x.principal for x in lines if x.bucket == b), Decimal("0.00")),
+                        sum((x.past_due_total for x in lines if x.bucket == b), Decimal("0.00")))
+            for b in names]
+
+
+def _db(value: date, view: ReadModelView) -> Any:
+    return value if view.postgres else value.isoformat()
+
+
+def _step(row: dict[str, Any]) -> Step:
+    money = ("principal", "past_due_principal", "past_due_interest", "past_due_fees", "past_due_total")
+    return Step(_day(row["valid_from"]), _day(row["valid_until"]), row["status"],
+                *(Decimal(str(row[m])) for m in money), _day(row["oldest_due"]), row["problem"])
+
+
+def _day(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _instant(value: Any) -> datetime:
+    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)

@@ -1,0 +1,150 @@
+"""The read models' tables as eventsourcing tracking recorders: each batch of view writes and
+its tracking position are committed in one transaction, so every event is applied exactly once.
+
+The library's single-row tracking refuses a position that does not move forward. A batch
+applies events (after, upto]; it also checks, inside the transaction and with the tracking row
+locked, that the position is still `after`, so two workers (or a worker and a rebuild) can never
+both apply the same events: the later one rolls back and reads the new position.
+"""
+
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from projections.readmodels.changes import Changes, as_row
+from projections.readmodels.schema import TABLES, statements
+
+APPLICATION = "Ledger"
+FAULT_DELAY = "LOANLEDGER_RM_FAULT_DELAY"  # seconds to sleep before each commit (crash tests only)
+
+
+class PositionMoved(Exception):
+    """Another process applied events since this batch was read; read the new position."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"the read models are now at {position}")
+        self.position = position
+
+
+class ReadModelView:
+    postgres: bool = False
+
+    # ---- dialect hooks ----------------------------------------------------------------------
+
+    def _tracking_table(self) -> str:
+        raise NotImplementedError
+
+    def _lock_position(self, c: Any) -> int:
+        raise NotImplementedError
+
+    def _clear(self, c: Any) -> None:
+        for table in TABLES:
+            c.execute(f"DELETE FROM {table}")
+
+    # ---- setup ------------------------------------------------------------------------------
+
+    def create_read_model_tables(self) -> None:
+        if self._ready():
+            return  # no write transaction: opening the view must not queue behind a worker's batch
+        with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            for sql in statements(self.postgres):
+                c.execute(sql)
+            c.execute(self._sql(f"INSERT INTO {self._tracking_table()} VALUES (?, 0) ON CONFLICT DO NOTHING"),
+                      (APPLICATION,))
+
+    def _ready(self) -> bool:
+        try:
+            self.rows("SELECT COUNT(*) FROM rm_worker")
+            found = self.rows(f"SELECT notification_id FROM {self._tracking_table()} WHERE application_name = ?",
+                              (APPLICATION,))
+        except Exception:  # noqa: BLE001 - a missing table, on either backend
+            return False
+        return bool(found)
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    # ---- position ---------------------------------------------------------------------------
+
+    def position(self) -> int:
+        return self.max_tracking_id(APPLICATION) or 0  # type: ignore[attr-defined]
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def apply(self, changes: Changes, after: int, upto: int) -> None:
+        """Write the rows for events (after, upto] and move the position to upto, atomically."""
+        with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            current = self._lock_position(c)
+            if current != after or upto <= current:
+                raise PositionMoved(current)
+            self._write(c, changes)
+            self._insert_tracking(c, Tracking(APPLICATION, upto))  # type: ignore[attr-defined]
+            delay = float(os.environ.get(FAULT_DELAY) or 0)
+            if delay:
+                time.sleep(delay)
+
+    def _write(self, c: Any, changes: Changes) -> None:
+        pg, sql = self.postgres, self._sql
+        ids = [(f.facility_id,) for f in changes.facilities]
+        last_seen = {r.facility_id: r.notification_id for r in changes.journal}
+        if ids:
+            c.executemany(sql("DELETE FROM rm_portfolio_steps WHERE facility_id = ?"), ids)
+            c.executemany(sql("DELETE FROM rm_facility_summary WHERE facility_id = ?"), ids)
+            c.executemany(sql("INSERT INTO rm_facility_summary VALUES (?,?,?,?,?,?,?,?,?,?,?)"), [
+                as_row((f.facility_id, f.code, f.borrower, f.status, f.principal, f.last_version,
+                        f.last_effective_date, f.last_recorded_at, f.horizon, f.problem, last_seen.get(f.facility_id, 0)), pg)
+                for f in changes.facilities])
+            steps = [as_row((f.facility_id, s.valid_from, s.valid_until, s.status, s.principal,
+                             s.past_due_principal, s.past_due_interest, s.past_due_fees, s.past_due_total,
+                             s.oldest_due, s.problem), pg)
+                     for f in changes.facilities for s in f.steps]
+            if steps:
+                c.executemany(sql("INSERT INTO rm_portfolio_steps VALUES (?,?,?,?,?,?,?,?,?,?,?)"), steps)
+        if changes.journal:
+            c.executemany(sql("INSERT INTO rm_event_journal VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)"),
+                          [as_row(tuple(r.__dict__.values()), pg) for r in changes.journal])
+        if changes.reversals:
+            c.executemany(sql("UPDATE rm_event_journal SET reversed_by = ? WHERE facility_id = ? AND version = ?"),
+                          [(r.reversed_by, r.facility_id, r.target) for r in changes.reversals])
+
+    def reset(self) -> None:
+        """Empty every read model and move the position back to 0, in one transaction."""
+        with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            self._lock_position(c)
+            self._clear(c)
+            c.execute(self._sql(f"UPDATE {self._tracking_table()} SET notification_id = 0 WHERE application_name = ?"),
+                      (APPLICATION,))
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
+            c.execute(self._sql(sql), tuple(params))
+            return [dict(r) for r in c.fetchall()]
+
+    def count(self, table: str) -> int:
+        assert table in TABLES
+        return int(self.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+
+
+class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):
+    postgres = False
+
+    def create_table(self) -> None:
+        if self._ready():
+            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
+        super().create_table()
+        self.create_read_model_tables()
+
+    def _tracking_table(self) -> str:
+        return "tracking"
+
+    def _lock_position(self, c: Any) -> int:
+        # A write first: it takes SQLite's write lock (waiting if need be) before the read.
+        c.execute("UPDATE tracking SET notification_id = notification_id WHERE application_name = ?", (APPLICATION,))
+        c.execute("SELECT notification_id FROM tracking WHERE application_name = ?", (APPLICATION,))
+        return int(c.fetchone()[0])

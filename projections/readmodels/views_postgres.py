@@ -1,0 +1,29 @@
+"""The read models' view on PostgreSQL (its own module, so SQLite commands never load psycopg)."""
+
+from typing import Any
+
+from eventsourcing.postgres import PostgresTrackingRecorder
+
+from projections.readmodels.schema import TABLES
+from projections.readmodels.views import APPLICATION, ReadModelView
+
+
+class PostgresReadModelView(ReadModelView, PostgresTrackingRecorder):
+    postgres = True
+
+    def create_table(self) -> None:
+        if self._ready():
+            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
+        super().create_table()
+        self.create_read_model_tables()
+
+    def _tracking_table(self) -> str:
+        return f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+
+    def _lock_position(self, c: Any) -> int:
+        c.execute(f"SELECT notification_id FROM {self._tracking_table()} WHERE application_name = %s FOR UPDATE",
+                  (APPLICATION,))
+        return int(c.fetchone()["notification_id"])
+
+    def _clear(self, c: Any) -> None:
+        c.execute(f"TRUNCATE {', '.join(TABLES)}")

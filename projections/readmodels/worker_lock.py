@@ -1,0 +1,107 @@
+"""Is a worker keeping the read models up to date? One lock per database says so.
+
+- PostgreSQL: a session-level advisory lock. A worker holds it exclusively for its whole life
+  (a second worker, on any machine, waits for it: a hot standby). A recording command tries it
+  *shared*: if that succeeds no worker is running, and the command catches up itself (holding
+  the shared lock, so a worker starting meanwhile waits until it is done). The lock dies with
+  the worker's connection, so a killed worker frees it at once.
+- SQLite: a row in `rm_worker` with a heartbeat. A worker claims it when it is free or stale
+  (no heartbeat for STALE seconds) and beats every BEAT seconds; a command treats a fresh
+  heartbeat as a running worker.
+"""
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+LOCK_KEY = 0x10A41ED6E5  # "loanledger read models": any fixed bigint shared by all workers
+STALE = 15.0
+BEAT = 2.0
+
+
+def owner_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+# ---- PostgreSQL -----------------------------------------------------------------------------
+
+def pg_connect(env: dict[str, str]) -> Any:
+    import psycopg
+
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env.get("POSTGRES_PORT", "5432"),
+        user=env["POSTGRES_USER"], password=env.get("POSTGRES_PASSWORD") or None, autocommit=True,
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+    )
+
+
+class PostgresWorkerLock:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.conn: Any = None
+
+    def try_acquire(self) -> bool:
+        if self.conn is None:
+            self.conn = pg_connect(self.env)
+        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0])
+
+    def still_held(self) -> bool:
+        try:
+            self.conn.execute("SELECT 1")
+            return True
+        except Exception:  # noqa: BLE001 - a lost connection means a lost lock
+            return False
+
+    def release(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@contextmanager
+def pg_no_worker(env: dict[str, str]) -> Iterator[bool]:
+    """Yields True (holding the shared lock) when no worker holds the exclusive one."""
+    conn = pg_connect(env)
+    try:
+        yield bool(conn.execute("SELECT pg_try_advisory_lock_shared(%s)", (LOCK_KEY,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+# ---- SQLite ---------------------------------------------------------------------------------
+
+class SQLiteWorkerLock:
+    def __init__(self, view: Any, name: str = "readmodels") -> None:
+        self.view, self.name, self.owner = view, name, owner_name()
+
+    def try_acquire(self) -> bool:
+        now = time.time()
+        with self.view.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT INTO rm_worker VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
+                "SET owner = excluded.owner, heartbeat = excluded.heartbeat "
+                "WHERE rm_worker.heartbeat < ? OR rm_worker.owner = excluded.owner",
+                (self.name, self.owner, now, now - STALE))
+            c.execute("SELECT owner FROM rm_worker WHERE name = ?", (self.name,))
+            return c.fetchone()[0] == self.owner
+
+    def still_held(self) -> bool:
+        with self.view.datastore.transaction(commit=True) as c:
+            c.execute("UPDATE rm_worker SET heartbeat = ? WHERE name = ? AND owner = ?",
+                      (time.time(), self.name, self.owner))
+            c.execute("SELECT owner FROM rm_worker WHERE name = ?", (self.name,))
+            row = c.fetchone()
+            return row is not None and row[0] == self.owner
+
+    def release(self) -> None:
+        with self.view.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM rm_worker WHERE name = ? AND owner = ?", (self.name, self.owner))
+
+
+def sqlite_worker_alive(view: Any, name: str = "readmodels") -> bool:
+    rows = view.rows("SELECT heartbeat FROM rm_worker WHERE name = ?", (name,))
+    return bool(rows) and rows[0]["heartbeat"] >= time.time() - STALE

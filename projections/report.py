@@ -1,0 +1,69 @@
+"""The read side's public functions: pure functions of (events, as_of, known_at)."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from domain.events import FacilityEvent
+
+from projections.engine import Sweep
+from projections.explain import Explanation, explanation
+from projections.figures import PastDue, Position, past_due, position
+from projections.schedule import month_end
+
+Events = Iterable[FacilityEvent]
+
+
+@dataclass(frozen=True)
+class Report:
+    position: Position
+    past_due: PastDue
+
+
+def replay(events: Events, as_of: date, known_at: datetime | None = None) -> Sweep:
+    sweep = Sweep(events, known_at)
+    sweep.run_to(as_of)
+    return sweep
+
+
+def position_as_of(events: Events, as_of: date, known_at: datetime | None = None) -> Position:
+    return position(replay(events, as_of, known_at))
+
+
+def past_due_as_of(events: Events, as_of: date, known_at: datetime | None = None) -> PastDue:
+    return past_due(replay(events, as_of, known_at))
+
+
+def report(events: Events, as_of: date, known_at: datetime | None = None) -> Report:
+    sweep = replay(events, as_of, known_at)
+    return Report(position(sweep), past_due(sweep))
+
+
+def explain(events: Events, as_of: date, known_at: datetime | None = None) -> Explanation:
+    return explanation(replay(events, as_of, known_at))
+
+
+def timeline(
+    events: Events, start: date, end: date, every: str = "day", known_at: datetime | None = None
+) -> Iterator[Report]:
+    """Reports at each date of the range, from one forward pass over the events."""
+    sweep = Sweep(events, known_at)
+    for day in timeline_dates(start, end, every):
+        sweep.run_to(day)
+        yield Report(position(sweep), past_due(sweep))
+
+
+def timeline_dates(start: date, end: date, every: str = "day") -> list[date]:
+    """`day`: every day from start to end. `month`: the end of each month in the range, and
+    `end` itself when it is not a month end."""
+    if end < start:
+        raise ValueError(f"the range {start}..{end} runs backwards")
+    if every == "day":
+        return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    if every != "month":
+        raise ValueError(f"every must be 'day' or 'month', not {every!r}")
+    dates, day = [], month_end(start)
+    while day < end:
+        dates.append(day)
+        day = month_end(day + timedelta(days=1))
+    return dates + [end]

@@ -1,0 +1,40 @@
+"""Which events count: those known at T (recorded at or before T), minus reversed ones.
+
+Reversals are read from the highest version down: an event is active unless an active
+EventReversed targets it, so reversing a reversal reinstates the original (DESIGN §2).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from domain.events import EventReversed, FacilityEvent
+
+
+def known(events: Iterable[FacilityEvent], known_at: datetime | None) -> list[FacilityEvent]:
+    ordered = sorted(events, key=lambda e: e.version)
+    if known_at is None:
+        return ordered
+    instant = as_utc(known_at)
+    return [e for e in ordered if as_utc(e.recorded_at) <= instant]
+
+
+def active(events: Iterable[FacilityEvent], known_at: datetime | None = None) -> list[FacilityEvent]:
+    """The known events that are not cancelled, in version (record) order; reversals removed."""
+    cancelled: set[int] = set()
+    kept: list[FacilityEvent] = []
+    for event in reversed(known(events, known_at)):
+        if event.version in cancelled:
+            continue
+        if isinstance(event, EventReversed):
+            cancelled.add(event.target)
+        else:
+            kept.append(event)
+    kept.reverse()
+    return kept
+
+
+def as_utc(instant: datetime) -> datetime:
+    """Aware instants compare as they are; a naive instant is read as UTC."""
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=timezone.utc)
+    return instant

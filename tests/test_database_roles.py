@@ -1,0 +1,126 @@
+"""PostgreSQL roles (DESIGN §5): an append-only writer and a read-only auditor, each proved by
+connecting as it. Roles are cluster-wide: each test makes its own and drops them afterwards."""
+
+import uuid
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+
+from tests.conftest import PG_HOST, PG_PORT, PG_USER
+from tests.helpers import facility_with_two_notes, run, run_json, stored
+
+
+@pytest.fixture
+def roles(postgres_url):
+    suffix = uuid.uuid4().hex[:10]
+    names = (f"ll_writer_{suffix}", f"ll_auditor_{suffix}")
+    yield names
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=_dbname(postgres_url),
+                         autocommit=True) as admin:
+        for name in names:
+            if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone():
+                admin.execute(f'DROP OWNED BY "{name}"')
+                admin.execute(f'DROP ROLE "{name}"')
+
+
+def _dbname(url):
+    return urlparse(url).path.lstrip("/")
+
+
+def as_role(postgres_url, role):
+    return f"postgresql://{role}:pw-{role}@{PG_HOST}:{PG_PORT}/{_dbname(postgres_url)}"
+
+
+def set_up(postgres_url, writer, auditor):
+    return run_json(postgres_url, "db", "roles", "--writer", writer, "--writer-password", f"pw-{writer}",
+                    "--auditor", auditor, "--auditor-password", f"pw-{auditor}")
+
+
+def refused(url, role, statement):
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=role, dbname=_dbname(url)) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege) as error:
+            conn.execute(statement)
+    return str(error.value)
+
+
+def test_the_writer_records_events_but_cannot_change_or_remove_them(postgres_url, roles):
+    writer, auditor = roles
+    set_up(postgres_url, writer, auditor)
+
+    facility_with_two_notes(as_role(postgres_url, writer))  # the insert's EXCLUSIVE lock is allowed
+    recorded = run_json(as_role(postgres_url, writer), "record", "advance", "ACME-1", "--note", "REV",
+                        "--amount", "1000", "--date", "2024-01-16")
+    before = stored(postgres_url)
+
+    assert recorded["version"] == 5 and len(before) == 5
+    assert "append-only: UPDATE" in refused(postgres_url, writer, "UPDATE ledger_events SET topic = topic")
+    assert "permission denied" in refused(postgres_url, writer, "DELETE FROM ledger_events WHERE originator_version = 5")
+    assert "permission denied" in refused(postgres_url, writer, "TRUNCATE ledger_events")
+    assert "must be owner" in refused(postgres_url, writer, "ALTER TABLE ledger_events DISABLE TRIGGER ALL")
+    assert stored(postgres_url) == before
+
+
+def test_after_setting_up_roles_even_the_owner_cannot_change_stored_events(postgres_url, roles):
+    facility_with_two_notes(postgres_url)
+    set_up(postgres_url, *roles)
+
+    for statement in ("UPDATE ledger_events SET topic = topic", "DELETE FROM ledger_events", "TRUNCATE ledger_events"):
+        assert "append-only" in refused(postgres_url, PG_USER, statement)
+    assert len(stored(postgres_url)) == 4
+
+
+def test_the_auditor_reads_exports_and_verifies_but_cannot_write(postgres_url, roles, tmp_path):
+    writer, auditor = roles
+    facility_with_two_notes(postgres_url)
+    set_up(postgres_url, writer, auditor)
+    url = as_role(postgres_url, auditor)
+
+    events = run_json(url, "events", "ACME-1")
+    exported = run(url, "export", "ACME-1", "--format", "csv").stdout
+    verified = run_json(url, "verify")
+    head = run_json(url, "audit", "head", "ACME-1")
+    attempt = run(url, "record", "advance", "ACME-1", "--note", "REV", "--amount", "1", "--date", "2024-01-16", ok=False)
+
+    assert len(events) == 4 and len(exported.splitlines()) == 5
+    assert verified["ok"] is True and head["version"] == 4
+    assert attempt.exit_code == 1 and "permission denied" in attempt.stderr
+    assert "permission denied" in refused(postgres_url, auditor,
+                                          "INSERT INTO ledger_events (originator_id, originator_version) "
+                                          "SELECT originator_id, 99 FROM ledger_events LIMIT 1")
+    assert "permission denied" in refused(postgres_url, auditor, "DELETE FROM ledger_events")
+    assert len(stored(postgres_url)) == 4
+
+
+def test_the_auditor_runs_the_reports(postgres_url, roles):
+    writer, auditor = roles
+    facility_with_two_notes(postgres_url)
+    run(postgres_url, "record", "advance", "ACME-1", "--note", "REV", "--amount", "250000", "--date", "2024-01-16")
+    set_up(postgres_url, writer, auditor)
+    url = as_role(postgres_url, auditor)
+
+    for report in ("balance", "past-due", "explain"):
+        assert run(url, "--json", report, "ACME-1", "--as-of", "2024-03-31").stdout == \
+            run(postgres_url, "--json", report, "ACME-1", "--as-of", "2024-03-31").stdout
+
+
+def test_setting_up_roles_twice_changes_nothing_and_grants_only_what_is_needed(postgres_url, roles):
+    writer, auditor = roles
+    first = set_up(postgres_url, writer, auditor)
+
+    second = set_up(postgres_url, writer, auditor)
+
+    assert first == second
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=_dbname(postgres_url)) as admin:
+        def can(role, privilege):
+            return admin.execute("SELECT has_table_privilege(%s, 'ledger_events', %s)", (role, privilege)).fetchone()[0]
+
+        assert [can(writer, p) for p in ("SELECT", "INSERT", "DELETE", "TRUNCATE")] == [True, True, False, False]
+        assert [can(auditor, p) for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")] == \
+            [True, False, False, False, False]
+
+
+def test_roles_need_postgresql(sqlite_url):
+    result = run(sqlite_url, "db", "roles", ok=False)
+
+    assert result.exit_code == 1 and "needs PostgreSQL" in result.stderr

@@ -1,0 +1,165 @@
+"""Each event is applied exactly once: across crashes, restarts, rebuilds and rival workers."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from cli.readmodel_sync import close_view, open_view
+from cli.storage import database
+from projections.readmodels.projection import catch_up, changes_for
+from projections.readmodels.views import FAULT_DELAY, PositionMoved
+from tests.helpers import run
+from tests.readmodel_helpers import ledger_for, reset, tables
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "atg-laurus-2005.jsonl"
+
+
+def seeded(db_url):
+    run(db_url, "import", str(SEED))  # the import brings the read models up to date itself
+    return tables(db_url)
+
+
+def worker(db_url, *extra, env=None):
+    return subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, "projections", "run", *extra],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def position(db_url):
+    return tables(db_url)["position"][0][0]
+
+
+def wait_for(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    return process.returncode, output
+
+
+def test_a_recording_command_leaves_the_read_models_up_to_date(db_url):
+    after_import = seeded(db_url)
+
+    run(db_url, "record", "payment", "ATG-LAURUS-2005", "--amount", "100", "--date", "2008-01-31")
+
+    now = tables(db_url)
+    assert now["position"][0][0] == after_import["position"][0][0] + 1 == 89
+    assert len(now["rm_event_journal"]) == 89
+
+
+def test_rebuild_equals_the_incremental_tables(db_url):
+    incremental = seeded(db_url)
+    assert len(incremental["rm_event_journal"]) == 88
+
+    run(db_url, "projections", "rebuild")
+
+    assert tables(db_url) == incremental
+
+
+def test_a_batch_already_applied_is_refused_and_changes_nothing(db_url):
+    seeded(db_url)
+    reset(db_url)
+    book = ledger_for(db_url)
+    view = open_view(book.db)
+    try:
+        page = book.recorder.select_notifications(start=0, limit=10, inclusive_of_start=False)
+        batch = changes_for([(n.id, book.mapper.to_domain_event(n)) for n in page], book)
+        view.apply(batch, after=0, upto=page[-1].id)
+        before = tables(db_url)
+        with pytest.raises(PositionMoved):
+            view.apply(batch, after=0, upto=page[-1].id)
+        with pytest.raises(PositionMoved):
+            view.apply(batch, after=page[-1].id, upto=page[-1].id)
+        assert tables(db_url) == before and before["position"] == [(page[-1].id,)]
+    finally:
+        close_view(view)
+        book.close()
+
+
+def test_a_worker_killed_mid_batch_and_restarted_leaves_the_same_tables(db_url):
+    expected = seeded(db_url)
+    reset(db_url)
+    slow = worker(db_url, "--batch", "7", env={FAULT_DELAY: "0.4"})
+    try:
+        wait_for(lambda: position(db_url) >= 14)
+        time.sleep(0.2)  # now inside a batch's transaction (it sleeps before committing)
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(timeout=30)
+    killed_at = position(db_url)
+    assert 14 <= killed_at < 88
+    partial = tables(db_url)
+    assert len(partial["rm_event_journal"]) == killed_at  # one journal row per applied event, no more
+
+    restarted = worker(db_url, "--batch", "7")
+    wait_for(lambda: position(db_url) == 88)
+    code, output = stop(restarted)
+
+    assert code == 0 and "worker stopped at position 88" in output
+    assert tables(db_url) == expected
+
+
+def test_two_workers_started_at_once_apply_each_event_once(db_url):
+    expected = seeded(db_url)
+    reset(db_url)
+    first, second = worker(db_url, "--batch", "5"), worker(db_url, "--batch", "5")
+    try:
+        wait_for(lambda: position(db_url) == 88)
+    finally:
+        outputs = [stop(first), stop(second)]
+    assert [code for code, _ in outputs] == [0, 0]
+    assert tables(db_url) == expected
+    assert sum("another worker is running" in out for _, out in outputs) == 1
+
+
+def test_two_catch_ups_racing_without_the_worker_lock_apply_each_event_once(db_url):
+    expected = seeded(db_url)
+    reset(db_url)
+    pairs = [(book, open_view(book.db)) for book in (ledger_for(db_url), ledger_for(db_url))]
+    errors, applied = [], []
+
+    def race(book, view):
+        try:
+            applied.append(catch_up(view, book, batch=3))
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=race, args=pair) for pair in pairs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for book, view in pairs:
+        close_view(view)
+        book.close()
+
+    assert errors == [] and sum(applied) == 88
+    assert tables(db_url) == expected
+
+
+def test_the_worker_follows_new_events_and_a_recording_command_leaves_them_to_it(db_url):
+    seeded(db_url)
+    follower = worker(db_url)
+    try:
+        wait_for(lambda: "worker_running\": true" in run(db_url, "--json", "projections", "status").stdout)
+        run(db_url, "record", "payment", "ATG-LAURUS-2005", "--amount", "100", "--date", "2008-01-31")
+        wait_for(lambda: position(db_url) == 89, timeout=20)
+    finally:
+        code, output = stop(follower)
+    assert code == 0 and "worker stopped at position 89" in output

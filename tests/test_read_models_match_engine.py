@@ -1,0 +1,110 @@
+"""The read models and the portfolio hold the engine's figures, for random histories."""
+
+from datetime import timedelta
+from uuid import UUID
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli.readmodel_sync import close_view, open_view
+from projections.readmodels import portfolio as pf
+from projections.readmodels.facility_figures import facility_figures
+from projections.report import position_as_of
+from tests.readmodel_helpers import START, catch_up_now, ledger_for, open_facility, record_step
+
+KINDS = ["advance", "advance", "payment", "payment", "fee", "default", "waiver", "acceleration", "reversal"]
+steps = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 300),
+                           st.sampled_from(["1000.00", "25000.00", "120000.50", "333.33"])), min_size=1, max_size=10)
+counter = iter(range(10**6))
+
+
+def engine_lines(book, as_of, known_at=None):
+    lines = []
+    for opened in book.facilities():
+        line = pf.engine_line(list(book.events.get(opened.originator_id)), as_of, known_at)
+        if line is not None:
+            lines.append(line)
+    return sorted(lines, key=lambda x: x.facility)
+
+
+def figures(lines):
+    return [(x.facility, x.status, x.principal, x.past_due_principal, x.past_due_interest, x.past_due_fees,
+             x.past_due_total, x.oldest_due, x.days_past_due, x.bucket, x.problem) for x in lines]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=steps, as_of_offsets=st.lists(st.integers(-5, 800), min_size=3, max_size=3))
+def test_portfolio_from_the_tables_equals_the_engine_for_random_histories(db_url, history, as_of_offsets):
+    book = ledger_for(db_url)
+    try:
+        code = f"F-{next(counter)}"
+        open_facility(book, code)
+        for kind, offset, amount in history:
+            record_step(book, code, kind, offset, amount)
+        catch_up_now(db_url, book)
+        view = open_view(book.db)
+        try:
+            for offset in as_of_offsets:
+                as_of = START + timedelta(days=offset)
+                from_tables = pf.portfolio(view, as_of, None, set(), lambda fid: list(book.events.get(UUID(fid))))
+                assert figures(from_tables) == figures(engine_lines(book, as_of))
+                if offset <= 366:  # within the steps' horizon (last effective date + 366 days)
+                    assert {x.computed_by for x in from_tables if x.facility == code} == {"tables"}
+        finally:
+            close_view(view)
+    finally:
+        book.close()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=steps)
+def test_facility_summary_and_journal_equal_the_stream(db_url, history):
+    book = ledger_for(db_url)
+    try:
+        code = f"S-{next(counter)}"
+        open_facility(book, code)
+        for kind, offset, amount in history:
+            record_step(book, code, kind, offset, amount)
+        catch_up_now(db_url, book)
+        events = book.facility_events(code)
+        expected = facility_figures(events)
+        view = open_view(book.db)
+        try:
+            summary = view.rows("SELECT * FROM rm_facility_summary WHERE code = ?", (code,))[0]
+            journal = view.rows("SELECT * FROM rm_event_journal WHERE facility_code = ? ORDER BY version", (code,))
+        finally:
+            close_view(view)
+        assert summary["last_version"] == len(events)
+        assert str(summary["principal_outstanding"]) == f"{expected.principal:.2f}"
+        if expected.last_effective_date and expected.status != "refused":
+            day = max(expected.last_effective_date, START)
+            assert expected.principal == position_as_of(events, day).principal or day < START + timedelta(days=400)
+        assert [r["version"] for r in journal] == [e.version for e in events]
+        assert [r["event_type"] for r in journal] == [type(e).__name__ for e in events]
+        assert [r["chain_hash"] for r in journal] == [e.chain_hash for e in events]
+        reversed_by = {e.target: e.version for e in events if type(e).__name__ == "EventReversed"}
+        assert {r["version"]: r["reversed_by"] for r in journal if r["reversed_by"]} == reversed_by
+    finally:
+        book.close()
+
+
+def test_portfolio_known_at_before_later_events_is_the_engines(db_url):
+    book = ledger_for(db_url)
+    try:
+        open_facility(book, "K-1")
+        record_step(book, "K-1", "advance", 1, "500000.00")
+        known_at = book.facility_events("K-1")[-1].recorded_at
+        record_step(book, "K-1", "payment", 30, "200000.00")
+        catch_up_now(db_url, book)
+        as_of = START + timedelta(days=60)
+        view = open_view(book.db)
+        try:
+            lines = pf.portfolio(view, as_of, known_at, set(), lambda fid: list(book.events.get(UUID(fid))))
+            latest = pf.portfolio(view, as_of, None, set(), lambda fid: list(book.events.get(UUID(fid))))
+        finally:
+            close_view(view)
+        assert figures(lines) == figures(engine_lines(book, as_of, known_at))
+        assert lines[0].computed_by == "engine" and latest[0].computed_by == "tables"
+        assert lines[0].past_due_total > 0 == latest[0].past_due_total  # the later payment paid it
+    finally:
+        book.close()
