@@ -29,7 +29,7 @@ def assert_refused(result, says):
     assert result.returncode == 1, result
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert says in result.stderr, result.stderr
+    assert says.lower() in result.stderr.lower(), result.stderr
 
 
 @pytest.fixture
