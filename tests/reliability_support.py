@@ -73,13 +73,26 @@ def stored_content(db_url: str) -> list[tuple[str, int, str, dict]]:
         ledger.close()
 
 
-def run_measured(args: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[int, str, str, int]:
+IMPORT_ONLY = (
+    "import sys; from pathlib import Path; from cli.ledger import Ledger; from cli.storage import database, ready; "
+    "from cli.records import read_file; ledger = Ledger(ready(database(sys.argv[1]))); "
+    "print(ledger.import_records(lambda: read_file(Path(sys.argv[2])), 'importer', None, int(sys.argv[3])).recorded); "
+    "ledger.close()"
+)
+
+
+def import_only_measured(db_url: str, file: Path, batch: int) -> tuple[int, str, str, int]:
+    """Only `Ledger.import_records` in its own process (no read-model refresh after it)."""
+    return run_measured([db_url, str(file), str(batch)], command=[sys.executable, "-c", IMPORT_ONLY])
+
+
+def run_measured(args: list[str], env: dict | None = None, command: list[str] | None = None) -> tuple[int, str, str, int]:
     """Run `loanledger ARGS`; return (exit status, stdout, stderr, peak RSS in KiB of that process)."""
     import subprocess
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([LOANLEDGER, *args], stdout=out, stderr=err,
+        process = subprocess.Popen([*(command or [LOANLEDGER]), *args], stdout=out, stderr=err,
                                    env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
