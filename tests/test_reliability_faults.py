@@ -126,3 +126,29 @@ def test_a_connection_dropped_while_the_lock_stays_held_refuses_with_nothing_wri
 
     assert isinstance(outcome.get("error"), LedgerBusy), outcome
     assert stored_content(ledger_x) == before
+
+
+class ReplyLostLedger(Ledger):
+    """The insert commits, then the reply is lost: the library's retry of the insert meets the
+    event it already stored and reports a version conflict (what `save` raises here)."""
+
+    def save(self, *objects, **kwargs):
+        from eventsourcing.persistence import IntegrityError
+
+        super().save(*objects, **kwargs)
+        if not getattr(self, "lost_once", False):
+            self.lost_once = True
+            raise IntegrityError("duplicate key value violates unique constraint")
+
+
+def test_an_insert_whose_reply_was_lost_is_recorded_once(db_url):
+    run(db_url, "facility", "open", "X", "--borrower", "B", "--lender", "L", "--agreement-date", "2024-01-15")
+    ledger = ReplyLostLedger(database(db_url))
+    try:
+        outcome = ledger.record("X", facts.ReceivePayment(amount="75.00", effective_date="2024-02-01"), Meta("t"))
+        events = ledger.facility_events("X")
+    finally:
+        ledger.close()
+
+    assert [type(e).__name__ for e in events] == ["FacilityOpened", "PaymentReceived"]
+    assert outcome.event.chain_hash == events[-1].chain_hash and not outcome.duplicate
