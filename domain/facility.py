@@ -8,10 +8,10 @@ no rule lives there.
 
 import hashlib
 import json
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from collections.abc import MutableMapping
 from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
