@@ -5,10 +5,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import MofNCompleteColumn, Progress
 
 from cli import views
 from cli.context import emit_json, err_console, ledger, settings
-from cli.records import parse_all, read_file
+from cli.records import read_file
 from cli.tables import new_table, output_console
 from domain.errors import LedgerError
 
@@ -27,12 +28,15 @@ def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(
         metavar="FILE", help="JSON Lines (one record per line) or YAML (a list under 'events:').")],
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, max=100_000, help="Events written per transaction.")] = 5_000,
 ) -> None:
     """Import events from a file: all of it, or (if any record is bad) none of it.
 
     Each record is {"facility": CODE, "type": EVENT_TYPE, ...fields}; amounts are strings.
     Every line is checked (fields and the facility's rules) before anything is written, and every
-    bad line is named. Importing the same file again records nothing new.
+    bad line is named. Then the file is written in batches; importing it again records nothing
+    new, and an import that was interrupted carries on where it stopped.
 
     Example: loanledger import examples/atg-laurus-2005.jsonl
     """
@@ -41,11 +45,11 @@ def import_file(
     if not file.is_file():
         raise LedgerError(f"{file}: no such file")
     try:
-        records, bad = parse_all(read_file(file))
+        with ImportProgress(file) as progress:
+            result = ledger(ctx).import_records(
+                lambda: read_file(file), settings(ctx).recorded_by, progress, batch_size)
     except UnicodeDecodeError as error:
-        raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    try:
-        result = ledger(ctx).import_records(records, settings(ctx).recorded_by, bad)
+        raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); nothing was imported") from None
     except ImportRefused as refused:
         for line in refused.bad:
             err_console.print(f"{file}:{line}", soft_wrap=True, markup=False)
@@ -56,6 +60,46 @@ def import_file(
     else:
         console.print(f"Imported {result.recorded} event(s) for {', '.join(result.facilities) or 'no facility'}"
                       f" ({result.duplicates} already recorded).")
+
+
+class ImportProgress:
+    """A progress bar on stderr per pass, for files of PROGRESS_FROM lines or more on a terminal."""
+
+    PROGRESS_FROM = 10_000
+
+    def __init__(self, file: Path) -> None:
+        self.total = _count_lines(file)
+        self.bar: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> "ImportProgress":
+        if self.total >= self.PROGRESS_FROM and err_console.is_terminal:
+            self.bar = Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
+                                console=err_console, transient=True)
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, phase: str) -> None:
+        if self.bar is not None:
+            if self.task is not None:
+                self.bar.remove_task(self.task)
+            self.task = self.bar.add_task(phase, total=self.total)
+
+    def advance(self, lines: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, lines)
+
+
+def _count_lines(file: Path) -> int:
+    count = 0
+    with file.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
 
 
 Types = Annotated[list[str] | None, typer.Option("--type", help="Only these event types (repeat).")]

@@ -100,23 +100,58 @@ def _optional_text(name: str, value: Any) -> str | None:
     return value
 
 
+MAX_LINE = 1_000_000  # characters: a record is a few hundred; a long amortization a few dozen thousand
+MAX_YAML_BYTES = 10_000_000  # YAML is parsed whole; larger files belong in JSON Lines
+
+
 def read_file(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
-    """Raw records with their line numbers, from JSON Lines or YAML (a list under `events:`)."""
+    """Raw records with their line numbers, from JSON Lines or YAML (a list under `events:`).
+
+    JSON Lines is streamed a line at a time, and no line is read whole if it is longer than
+    MAX_LINE characters (it is reported instead), so memory stays bounded whatever the file.
+    """
     if path.suffix.lower() in (".yaml", ".yml"):
         yield from _read_yaml(path)
         return
-    with path.open(encoding="utf-8", errors="strict") as handle:
-        for number, text in enumerate(handle, start=1):
+    with path.open(encoding="utf-8", errors="strict", newline="\n") as handle:
+        number = 0
+        while text := handle.readline(MAX_LINE + 1):
+            number += 1
+            if len(text) > MAX_LINE and not text.endswith("\n"):
+                _skip_rest_of_line(handle)
+                yield BadLine(number, f"line longer than {MAX_LINE:,} characters; not read")
+                continue
             if not text.strip() or text.lstrip().startswith("#"):
                 continue
-            try:
-                yield number, json.loads(text, parse_float=_no_float)
-            except _FloatGiven:
-                yield BadLine(number, "amounts and rates must be strings such as \"75000.00\", not JSON numbers with a fraction")
-            except json.JSONDecodeError as error:
-                yield BadLine(number, f"not valid JSON ({error.msg} at column {error.colno})")
-            except RecursionError:
-                yield BadLine(number, "JSON nested too deeply")
+            yield _parse_json_line(number, text)
+
+
+def _skip_rest_of_line(handle: Any) -> None:
+    while (chunk := handle.readline(MAX_LINE)) and not chunk.endswith("\n"):
+        pass
+
+
+def _parse_json_line(number: int, text: str) -> tuple[int, Any] | BadLine:
+    try:
+        return number, json.loads(text, parse_float=_no_float, parse_constant=_no_constant)
+    except _FloatGiven:
+        return BadLine(number, "amounts and rates must be strings such as \"75000.00\", not JSON numbers with a fraction")
+    except _ConstantGiven as given:
+        return BadLine(number, f"{given} is not a value an import file may hold")
+    except json.JSONDecodeError as error:
+        return BadLine(number, f"not valid JSON ({error.msg} at column {error.colno})")
+    except RecursionError:
+        return BadLine(number, "JSON nested too deeply")
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        return BadLine(number, f"not a valid value ({str(error).splitlines()[0]})")
+
+
+class _ConstantGiven(Exception):
+    pass
+
+
+def _no_constant(text: str) -> Any:
+    raise _ConstantGiven(text)
 
 
 class _FloatGiven(Exception):
@@ -128,6 +163,9 @@ def _no_float(text: str) -> Any:
 
 
 def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
+    if path.stat().st_size > MAX_YAML_BYTES:
+        yield BadLine(0, f"a YAML import file may be at most {MAX_YAML_BYTES:,} bytes; use JSON Lines for larger files")
+        return
     import yaml
 
     _NoAliasLoader = _no_alias_loader()
@@ -138,6 +176,9 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
             mark = getattr(error, "problem_mark", None)
             yield BadLine(mark.line + 1 if mark else 0, f"not valid YAML ({getattr(error, 'problem', error)})")
             return
+        except RecursionError:
+            yield BadLine(0, "YAML nested too deeply")
+            return
     if node is None or not isinstance(node, yaml.MappingNode):
         yield BadLine(1, "a YAML import file is a mapping with a list under 'events:'")
         return
@@ -147,7 +188,12 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
         return
     loader = _NoAliasLoader("")
     for item in events.value:
-        yield item.start_mark.line + 1, loader.construct_document(item)
+        try:
+            yield item.start_mark.line + 1, loader.construct_document(item)
+        except RecursionError:
+            yield BadLine(item.start_mark.line + 1, "YAML nested too deeply")
+        except (yaml.YAMLError, ValueError) as error:
+            yield BadLine(item.start_mark.line + 1, f"not valid YAML ({str(error).splitlines()[0]})")
 
 
 @lru_cache(maxsize=1)

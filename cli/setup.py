@@ -42,14 +42,13 @@ def demo(
     """
     from cli import reports
     from cli.ledger import ImportRefused
-    from cli.records import parse_all, read_file
+    from cli.records import read_file
 
     book = ledger(ctx)
     if book.facilities():
         raise LedgerError("demo needs a fresh, empty database: pass --db with a new file name")
-    records, bad = parse_all(read_file(SEED))
     try:
-        result = book.import_records(records, settings(ctx).recorded_by, bad)
+        result = book.import_records(lambda: read_file(SEED), settings(ctx).recorded_by)
     except ImportRefused as refused:
         raise LedgerError(f"the seed file {SEED} is damaged: {refused.bad[0]}") from None
     if not settings(ctx).json:

@@ -50,8 +50,16 @@ def database(url: str | None) -> Database:
     return Database(str(file), {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(file),
-        "SQLITE_LOCK_TIMEOUT": "10",
+        "SQLITE_LOCK_TIMEOUT": lock_timeout(),
     })
+
+
+def lock_timeout() -> str:
+    """Seconds to wait for another writer's lock before giving up (LOANLEDGER_LOCK_TIMEOUT, default 10)."""
+    text = os.environ.get("LOANLEDGER_LOCK_TIMEOUT", "10")
+    if not text.isdigit() or not 1 <= int(text) <= 3600:
+        raise BadDatabaseURL(f"LOANLEDGER_LOCK_TIMEOUT={text!r}: give whole seconds from 1 to 3600")
+    return str(int(text))
 
 
 def _postgres_env(url: str) -> dict[str, str]:
@@ -67,7 +75,7 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_USER": unquote(parts.username or os.environ.get("PGUSER", "postgres")),
         "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
         "POSTGRES_CONNECT_TIMEOUT": "5",
-        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_LOCK_TIMEOUT": lock_timeout(),
         "POSTGRES_POOL_SIZE": "2",
     }
 

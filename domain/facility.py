@@ -6,8 +6,11 @@ recorded time and the chain hash. `when` only changes state; it runs again on ev
 no rule lives there.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import hashlib
+import json
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -57,10 +60,26 @@ class Default:
 
 @dataclass
 class Recorded:
-    """The outcome of a command: the event recorded, or the earlier one a reference matched."""
+    """The outcome of a command: the event recorded, or the earlier one a reference matched.
+
+    `event` is None only for a duplicate found by a compact aggregate (`forget_details`), which
+    no longer holds the earlier event itself.
+    """
 
     event: ev.FacilityEvent
     duplicate: bool = False
+
+
+# The events the rules read again after they are recorded. Of every other event the aggregate
+# needs only its kind (a reversal may not target an opening or a note issue), so a compact
+# aggregate (a long import) keeps just those and one byte per version.
+RULE_EVENTS: tuple[type[ev.FacilityEvent], ...] = (
+    ev.FacilityOpened, ev.NoteIssued, ev.AdvanceMade, ev.EventOfDefaultDeclared,
+    ev.DefaultWaived, ev.MaturityExtended, ev.ObligationsAccelerated,
+    ev.AccelerationRescinded, ev.EventReversed,
+)
+_KIND_NAMES = list(ev.EVENT_TYPES)
+_KIND_INDEX = {name: i for i, name in enumerate(_KIND_NAMES)}
 
 
 class Facility(BaseAggregate[UUID]):
@@ -91,11 +110,25 @@ class Facility(BaseAggregate[UUID]):
     def __init__(self) -> None:
         self.code = ""
         self.notes: dict[str, NoteState] = {}
-        self.references: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.references: dict[str, tuple[int, bytes]] = {}
         self.reversals: dict[int, int] = {}
         self.chain_head = ""
         self.opened: ev.FacilityOpened | None = None
         self.history: dict[int, ev.FacilityEvent] = {}
+        self.kinds = bytearray()  # kinds[version - 1]: index of the event's type in EVENT_TYPES
+        self.keeps_history = True
+
+    def forget_details(self, references: MutableMapping[str, tuple[int, bytes]] | None = None) -> None:
+        """Keep only what the rules need (RULE_EVENTS, kinds, references): for long imports.
+
+        The rules judge exactly as before; only `history` stops holding the other events.
+        `references` may be another mapping (e.g. one kept on disk) to hold the references in.
+        """
+        self.keeps_history = False
+        self.history = {v: e for v, e in self.history.items() if isinstance(e, RULE_EVENTS)}
+        if references is not None:
+            references.update(self.references)
+            self.references = references  # type: ignore[assignment]
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -110,7 +143,7 @@ class Facility(BaseAggregate[UUID]):
             version, content = self.references[reference]
             if content != _content(event_class.__name__, fact.model_dump(mode="json")):
                 raise ReferenceConflict(reference, version)
-            return Recorded(self.history[version], duplicate=True)
+            return Recorded(self.history.get(version), duplicate=True)  # type: ignore[arg-type]
         check = getattr(self, "_check_" + type(fact).__name__, None)
         self._check_dates(fact, today)
         if check is not None:
@@ -227,9 +260,9 @@ class Facility(BaseAggregate[UUID]):
 
     def _check_ReverseEvent(self, fact: facts.ReverseEvent, **_: Any) -> None:
         target = fact.target
-        if target not in self.history:
+        if not 1 <= target <= len(self.kinds):
             raise RuleViolation(f"{self.code} has no version {target} to reverse (last is {self.version})")
-        kind = type(self.history[target]).__name__
+        kind = self.kind_of(target)
         if kind in ("FacilityOpened", "NoteIssued"):
             raise RuleViolation(
                 f"version {target} is a {kind}, which cannot be reversed: "
@@ -251,6 +284,9 @@ class Facility(BaseAggregate[UUID]):
             return self.notes[code]
         except KeyError:
             raise UnknownNote(self.code, code) from None
+
+    def kind_of(self, version: int) -> str:
+        return _KIND_NAMES[self.kinds[version - 1]]
 
     def cancelled(self) -> dict[int, int]:
         """Versions whose effect is cancelled, each with the reversal in force that cancels it."""
@@ -301,7 +337,9 @@ class Facility(BaseAggregate[UUID]):
     # ---- state changes (run on every replay) ---------------------------------------------
 
     def when(self, event: ev.FacilityEvent) -> None:
-        self.history[event.version] = event
+        self.kinds.append(_KIND_INDEX[type(event).__name__])
+        if self.keeps_history or isinstance(event, RULE_EVENTS):
+            self.history[event.version] = event
         self.chain_head = event.chain_hash
         if event.reference is not None:
             self.references[event.reference] = (
@@ -326,9 +364,14 @@ _EVENT_FOR: dict[type[facts.Fact], type[ev.FacilityEvent]] = {
 }
 
 
-def _content(event_type: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """What 'identical content' means for a repeated reference: the type and the fact's fields."""
-    return {"type": event_type, **fields}
+def _content(event_type: str, fields: dict[str, Any]) -> bytes:
+    """What 'identical content' means for a repeated reference: the type and the fact's fields.
+
+    Kept as a digest of their canonical JSON (equal exactly when the fields are), so a facility
+    with many references stays small.
+    """
+    canonical = json.dumps({"type": event_type, **fields}, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
 
 
 def _chained(draft: ev.FacilityEvent, previous: str) -> Any:

@@ -45,6 +45,10 @@ def _decimal(value: Any, what: str) -> Decimal:
         raise ValueError("must be a decimal number")
     if not number.is_finite():
         raise ValueError("must be a finite number")
+    if not number:
+        return Decimal(0)  # also 0E+999999999, whose exponent would overflow arithmetic later
+    if not -30 <= number.adjusted() <= 30:  # 1e999999999: arithmetic on it raises decimal.Overflow
+        raise ValueError(f"{value!r} is out of range")
     return number
 
 

@@ -1,0 +1,261 @@
+"""Streaming import: validate the whole file first, then write it in batches.
+
+A file is read three times, never held whole:
+
+0. **scan** (raw JSON/YAML only): which facilities the file gives a revolving or minimum
+   borrowing note. Their commitment rule asks the engine for a principal computed from every
+   event, so those facilities keep their full history; all others are kept compact
+   (`Facility.forget_details`): only the events the rules read again, one byte per version,
+   and its references on disk (cli.spill).
+1. **validate**: parse and decide every record in file order, against the facilities as
+   stored plus what the file recorded so far, then drop the decided events. Any bad line means
+   every bad line is reported and nothing is written.
+2. **write**: reload the facilities, decide again in file order and save every `batch_size`
+   events in one transaction. Records already stored (same reference, or same content for
+   records without one, counting multiplicity) are skipped, so an import that was killed or
+   failed half way resumes where it stopped when run again, and a finished one is a no-op.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cli.records import BadLine, Record, parse_record
+from cli.spill import Seen, SpillFile
+from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
+from domain.facility import Facility, facility_id
+from domain.facts import OpenFacility
+
+if TYPE_CHECKING:
+    from cli.ledger import Ledger, Meta
+
+RawItems = Callable[[], Iterable[tuple[int, Any] | BadLine]]
+BATCH_SIZE = 5_000
+MAX_REPORTED = 1_000  # bad lines named one by one; beyond that they are only counted
+PAGE = 1_000
+FULL_HISTORY_KINDS = ("revolving", "minimum_borrowing")
+
+
+class Progress(Protocol):
+    def start(self, phase: str) -> None: ...
+    def advance(self, lines: int) -> None: ...
+
+
+class ImportRefused(LedgerError):
+    def __init__(self, bad: list[BadLine], more: int = 0) -> None:
+        self.bad, self.more = bad, more
+        extra = f" ({more} more not listed)" if more else ""
+        super().__init__(f"{len(bad) + more} bad record(s){extra}; nothing was imported")
+
+
+class ImportInterrupted(LedgerError):
+    """Pass 2 failed after some batches were saved: what is saved is whole and is skipped next time."""
+
+
+@dataclass
+class ImportResult:
+    recorded: int
+    duplicates: int
+    facilities: list[str]
+
+
+@dataclass
+class Entry:
+    """One facility as the import sees it: the aggregate, and what was stored before the import."""
+
+    facility: Facility | None
+    stored_open: bool
+    seen: Seen
+
+
+class Importer:
+    def __init__(self, ledger: "Ledger", raw: RawItems, actor: str, progress: Progress | None = None,
+                 batch_size: int = BATCH_SIZE) -> None:
+        self.ledger, self.raw, self.actor = ledger, raw, actor
+        self.progress, self.batch_size = progress, batch_size
+        self.full_history: set[str] = set()
+
+    def run(self) -> ImportResult:
+        self.full_history = self._scan()
+        self._validate()
+        return self._write()
+
+    # ---- the three passes -----------------------------------------------------------------
+
+    def _scan(self) -> set[str]:
+        codes = set()
+        for item in self._items("checking"):
+            if isinstance(item, BadLine):
+                continue
+            _, raw = item
+            if isinstance(raw, dict) and raw.get("type") == "NoteIssued" \
+                    and raw.get("kind") in FULL_HISTORY_KINDS and isinstance(raw.get("facility"), str):
+                codes.add(raw["facility"])
+        return codes
+
+    def _validate(self) -> None:
+        entries: dict[str, Entry] = {}
+        bad: list[BadLine] = []
+        count = 0
+        for record in self._pass("validating"):
+            problem = record if isinstance(record, BadLine) else self._try(entries, record)
+            if problem is not None:
+                count += 1
+                if len(bad) < MAX_REPORTED:
+                    bad.append(problem)
+        if count:
+            raise ImportRefused(sorted(bad, key=lambda b: b.line), count - len(bad))
+
+    def _write(self) -> ImportResult:
+        entries: dict[str, Entry] = {}
+        recorded = duplicates = pending = saved = 0
+        for record in self._pass("writing"):
+            if isinstance(record, BadLine):
+                raise ImportInterrupted(f"the file changed during the import ({record}); {saved} event(s) "
+                                        "were written: fix it and run the import again")
+            try:
+                is_new = self._decide(entries, record)
+            except LedgerError as error:
+                raise ImportInterrupted(
+                    f"line {record.line}: {error} (the ledger changed during the import); {saved} "
+                    "event(s) were written: run the import again, what is stored is skipped") from None
+            recorded += is_new
+            duplicates += not is_new
+            pending += is_new
+            if pending >= self.batch_size:
+                saved += self._save(entries, saved)
+                pending = 0
+        self._save(entries, saved)
+        return ImportResult(recorded, duplicates, sorted(entries))
+
+    # ---- deciding one record --------------------------------------------------------------
+
+    def _try(self, entries: dict[str, Entry], record: Record) -> BadLine | None:
+        try:
+            self._decide(entries, record)
+        except LedgerError as error:
+            return BadLine(record.line, f"{record.type} on {record.facility}: {error}")
+        entry = entries[record.facility]
+        if entry.facility is not None:
+            entry.facility.collect_events()  # decided and checked; pass 2 records it for real
+        return None
+
+    def _decide(self, entries: dict[str, Entry], record: Record) -> bool:
+        """Decide one record; True if it is new, False if it is already recorded."""
+        from cli.ledger import Meta
+
+        entry = entries.get(record.facility) or self._load(entries, record.facility)
+        if isinstance(record.fact, OpenFacility):
+            return self._open(entry, record)
+        if entry.facility is None:
+            raise UnknownFacility(record.facility)
+        if record.reference is None:
+            content = content_key(record)
+            if entry.seen.take(content):
+                return False
+        outcome = self.ledger._decide(entry.facility, record.fact, Meta(self.actor, record.source, record.reference))
+        return not outcome.duplicate
+
+    def _open(self, entry: Entry, record: Record) -> bool:
+        if entry.facility is not None:
+            opened = entry.facility.opened
+            if entry.stored_open and opened is not None and opened.reference == record.reference \
+                    and opened.source == record.source \
+                    and opened.fact_fields() == record.fact.model_dump(mode="json"):
+                return False
+            raise DuplicateFacility(record.facility)
+        fact = record.fact
+        entry.facility = Facility.open(
+            fact, today=self.ledger.today(fact.timezone), recorded_by=self.actor,  # type: ignore[attr-defined]
+            source=record.source, reference=record.reference,
+        )
+        self._compact(entry.facility)
+        return True
+
+    # ---- loading and saving ---------------------------------------------------------------
+
+    def _load(self, entries: dict[str, Entry], code: str) -> Entry:
+        """The stored facility, read a page at a time and kept compact unless it needs its history
+        (then it is read again in full: a stored revolver can be found only by reading)."""
+        facility, seen = self._replay(code, compact=True)
+        if facility is not None and not facility.keeps_history and self._needs_history(facility):
+            facility, seen = self._replay(code, compact=False)
+        entries[code] = Entry(facility, facility is not None, seen)
+        return entries[code]
+
+    def _replay(self, code: str, compact: bool) -> tuple[Any, Seen]:
+        facility: Any = None
+        seen = self.spill.seen(code)
+        seen.clear()
+        last = 0
+        while True:
+            page = list(self.ledger.events.get(facility_id(code), gt=last, limit=PAGE))
+            for event in page:
+                facility = event.mutate(facility)
+                if compact:
+                    self._compact(facility)
+                if event.reference is None:
+                    seen.add(_digest([type(event).__name__, event.fact_fields(), event.source]))
+            if len(page) < PAGE:
+                return facility, seen
+            last = page[-1].originator_version
+
+    def _compact(self, facility: Facility) -> None:
+        if facility.keeps_history and not self._needs_history(facility):
+            facility.forget_details(self.spill.references(facility.code))
+
+    def _needs_history(self, facility: Facility) -> bool:
+        return facility.code in self.full_history or any(
+            n.kind.value in FULL_HISTORY_KINDS for n in facility.notes.values())
+
+    def _save(self, entries: dict[str, Entry], saved: int) -> int:
+        from eventsourcing.persistence import IntegrityError
+
+        changed = [e.facility for e in entries.values() if e.facility is not None and e.facility.pending_events]
+        count = sum(len(f.pending_events) for f in changed)
+        if not changed:
+            return 0
+        try:
+            self.ledger.save(*changed)
+        except IntegrityError:
+            raise ImportInterrupted(
+                f"another writer changed {', '.join(sorted(f.code for f in changed))} during the "
+                f"import; {saved} event(s) were written before: run the import again (what is "
+                "stored is skipped)") from None
+        return count
+
+    # ---- reading --------------------------------------------------------------------------
+
+    def _items(self, phase: str) -> Iterator[tuple[int, Any] | BadLine]:
+        if self.progress is not None:
+            self.progress.start(phase)
+        last = 0
+        for item in self.raw():
+            line = item.line if isinstance(item, BadLine) else item[0]
+            if self.progress is not None and line > last:
+                self.progress.advance(line - last)
+                last = line
+            yield item
+
+    def _pass(self, phase: str) -> Iterator[Record | BadLine]:
+        """One pass over the records, with a fresh spill file for what it must remember."""
+        self.spill = SpillFile()
+        try:
+            yield from self._records(phase)
+        finally:
+            self.spill.close()
+
+    def _records(self, phase: str) -> Iterator[Record | BadLine]:
+        for item in self._items(phase):
+            yield item if isinstance(item, BadLine) else parse_record(*item)
+
+
+def content_key(record: Record) -> bytes:
+    return _digest([record.type, record.fact.model_dump(mode="json"), record.source])
+
+
+def _digest(content: list[Any]) -> bytes:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
