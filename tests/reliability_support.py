@@ -86,19 +86,42 @@ def import_only_measured(db_url: str, file: Path, batch: int) -> tuple[int, str,
     return run_measured([db_url, str(file), str(batch)], command=[sys.executable, "-c", IMPORT_ONLY])
 
 
+PEAK_WRAPPER = """
+import atexit, os, runpy, sys
+def _report():
+    with open('/proc/self/status') as status, open(os.environ['LOANLEDGER_PEAK_FILE'], 'w') as out:
+        out.write(next(l.split()[1] for l in status if l.startswith('VmHWM:')))
+atexit.register(_report)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name='__main__')
+"""
+
+
 def run_measured(args: list[str], env: dict | None = None, command: list[str] | None = None) -> tuple[int, str, str, int]:
-    """Run `loanledger ARGS`; return (exit status, stdout, stderr, peak RSS in KiB of that process)."""
+    """Run `loanledger ARGS` (or `command ARGS`); return (exit status, stdout, stderr, peak RSS in
+    KiB of that program).
+
+    The peak is the program's own VmHWM, read by itself as it exits: getrusage's ru_maxrss of a
+    child also counts the parent image it was forked from, which in a long test run is the whole
+    pytest process.
+    """
     import subprocess
     import tempfile
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([*(command or [LOANLEDGER]), *args], stdout=out, stderr=err,
-                                   env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    program = command or [LOANLEDGER]
+    if program[0] == sys.executable and program[1:2] == ["-c"]:
+        script = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
+        script.write(program[2])
+        script.close()
+        program = [script.name, *program[3:]]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        process = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *program, *args], stdout=out, stderr=err,
+                                 env={**os.environ, **(env or {}), "LOANLEDGER_PEAK_FILE": peak.name})
         out.seek(0)
         err.seek(0)
-        return process.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss
+        peak_kib = int(peak.read() or 0)
+        return process.returncode, out.read().decode(), err.read().decode(), peak_kib
 
 
 def assert_contiguous_and_chained(events, code):
