@@ -89,6 +89,14 @@ class Sweep:
                 self.day = self.next_stop(day)
             self._process(self.day)
 
+    @wide
+    def step(self, limit: date) -> None:
+        """Process the next day on which anything can change (or `limit`, if that comes first):
+        what `run_to(self.next_stop(limit))` does, without looking for that day twice."""
+        self._started = True
+        self.day = self.day + timedelta(days=1) if self.step_every_day else self.next_stop(limit)
+        self._process(self.day)
+
     def next_stop(self, limit: date) -> date:
         """The first day after the current one on which `_process` can change anything, or
         `limit` if that comes first. It reads the same state `_process` tests: event dates

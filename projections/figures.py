@@ -124,6 +124,11 @@ def position(sweep: Sweep) -> Position:
     return Position(sweep.facility.code, day, sweep.known_at, notes, facility_fees, sweep.credit)
 
 
+def principal(sweep: Sweep) -> Decimal:
+    """`position(sweep).principal` without working out interest: the notes' end-of-day principal."""
+    return sum((n.principal for n in sweep.notes.values()), ZERO)
+
+
 def _note_position(sweep: Sweep, note: NoteState, day: date, items: list[Item]) -> NotePosition:
     fees = sum((i.outstanding for i in _open(items, note.code, Component.FEES)), ZERO)
     return NotePosition(note.code, note.principal, sweep.billed_unpaid(note), current_interest(note, day), fees)

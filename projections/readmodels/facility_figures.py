@@ -19,7 +19,7 @@ from domain.events import FacilityEvent, FacilityOpened
 
 from projections.engine import Sweep
 from projections.errors import ReportRefused
-from projections.figures import PastDue, past_due, position
+from projections.figures import PastDue, past_due, principal
 from projections.selection import active
 
 HORIZON_DAYS = 366
@@ -69,7 +69,7 @@ def step_at(sweep: Sweep, valid_from: date) -> Step:
     due: PastDue = past_due(sweep)
     total = due.total
     return Step(
-        valid_from, valid_from, status_of(sweep), position(sweep).principal,
+        valid_from, valid_from, status_of(sweep), principal(sweep),
         due.component("principal").amount, due.component("interest").amount,
         due.component("fees").amount, total.amount, total.oldest if total.amount > 0 else None,
     )
@@ -126,9 +126,8 @@ def _steps(sweep: Sweep, horizon: date, summary_day: date | None) -> tuple[list[
             previous = key
         if day == summary_day:
             summary = (steps[-1].status, steps[-1].principal)
-        day = _next_day(sweep, day, horizon, summary_day)
         try:
-            sweep.run_to(day)
+            day = _next_day(sweep, day, horizon, summary_day)
         except ReportRefused as refused:
             day = sweep.day  # the day the engine refused (run_to stops there)
             _close(steps, day)
@@ -140,14 +139,16 @@ def _steps(sweep: Sweep, horizon: date, summary_day: date | None) -> tuple[list[
 
 
 def _next_day(sweep: Sweep, day: date, horizon: date, summary_day: date | None) -> date:
-    """The next day on which the fingerprint (or the summary) can change."""
-    following = day + timedelta(days=1)
-    if sweep.step_every_day or any(n.accelerated for n in sweep.notes.values()):
-        return following
+    """Move the sweep to the next day on which the fingerprint (or the summary) can change: the
+    sweep's next stop, or the next day while a note is accelerated; return that day."""
+    if any(n.accelerated for n in sweep.notes.values()):
+        sweep.run_to(day + timedelta(days=1))
+        return sweep.day
     limit = horizon + timedelta(days=1)
     if summary_day is not None and day < summary_day < limit:
         limit = summary_day
-    return max(sweep.next_stop(limit), following)
+    sweep.step(limit)
+    return sweep.day
 
 
 def _close(steps: list[Step], until: date) -> None:
