@@ -118,14 +118,19 @@ class PastDue:
 
 
 def position(sweep: Sweep) -> Position:
-    day = sweep.day
-    notes = {code: _note_position(sweep, note, day) for code, note in sweep.notes.items()}
-    facility_fees = sum((i.outstanding for i in sweep.open_items() if i.note is None), ZERO)
+    day, items = sweep.day, sweep.open_items()
+    notes = {code: _note_position(sweep, note, day, items) for code, note in sweep.notes.items()}
+    facility_fees = sum((i.outstanding for i in items if i.note is None), ZERO)
     return Position(sweep.facility.code, day, sweep.known_at, notes, facility_fees, sweep.credit)
 
 
-def _note_position(sweep: Sweep, note: NoteState, day: date) -> NotePosition:
-    fees = sum((i.outstanding for i in _open(sweep, note.code, Component.FEES)), ZERO)
+def principal(sweep: Sweep) -> Decimal:
+    """`position(sweep).principal` without working out interest: the notes' end-of-day principal."""
+    return sum((n.principal for n in sweep.notes.values()), ZERO)
+
+
+def _note_position(sweep: Sweep, note: NoteState, day: date, items: list[Item]) -> NotePosition:
+    fees = sum((i.outstanding for i in _open(items, note.code, Component.FEES)), ZERO)
     return NotePosition(note.code, note.principal, sweep.billed_unpaid(note), current_interest(note, day), fees)
 
 
@@ -136,15 +141,15 @@ def current_interest(note: NoteState, day: date) -> Decimal:
 
 
 def past_due(sweep: Sweep) -> PastDue:
-    day = sweep.day
-    notes = {code: _note_past_due(sweep, note, day) for code, note in sweep.notes.items()}
-    facility = _overdue(i for i in sweep.open_items() if i.note is None and i.due_date <= day)
+    day, items = sweep.day, sweep.open_items()
+    notes = {code: _note_past_due(sweep, note, day, items) for code, note in sweep.notes.items()}
+    facility = _overdue(i for i in items if i.note is None and i.due_date <= day)
     return PastDue(sweep.facility.code, day, sweep.known_at, notes, facility)
 
 
-def _note_past_due(sweep: Sweep, note: NoteState, day: date) -> NotePastDue:
+def _note_past_due(sweep: Sweep, note: NoteState, day: date, items: list[Item]) -> NotePastDue:
     def due(component: Component) -> Overdue:
-        return _overdue(i for i in _open(sweep, note.code, component) if i.due_date <= day)
+        return _overdue(i for i in _open(items, note.code, component) if i.due_date <= day)
 
     principal, interest, fees = due(Component.PRINCIPAL), due(Component.INTEREST), due(Component.FEES)
     if note.accelerated_on is not None:
@@ -165,5 +170,6 @@ def _overdue(items) -> Overdue:  # type: ignore[no-untyped-def]
     return Overdue(amount, min((i.due_date for i in items), default=None))
 
 
-def _open(sweep: Sweep, note: str, component: Component) -> list[Item]:
-    return [i for i in sweep.open_items() if i.note == note and i.component is component]
+def _open(items: list[Item], note: str, component: Component) -> list[Item]:
+    """`items`: the sweep's open items (`Sweep.open_items()`, read once per reading)."""
+    return [i for i in items if i.note == note and i.component is component]

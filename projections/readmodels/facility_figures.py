@@ -1,10 +1,13 @@
 """What the read models store about one facility, computed by the engine in one forward pass.
 
 `steps` is the facility's portfolio figures as a step function of the as-of date: each step
-holds for as-of dates in [valid_from, valid_until). The sweep runs day by day (as it always does)
-and the engine's figures are read off only on days when its due items, principal or status
-changed; on other days past-due amounts and the oldest due date are unchanged, and days past due
-and bucket follow from the as-of date alone (figures.Overdue.days, figures.bucket).
+holds for as-of dates in [valid_from, valid_until). The figures are read off the engine only on
+the days on which they can change: the sweep's own stops (`Sweep.next_stop`: events, period ends,
+due dates, rate changes, default bounds), and every day while a note is accelerated (its past-due
+interest grows daily). On other days past-due amounts and the oldest due date are unchanged, and
+days past due and bucket follow from the as-of date alone (figures.Overdue.days, figures.bucket).
+A new step starts only where the fingerprint of the engine's state changes, so the steps are the
+same as when every day is read.
 """
 
 from collections.abc import Sequence
@@ -16,7 +19,7 @@ from domain.events import FacilityEvent, FacilityOpened
 
 from projections.engine import Sweep
 from projections.errors import ReportRefused
-from projections.figures import PastDue, past_due, position
+from projections.figures import PastDue, past_due, principal
 from projections.selection import active
 
 HORIZON_DAYS = 366
@@ -66,7 +69,7 @@ def step_at(sweep: Sweep, valid_from: date) -> Step:
     due: PastDue = past_due(sweep)
     total = due.total
     return Step(
-        valid_from, valid_from, status_of(sweep), position(sweep).principal,
+        valid_from, valid_from, status_of(sweep), principal(sweep),
         due.component("principal").amount, due.component("interest").amount,
         due.component("fees").amount, total.amount, total.oldest if total.amount > 0 else None,
     )
@@ -85,7 +88,8 @@ def last_effective_date(events: Sequence[FacilityEvent]) -> date | None:
     return max(dates, default=None)
 
 
-def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZON_DAYS) -> FacilityFigures:
+def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZON_DAYS, *,
+                     step_every_day: bool = False) -> FacilityFigures:
     """The summary and the portfolio steps of one facility's stream (all of it, versions 1..n)."""
     opened = events[0]
     assert isinstance(opened, FacilityOpened), "a facility stream starts with FacilityOpened"
@@ -96,7 +100,7 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
                 last_version=last.version, last_effective_date=last_effective,
                 last_recorded_at=last.recorded_at, horizon=horizon)
     try:
-        sweep = Sweep(events)
+        sweep = Sweep(events, step_every_day=step_every_day)
     except ReportRefused as refused:
         return FacilityFigures(**base, status="refused", principal=Decimal("0.00"), steps=(), problem=str(refused))
     value_dates = [d for d in (last_effective, max(sweep.agenda, default=None)) if d is not None]
@@ -122,16 +126,29 @@ def _steps(sweep: Sweep, horizon: date, summary_day: date | None) -> tuple[list[
             previous = key
         if day == summary_day:
             summary = (steps[-1].status, steps[-1].principal)
-        day += timedelta(days=1)
         try:
-            sweep.run_to(day)
+            day = _next_day(sweep, day, horizon, summary_day)
         except ReportRefused as refused:
+            day = sweep.day  # the day the engine refused (run_to stops there)
             _close(steps, day)
             steps.append(Step(day, day, "refused", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
                               Decimal("0.00"), Decimal("0.00"), None, str(refused)))
             break
     _close(steps, horizon + timedelta(days=1))
     return steps, summary[0], summary[1]
+
+
+def _next_day(sweep: Sweep, day: date, horizon: date, summary_day: date | None) -> date:
+    """Move the sweep to the next day on which the fingerprint (or the summary) can change: the
+    sweep's next stop, or the next day while a note is accelerated; return that day."""
+    if any(n.accelerated for n in sweep.notes.values()):
+        sweep.run_to(day + timedelta(days=1))
+        return sweep.day
+    limit = horizon + timedelta(days=1)
+    if summary_day is not None and day < summary_day < limit:
+        limit = summary_day
+    sweep.step(limit)
+    return sweep.day
 
 
 def _close(steps: list[Step], until: date) -> None:
