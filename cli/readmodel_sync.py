@@ -19,8 +19,14 @@ Echo = Callable[[str], None]
 
 
 def open_view(db: Database) -> ReadModelView:
-    """The view as eventsourcing's ProjectionRunner would build it (same tables, same env)."""
-    env = Environment(ReadModels.name, {**os.environ, **db.env})
+    """The view as eventsourcing's ProjectionRunner would build it (same tables, same env).
+
+    Its tables are created when missing even where the events table already exists (ready()
+    then turns the ledger's own CREATE_TABLE off); the view checks before any DDL, so a role
+    without DDL rights is fine once they exist. An explicit CREATE_TABLE in the environment wins.
+    """
+    create = os.environ.get("CREATE_TABLE", "true")
+    env = Environment(ReadModels.name, {**os.environ, **db.env, "CREATE_TABLE": create})
     if db.is_postgres:
         from projections.readmodels.views_postgres import PostgresReadModelView
 
