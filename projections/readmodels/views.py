@@ -47,6 +47,13 @@ class ReadModelView:
 
     # ---- setup ------------------------------------------------------------------------------
 
+    def create_table(self) -> None:
+        """The library's tracking table (next in the MRO), then the read models' own."""
+        if self._ready():
+            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
+        super().create_table()  # type: ignore[misc]
+        self.create_read_model_tables()
+
     def create_read_model_tables(self) -> None:
         if self._ready():
             return  # no write transaction: opening the view must not queue behind a worker's batch
@@ -133,12 +140,6 @@ class ReadModelView:
 
 class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):
     postgres = False
-
-    def create_table(self) -> None:
-        if self._ready():
-            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
-        super().create_table()
-        self.create_read_model_tables()
 
     def _tracking_table(self) -> str:
         return "tracking"

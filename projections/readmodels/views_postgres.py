@@ -11,12 +11,6 @@ from projections.readmodels.views import APPLICATION, ReadModelView
 class PostgresReadModelView(ReadModelView, PostgresTrackingRecorder):
     postgres = True
 
-    def create_table(self) -> None:
-        if self._ready():
-            return  # concurrent DDL by every command would clash ("tuple concurrently updated")
-        super().create_table()
-        self.create_read_model_tables()
-
     def _tracking_table(self) -> str:
         return f'"{self.datastore.schema}"."{self.tracking_table_name}"'
 
