@@ -55,6 +55,10 @@ class EventMapper(Mapper[UUID]):
         return resolve_topic(stored_event.topic).model_validate_json(stored_event.state)
 
 
+class WriteRefused(LedgerError):
+    pass
+
+
 class ConflictPersisted(LedgerError):
     pass
 
@@ -113,6 +117,33 @@ class Ledger(Application[UUID]):
         factory = super().construct_factory(env)
         bound_lock_waits(factory, self.db.env.get("POSTGRES_LOCK_TIMEOUT", "10"))
         return factory
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's save; a write this role may not make is named as such.
+
+        On PostgreSQL the library writes in a pipeline, so a refused LOCK or INSERT can surface
+        only as "pipeline aborted": the cause is then asked of the server, not guessed.
+        """
+        try:
+            return super().save(*objs, **kwargs)
+        except Exception as error:
+            denied = self._write_denied() if self.db.is_postgres and "pipeline aborted" in str(error) else None
+            if denied:
+                raise WriteRefused(denied) from None
+            raise
+
+    def _write_denied(self) -> str | None:
+        table = self.recorder.events_table_name  # type: ignore[attr-defined]
+        try:
+            with self.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+                row = conn.execute("SELECT current_user AS who, has_table_privilege(current_user, %s, 'INSERT') AS ok",
+                                   (table,)).fetchone()
+        except Exception:  # noqa: BLE001 - the original error stands
+            return None
+        if row["ok"]:
+            return None
+        return (f"permission denied: role {row['who']} may not record events (no INSERT on {table}); "
+                "nothing was recorded: record with the writer role")
 
     def construct_mapper(self) -> Mapper[UUID]:
         return EventMapper(transcoder=JSONTranscoder())

@@ -124,3 +124,22 @@ def test_roles_need_postgresql(sqlite_url):
     result = run(sqlite_url, "db", "roles", ok=False)
 
     assert result.exit_code == 1 and "needs PostgreSQL" in result.stderr
+
+
+def test_a_refused_write_is_named_whichever_way_the_pipeline_reports_it(postgres_url, roles):
+    """psycopg's pipeline may report the refused LOCK/INSERT only as 'pipeline aborted'; the
+    ledger then asks the server whether this role may write at all."""
+    from cli.ledger import Ledger
+    from cli.storage import database, ready
+
+    writer, auditor = roles
+    facility_with_two_notes(postgres_url)
+    set_up(postgres_url, writer, auditor)
+    as_auditor = Ledger(ready(database(as_role(postgres_url, auditor))))
+    as_writer = Ledger(ready(database(as_role(postgres_url, writer))))
+    try:
+        assert as_auditor._write_denied().startswith(f"permission denied: role {auditor} may not record")
+        assert as_writer._write_denied() is None
+    finally:
+        as_auditor.close()
+        as_writer.close()
