@@ -25,12 +25,13 @@ def register(app: typer.Typer) -> None:
     roles.register(app)
 
 
-def read_model_checks(book: Any) -> tuple[list[Any], str | None]:
+def read_model_checks(ctx: typer.Context) -> tuple[list[Any], str | None]:
     """The read models compared with the fold (DESIGN §4), with a note when they cannot be:
     not built yet, or behind the events (then there is nothing to hold against them)."""
     from cli.readmodel_sync import close_view, open_view
     from projections.readmodels.checks import read_model_findings
 
+    book = ledger(ctx)
     try:
         view = open_view(book.db)
     except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
@@ -51,11 +52,8 @@ def read_model_checks(book: Any) -> tuple[list[Any], str | None]:
             view.rows("SELECT * FROM rm_portfolio_steps WHERE facility_id = ?", key),
         )
 
-    _views_to_close.append(view)
+    ctx.find_root().call_on_close(lambda: close_view(view))
     return [check], None
-
-
-_views_to_close: list[Any] = []
 
 
 def verify_command(
@@ -78,14 +76,8 @@ def verify_command(
     rows = stored_rows(ledger(ctx), code)
     if code is not None and not rows and expect is None:
         raise UnknownFacility(code)
-    checks, note = read_model_checks(ledger(ctx))
-    try:
-        result = verify(rows, code=code, expect=expect, read_model_checks=checks)
-    finally:
-        from cli.readmodel_sync import close_view
-
-        while _views_to_close:
-            close_view(_views_to_close.pop())
+    checks, note = read_model_checks(ctx)
+    result = verify(rows, code=code, expect=expect, read_model_checks=checks)
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:

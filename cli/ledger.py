@@ -8,7 +8,7 @@ A version conflict (another writer saved first) is retried by reloading and deci
 import json
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -242,7 +242,3 @@ class Ledger(Application[UUID]):
 def _landed(facility: Facility, event: FacilityEvent) -> bool:
     stored = facility.history.get(event.version)
     return stored is not None and stored.chain_hash == event.chain_hash
-
-
-def record_all(ledger: Ledger, items: Iterable[tuple[str, Fact]], meta: Meta) -> list[Recorded]:
-    return [ledger.record(code, fact, meta) for code, fact in items]
