@@ -43,14 +43,18 @@ def test_portfolio_from_the_tables_equals_the_engine_for_random_histories(db_url
         for kind, offset, amount in history:
             record_step(book, code, kind, offset, amount)
         catch_up_now(db_url, book)
+        horizon = facility_figures(book.facility_events(code)).horizon
         view = open_view(book.db)
         try:
             for offset in as_of_offsets:
                 as_of = START + timedelta(days=offset)
                 from_tables = pf.portfolio(view, as_of, None, set(), lambda fid: list(book.events.get(UUID(fid))))
                 assert figures(from_tables) == figures(engine_lines(book, as_of))
-                if offset <= 366:  # within the steps' horizon (last effective date + 366 days)
-                    assert {x.computed_by for x in from_tables if x.facility == code} == {"tables"}
+                # the steps answer up to the horizon (last effective date + 366 days, or the day
+                # before the first acceleration); the engine after it
+                mine = {x.computed_by for x in from_tables if x.facility == code}
+                assert mine == ({"tables"} if as_of <= horizon else {"engine"})
+                assert all(x.computed_by == "engine" for x in from_tables if x.status == "accelerated")
         finally:
             close_view(view)
     finally:
@@ -106,5 +110,40 @@ def test_portfolio_known_at_before_later_events_is_the_engines(db_url):
         assert figures(lines) == figures(engine_lines(book, as_of, known_at))
         assert lines[0].computed_by == "engine" and latest[0].computed_by == "tables"
         assert lines[0].past_due_total > 0 == latest[0].past_due_total  # the later payment paid it
+    finally:
+        book.close()
+
+
+def test_an_accelerated_facility_is_answered_by_the_engine_after_its_acceleration(db_url):
+    """Its past-due interest grows daily, so the steps end the day before the acceleration."""
+    book = ledger_for(db_url)
+    try:
+        open_facility(book, "X-1")
+        assert record_step(book, "X-1", "advance", 1, "500000.00")
+        assert record_step(book, "X-1", "default", 120, "0")
+        assert record_step(book, "X-1", "acceleration", 130, "0")
+        catch_up_now(db_url, book)
+        events = book.facility_events("X-1")
+        figures_ = facility_figures(events)
+        accelerated_on = START + timedelta(days=130)
+        assert figures_.horizon == accelerated_on - timedelta(days=1)
+        assert figures_.status == "accelerated" and figures_.steps[-1].valid_until == accelerated_on
+        view = open_view(book.db)
+        try:
+            stored = view.rows("SELECT valid_until FROM rm_portfolio_steps ORDER BY valid_from")
+            before = pf.portfolio(view, accelerated_on - timedelta(days=1), None, set(),
+                                  lambda fid: list(book.events.get(UUID(fid))))
+            after = [pf.portfolio(view, accelerated_on + timedelta(days=n), None, set(),
+                                  lambda fid: list(book.events.get(UUID(fid))))[0] for n in (0, 1, 30)]
+        finally:
+            close_view(view)
+        assert len(stored) == len(figures_.steps) and str(stored[-1]["valid_until"]) == accelerated_on.isoformat()
+        assert before[0].computed_by == "tables" and before[0].status == "in default"
+        assert [x.computed_by for x in after] == ["engine"] * 3
+        assert all(x.status == "accelerated" for x in after)
+        for n, line in zip((0, 1, 30), after):
+            day = accelerated_on + timedelta(days=n)
+            assert figures([line]) == figures(engine_lines(book, day))
+        assert after[0].past_due_interest < after[1].past_due_interest < after[2].past_due_interest
     finally:
         book.close()

@@ -3,11 +3,15 @@
 `steps` is the facility's portfolio figures as a step function of the as-of date: each step
 holds for as-of dates in [valid_from, valid_until). The figures are read off the engine only on
 the days on which they can change: the sweep's own stops (`Sweep.next_stop`: events, period ends,
-due dates, rate changes, default bounds), and every day while a note is accelerated (its past-due
-interest grows daily). On other days past-due amounts and the oldest due date are unchanged, and
-days past due and bucket follow from the as-of date alone (figures.Overdue.days, figures.bucket).
-A new step starts only where the fingerprint of the engine's state changes, so the steps are the
-same as when every day is read.
+due dates, rate changes, default bounds). On other days past-due amounts and the oldest due date
+are unchanged, and days past due and bucket follow from the as-of date alone
+(figures.Overdue.days, figures.bucket). A new step starts only where the fingerprint of the
+engine's state changes, so the steps are the same as when every day is read.
+
+The steps end on the day before a note is first accelerated: from then on the accelerated
+principal accrues past-due interest every day, so the figures are no step function any more
+(one row a day would be needed). `horizon` says so; the portfolio answers later as-of dates
+from the engine (docs/read-models.md).
 """
 
 from collections.abc import Sequence
@@ -79,8 +83,11 @@ def _fingerprint(sweep: Sweep) -> tuple:
     day = sweep.day
     items = tuple((i.seq, i.outstanding, i.due_date <= day) for i in sweep.items if i.outstanding > 0)
     principals = tuple(n.principal for n in sweep.notes.values())
-    daily = day if any(n.accelerated for n in sweep.notes.values()) else None
-    return items, principals, daily, status_of(sweep)
+    return items, principals, status_of(sweep)
+
+
+def _accelerated(sweep: Sweep) -> bool:
+    return any(n.accelerated for n in sweep.notes.values())
 
 
 def last_effective_date(events: Sequence[FacilityEvent]) -> date | None:
@@ -106,44 +113,50 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
     value_dates = [d for d in (last_effective, max(sweep.agenda, default=None)) if d is not None]
     summary_day = max(value_dates, default=None)
     horizon = max(horizon, (summary_day or horizon))
-    steps, status, principal = _steps(sweep, horizon, summary_day)
-    problem = steps[-1].problem if steps else None
-    return FacilityFigures(**{**base, "horizon": horizon}, status=status, principal=principal,
+    steps, horizon, summary, problem = _steps(sweep, horizon, summary_day)
+    return FacilityFigures(**{**base, "horizon": horizon}, status=summary[0], principal=summary[1],
                            steps=tuple(steps), problem=problem)
 
 
-def _steps(sweep: Sweep, horizon: date, summary_day: date | None) -> tuple[list[Step], str, Decimal]:
+def _steps(sweep: Sweep, horizon: date,
+           summary_day: date | None) -> tuple[list[Step], date, tuple[str, Decimal], str | None]:
+    """The steps up to the horizon (or the day before the first acceleration, which becomes the
+    horizon), the summary (status, principal) on `summary_day`, and the engine's refusal if any."""
     steps: list[Step] = []
     day = sweep.day
-    sweep.run_to(day)
     previous = None
     summary = ("performing", Decimal("0.00"))
-    while day <= horizon:
-        key = _fingerprint(sweep)
-        if key != previous:
-            _close(steps, day)
-            steps.append(step_at(sweep, BEGINNING if not steps else day))
-            previous = key
-        if day == summary_day:
-            summary = (steps[-1].status, steps[-1].principal)
-        try:
+    try:
+        sweep.run_to(day)
+        while day <= horizon:
+            if _accelerated(sweep):
+                horizon = day - timedelta(days=1)
+                break
+            key = _fingerprint(sweep)
+            if key != previous:
+                _close(steps, day)
+                steps.append(step_at(sweep, BEGINNING if not steps else day))
+                previous = key
+            if day == summary_day:
+                summary = (steps[-1].status, steps[-1].principal)
             day = _next_day(sweep, day, horizon, summary_day)
-        except ReportRefused as refused:
-            day = sweep.day  # the day the engine refused (run_to stops there)
+        _close(steps, horizon + timedelta(days=1))
+        if summary_day is not None and summary_day > horizon:  # accelerated before the summary day
+            sweep.run_to(summary_day)
+            summary = (status_of(sweep), principal(sweep))
+    except ReportRefused as refused:
+        day = sweep.day  # the day the engine refused (run_to stops there)
+        if day <= horizon:
             _close(steps, day)
-            steps.append(Step(day, day, "refused", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
-                              Decimal("0.00"), Decimal("0.00"), None, str(refused)))
-            break
-    _close(steps, horizon + timedelta(days=1))
-    return steps, summary[0], summary[1]
+            steps.append(Step(BEGINNING if not steps else day, horizon + timedelta(days=1), "refused", Decimal("0.00"), Decimal("0.00"),
+                              Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None, str(refused)))
+        return steps, horizon, ("refused", summary[1]), str(refused)
+    return steps, horizon, summary, None
 
 
 def _next_day(sweep: Sweep, day: date, horizon: date, summary_day: date | None) -> date:
     """Move the sweep to the next day on which the fingerprint (or the summary) can change: the
-    sweep's next stop, or the next day while a note is accelerated; return that day."""
-    if any(n.accelerated for n in sweep.notes.values()):
-        sweep.run_to(day + timedelta(days=1))
-        return sweep.day
+    sweep's next stop; return that day."""
     limit = horizon + timedelta(days=1)
     if summary_day is not None and day < summary_day < limit:
         limit = summary_day
