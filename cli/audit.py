@@ -70,14 +70,16 @@ def verify_command(
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
-    from cli.stored_rows import stored_rows
-    from projections.verification import verify
+    from cli.stored_rows import stored_streams
+    from projections.verification import verify_streams
 
-    rows = stored_rows(ledger(ctx), code)
-    if code is not None and not rows and expect is None:
-        raise UnknownFacility(code)
+    groups = stored_streams(ledger(ctx), code)
+    if code is not None:
+        groups = list(groups)  # one facility: to tell an unknown code before anything else
+        if not groups and expect is None:
+            raise UnknownFacility(code)
     checks, note = read_model_checks(ctx)
-    result = verify(rows, code=code, expect=expect, read_model_checks=checks)
+    result = verify_streams(groups, code=code, expect=expect, read_model_checks=checks)
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:
