@@ -1,8 +1,11 @@
 """projections status|rebuild|run, and portfolio: the read models on the command line."""
 
+import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -58,10 +61,15 @@ class RateColumn(ProgressColumn):
 def rebuild(
     ctx: typer.Context,
     batch: Annotated[int, typer.Option(help="Events per transaction.", min=1)] = BATCH,
+    processes: Annotated[int, typer.Option(
+        help="Processes replaying facilities (0: one per CPU; 1: in this process only).", min=0)] = 0,
 ) -> None:
     """Empty the read models and rebuild them from every stored event, with progress.
 
-    Interrupted, it can be resumed with 'projections run' (or another rebuild starts over).
+    Each facility is replayed once, in the batch of its last event; the replays run in one
+    process per CPU, while this process writes the rows and the position, a batch per
+    transaction. Interrupted, it can be resumed with 'projections run' (or another rebuild
+    starts over).
     """
     from cli.readmodel_sync import close_view, open_view
     from projections.readmodels.projection import catch_up
@@ -73,9 +81,10 @@ def rebuild(
         total = book.recorder.max_notification_id() or 0
         started = time.perf_counter()
         columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress:
+        with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress, \
+                _replay_pool(processes or os.cpu_count() or 1, total > batch) as pool:
             task = progress.add_task("rebuild", total=total)
-            applied = catch_up(view, book, batch=batch, progress=lambda n: progress.advance(task, n))
+            applied = catch_up(view, book, batch=batch, progress=lambda n: progress.advance(task, n), pool=pool)
         seconds = time.perf_counter() - started
         position = view.position()
     finally:
@@ -87,6 +96,20 @@ def rebuild(
     else:
         console.print(f"Rebuilt from {applied} events in {seconds:.1f} s ({result['rate']} events/s); "
                       f"position {position}.")
+
+
+@contextmanager
+def _replay_pool(processes: int, worth_it: bool) -> Iterator[Any]:
+    """Processes for the facility replays of a rebuild, or None (replay here). Started with
+    'spawn': a forked child would share this process's database connections."""
+    if processes < 2 or not worth_it:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
 
 
 @projections_app.command("run")

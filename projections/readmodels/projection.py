@@ -6,7 +6,8 @@ Both compute rows the same way (`changes_for`) and commit them with the tracking
 transaction (views.ReadModelView.apply).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -23,23 +24,47 @@ from projections.readmodels.views import PositionMoved, ReadModelView
 Progress = Callable[[int], None]
 
 
-def changes_for(batch: Sequence[tuple[int, FacilityEvent]], source: Any) -> Changes:
+def changes_for(batch: Sequence[tuple[int, FacilityEvent]], source: Any,
+                later: Mapping[Any, int] | None = None, pool: Executor | None = None) -> Changes:
     """Rows for a batch of (notification id, event): the journal rows of these events, and the
-    summary and portfolio steps of every facility they touch, from its stream up to the batch."""
+    summary and portfolio steps of every facility they touch, from its stream up to the batch.
+
+    `later` (facility id -> notification id of its last event still to be applied, when known):
+    a facility with an event after this batch gets its summary and steps from that later batch
+    instead, computed once from its whole stream (a rebuild of interleaved histories would
+    otherwise replay each facility once per batch it appears in). `pool`: compute the facilities'
+    figures in other processes."""
     by_facility: dict[Any, list[tuple[int, FacilityEvent]]] = {}
     for notification_id, event in batch:
         by_facility.setdefault(event.originator_id, []).append((notification_id, event))
     changes = Changes()
+    streams = []
     for facility, pairs in by_facility.items():
         events = [e for _, e in pairs]
-        stream = events if events[0].version == 1 else _stream(source, facility, events[-1].version)
+        deferred = later is not None and later.get(facility, 0) > pairs[-1][0]
+        first = events[0].version == 1
+        stream = events if first or deferred else _stream(source, facility, events[-1].version)
         opened = stream[0]
-        code = opened.code if isinstance(opened, FacilityOpened) else str(facility)
-        changes.facilities.append(facility_figures(stream))
+        code = opened.code if isinstance(opened, FacilityOpened) else _code(source, facility)
         changes.journal.extend(journal_row(e, code, n) for n, e in pairs)
-        if any(isinstance(e, EventReversed) for e in events):
+        if deferred:
+            continue
+        streams.append(stream)
+        if any(isinstance(e, EventReversed) for e in (stream if later is not None else events)):
             changes.reversals.extend(reversals(stream))
+    changes.facilities.extend(_figures(streams, pool))
     return changes
+
+
+def _figures(streams: list[list[FacilityEvent]], pool: Executor | None) -> Iterable[Any]:
+    if pool is None or len(streams) < 2:
+        return [facility_figures(s) for s in streams]
+    return pool.map(facility_figures, streams, chunksize=max(1, len(streams) // 16))
+
+
+def _code(source: Any, facility: Any) -> str:
+    first = source.recorder.select_events(facility, lte=1)
+    return source.mapper.to_domain_event(first[0]).code if first else str(facility)
 
 
 def _stream(source: Any, facility: Any, upto_version: int) -> list[FacilityEvent]:
@@ -47,10 +72,31 @@ def _stream(source: Any, facility: Any, upto_version: int) -> list[FacilityEvent
     return [source.mapper.to_domain_event(s) for s in stored]
 
 
+def last_events(source: Any, after: int, head: int, page: int = 10 * BATCH) -> dict[Any, int]:
+    """Facility id -> notification id of its last event in (after, head]: one pass over the log."""
+    last: dict[Any, int] = {}
+    start = after
+    while start < head:
+        rows = source.recorder.select_notifications(start=start, limit=page, stop=head, inclusive_of_start=False)
+        if not rows:
+            break
+        last.update((n.originator_id, n.id) for n in rows)
+        start = rows[-1].id
+    return last
+
+
 def catch_up(view: ReadModelView, source: Any, *, batch: int = BATCH, progress: Progress | None = None,
-             should_stop: Callable[[], bool] = lambda: False) -> int:
-    """Apply every event after the tracked position, a batch per transaction. Returns how many."""
+             should_stop: Callable[[], bool] = lambda: False, pool: Executor | None = None) -> int:
+    """Apply every event after the tracked position, a batch per transaction. Returns how many.
+
+    When more than one batch is behind, a first pass over the log finds each facility's last
+    event, so that each facility is replayed once, in the batch of its last event (changes_for).
+    Stopped or killed in between, the next catch-up resumes from the tracked position: a facility
+    whose summary was deferred has events after it, so a later batch computes it."""
     applied = 0
+    head = source.recorder.max_notification_id() or 0
+    start = view.position()
+    later = last_events(source, start, head) if head - start > batch else None
     while not should_stop():
         after = view.position()
         page = source.recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)
@@ -58,8 +104,10 @@ def catch_up(view: ReadModelView, source: Any, *, batch: int = BATCH, progress: 
             return applied
         pairs = [(n.id, source.mapper.to_domain_event(n)) for n in page]
         try:
-            view.apply(changes_for(pairs, source), after=after, upto=page[-1].id)
+            view.apply(changes_for(pairs, source, later, pool),
+                       after=after, upto=page[-1].id)
         except PositionMoved:
+            later = None  # someone else moved the position: no assumption about what follows
             continue
         applied += len(page)
         if progress is not None:

@@ -101,7 +101,7 @@ class ReadModelView:
         if ids:
             c.executemany(sql("DELETE FROM rm_portfolio_steps WHERE facility_id = ?"), ids)
             c.executemany(sql("DELETE FROM rm_facility_summary WHERE facility_id = ?"), ids)
-            c.executemany(sql("INSERT INTO rm_facility_summary VALUES (?,?,?,?,?,?,?,?,?,?,?)"), [
+            self._insert(c, "rm_facility_summary", [
                 as_row((f.facility_id, f.code, f.borrower, f.status, f.principal, f.last_version,
                         f.last_effective_date, f.last_recorded_at, f.horizon, f.problem, last_seen.get(f.facility_id, 0)), pg)
                 for f in changes.facilities])
@@ -110,13 +110,19 @@ class ReadModelView:
                              s.oldest_due, s.problem), pg)
                      for f in changes.facilities for s in f.steps]
             if steps:
-                c.executemany(sql("INSERT INTO rm_portfolio_steps VALUES (?,?,?,?,?,?,?,?,?,?,?)"), steps)
+                self._insert(c, "rm_portfolio_steps", steps)
         if changes.journal:
-            c.executemany(sql("INSERT INTO rm_event_journal VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)"),
-                          [as_row(tuple(r.__dict__.values()), pg) for r in changes.journal])
+            self._insert(c, "rm_event_journal", [(*as_row(tuple(r.__dict__.values()), pg), None)
+                                                 for r in changes.journal])
         if changes.reversals:
             c.executemany(sql("UPDATE rm_event_journal SET reversed_by = ? WHERE facility_id = ? AND version = ?"),
                           [(r.reversed_by, r.facility_id, r.target) for r in changes.reversals])
+
+    def _insert(self, c: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert whole rows (every column, in table order) in the current transaction."""
+        if rows:
+            marks = ",".join("?" * len(rows[0]))
+            c.executemany(self._sql(f"INSERT INTO {table} VALUES ({marks})"), rows)
 
     def reset(self) -> None:
         """Empty every read model and move the position back to 0, in one transaction."""

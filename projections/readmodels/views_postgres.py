@@ -1,5 +1,6 @@
 """The read models' view on PostgreSQL (its own module, so SQLite commands never load psycopg)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.postgres import PostgresTrackingRecorder
@@ -21,3 +22,10 @@ class PostgresReadModelView(ReadModelView, PostgresTrackingRecorder):
 
     def _clear(self, c: Any) -> None:
         c.execute(f"TRUNCATE {', '.join(TABLES)}")
+
+    def _insert(self, c: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """COPY: the same rows in the same transaction, several times faster than executemany."""
+        if rows:
+            with c.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
