@@ -1,5 +1,8 @@
 """verify and audit head: checking what is stored, and keeping a head to check it against later."""
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -25,35 +28,35 @@ def register(app: typer.Typer) -> None:
     roles.register(app)
 
 
-def read_model_checks(ctx: typer.Context) -> tuple[list[Any], str | None]:
-    """The read models compared with the fold (DESIGN §4), with a note when they cannot be:
-    not built yet, or behind the events (then there is nothing to hold against them)."""
+def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
+    """A function from a stream id to its rows in the read models, to hold against the fold
+    (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
+    events (then there is nothing to hold against them)."""
     from cli.readmodel_sync import close_view, open_view
-    from projections.readmodels.checks import read_model_findings
 
     book = ledger(ctx)
     try:
         view = open_view(book.db)
     except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
-        return [], f"read models not compared: {str(error).splitlines()[0]}"
+        return None, f"read models not compared: {str(error).splitlines()[0]}"
+    ctx.find_root().call_on_close(lambda: close_view(view))
     head = book.recorder.max_notification_id() or 0
     if view.position() < head:
         lag = head - view.position()
-        close_view(view)
-        return [], (f"read models not compared: they are {lag} event(s) behind "
-                    "(run 'loanledger projections run' or 'projections rebuild')")
+        return None, (f"read models not compared: they are {lag} event(s) behind "
+                      "(run 'loanledger projections run' or 'projections rebuild')")
 
-    def check(stream: Any) -> list[Any]:
-        key = (str(stream.stream),)
+    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
+        key = (str(stream_id),)
         summary = view.rows("SELECT * FROM rm_facility_summary WHERE facility_id = ?", key)
-        return read_model_findings(
-            stream, summary[0] if summary else None,
-            view.rows("SELECT * FROM rm_event_journal WHERE facility_id = ?", key),
-            view.rows("SELECT * FROM rm_portfolio_steps WHERE facility_id = ?", key),
-        )
+        return (summary[0] if summary else None,
+                view.rows("SELECT * FROM rm_event_journal WHERE facility_id = ?", key),
+                view.rows("SELECT * FROM rm_portfolio_steps WHERE facility_id = ?", key))
 
-    ctx.find_root().call_on_close(lambda: close_view(view))
-    return [check], None
+    return rows_of, None
+
+
+POOL_FROM_EVENTS = 20_000  # below this, starting the processes costs more than it saves
 
 
 def verify_command(
@@ -61,25 +64,38 @@ def verify_command(
     code: Annotated[str | None, typer.Argument(metavar="[CODE]", help="One facility (default: all).")] = None,
     expect: Annotated[str | None, typer.Option(
         "--expect", metavar="HASH", help="A chain hash kept from 'audit head': it must still be stored.")] = None,
+    processes: Annotated[int, typer.Option(
+        help=f"Processes checking facilities (0: one per CPU when there are over {POOL_FROM_EVENTS:,} events; "
+             "1: in this process only).", min=0)] = 0,
 ) -> None:
-    """Check the stored events: hash chains, version continuity, replay and stated figures.
+    """Check the stored events: hash chains, version continuity, replay, stated figures and the
+    read models against the fold.
 
-    Reads the rows as stored. Any finding (facility, version, expected, found) exits with status 1.
+    Reads the rows as stored, one facility at a time. Any finding (facility, version, expected,
+    found) exits with status 1.
 
     Example: loanledger verify ATG-LAURUS-2005 --expect 3f1c...e9
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
-    from cli.stored_rows import stored_streams
+    from cli.stored_rows import stored_rows, stream_ids, stream_rows
     from projections.verification import verify_streams
 
-    groups = stored_streams(ledger(ctx), code)
+    book = ledger(ctx)
     if code is not None:
-        groups = list(groups)  # one facility: to tell an unknown code before anything else
-        if not groups and expect is None:
+        rows = stored_rows(book, code)
+        if not rows and expect is None:
             raise UnknownFacility(code)
-    checks, note = read_model_checks(ctx)
-    result = verify_streams(groups, code=code, expect=expect, read_model_checks=checks)
+        groups: Any = [(rows[0].stream, rows)] if rows else []
+        events = len(rows)
+    else:
+        ids = stream_ids(book)
+        groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids)
+        events = sum(ids.values())
+    models, note = stored_models(ctx)
+    wanted = processes or (os.cpu_count() or 1 if events > POOL_FROM_EVENTS else 1)
+    with _pool(wanted) as pool:
+        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=pool)
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:
@@ -88,6 +104,20 @@ def verify_command(
         _print(result)
     if not result.ok:
         raise VerificationFailed(result)
+
+
+@contextmanager
+def _pool(processes: int) -> Iterator[Any]:
+    """Processes for the per-facility checks, or None (check here). Started with 'spawn': a
+    forked child would share this process's database connections."""
+    if processes < 2:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
 
 
 def _as_json(result: Any) -> dict:

@@ -18,28 +18,23 @@ def stored_rows(ledger: Any, code: str | None = None) -> list[StoredRow]:
     return list(_all_rows(ledger))
 
 
-def stored_streams(ledger: Any, code: str | None = None) -> Iterator[tuple[UUID, list[StoredRow]]]:
-    """The rows stream by stream, so that only one facility's rows are in memory at a time.
-
-    A first pass over the notification log (in pages) finds every stream id that has rows, in
-    order of first appearance: a stream whose FacilityOpened was deleted is found too. Then each
-    stream's rows are read on their own (`select_events`). Memory: the set of stream ids (about
-    200 bytes per facility) plus the largest stream."""
-    if code is not None:
-        rows = stored_rows(ledger, code)
-        if rows:
-            yield rows[0].stream, rows
-        return
-    ids: dict[UUID, None] = {}
+def stream_ids(ledger: Any) -> dict[UUID, int]:
+    """Every stream id that has rows, in order of first appearance, with its number of rows: one
+    pass over the notification log in pages (a stream whose FacilityOpened was deleted is found
+    too). About 200 bytes per facility."""
+    ids: dict[UUID, int] = {}
     start = 1
     while True:
         page = ledger.recorder.select_notifications(start=start, limit=PAGE)
-        ids.update((n.originator_id, None) for n in page)
+        for n in page:
+            ids[n.originator_id] = ids.get(n.originator_id, 0) + 1
         if len(page) < PAGE:
-            break
+            return ids
         start = page[-1].id + 1
-    for stream_id in ids:
-        yield stream_id, [_row(e) for e in ledger.recorder.select_events(stream_id)]
+
+
+def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
+    return [_row(e) for e in ledger.recorder.select_events(stream_id)]
 
 
 def _all_rows(ledger: Any) -> Iterator[StoredRow]:

@@ -7,7 +7,6 @@
   known at the notice's recorded time (projections.notices does the comparison).
 """
 
-from collections.abc import Callable, Iterable
 from datetime import date
 
 from domain.errors import LedgerError
@@ -16,10 +15,6 @@ from domain.money import to_cents
 
 from projections.integrity import Finding, Stream
 from projections.selection import active
-
-ReadModelCheck = Callable[[Stream], Iterable[Finding]]
-"""Compares one materialised read model with the fold of a verified stream; yields findings."""
-
 
 def replay_findings(stream: Stream) -> list[Finding]:
     from projections.report import report  # the engine, imported when a replay is checked

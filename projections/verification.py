@@ -2,19 +2,28 @@
 
 The chain and stream checks (projections.integrity) always run; replay and stated figures run on
 every stream whose rows all decode (an undecodable row is already a finding, and replaying the
-rest would only add noise). Materialised read models are compared through `read_model_checks`,
-supplied by whoever maintains them.
+rest would only add noise). The materialised read models' rows of each facility, fetched by the
+caller (`read_models`), are compared with the fold (projections.readmodels.checks) when the
+stream passes its own checks.
+
+Streams are independent: each is checked by `verify_stream`, a pure function of its rows, in this
+process or in a pool of processes, and only its head is kept afterwards.
 """
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from domain.facility import facility_id
 
 from projections import replay_checks
 from projections.integrity import Finding, StoredRow, Stream, check_stream, expected_head
-from projections.replay_checks import ReadModelCheck
+
+StoredModels = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]
+"""One facility's rows in the read models: its summary (or None), journal rows, portfolio steps."""
 
 
 @dataclass(frozen=True)
@@ -33,32 +42,33 @@ class Verification:
 
 def verify(
     rows: Iterable[StoredRow], *, code: str | None = None, expect: str | None = None,
-    read_model_checks: Sequence[ReadModelCheck] = (),
+    read_models: Callable[[UUID], StoredModels] | None = None,
 ) -> Verification:
     """Check `rows` (all facilities, or those of `code`); `expect` is a head kept from `audit head`."""
     by_stream: dict[UUID, list[StoredRow]] = {}
     for row in rows:
         by_stream.setdefault(row.stream, []).append(row)
-    return verify_streams(by_stream.items(), code=code, expect=expect, read_model_checks=read_model_checks)
+    return verify_streams(by_stream.items(), code=code, expect=expect, read_models=read_models)
 
 
 def verify_streams(
     groups: Iterable[tuple[UUID, list[StoredRow]]], *, code: str | None = None, expect: str | None = None,
-    read_model_checks: Sequence[ReadModelCheck] = (),
+    read_models: Callable[[UUID], StoredModels] | None = None, pool: Executor | None = None,
+    window: int = 64,
 ) -> Verification:
-    """`verify`, one stream's rows at a time: each stream is checked, replayed and compared, then
-    only its head is kept, so memory is bounded by the largest stream, not the ledger."""
+    """`verify`, one stream's rows at a time, so memory is bounded by the largest stream (times
+    `window`, the streams handed to `pool` and not yet collected), not by the ledger."""
     if expect is not None and code is None:
         raise ValueError("an expected head belongs to one facility: give its code")
     wanted = facility_id(code) if code is not None else None
+    tasks = ((stream_id, stream_rows, expect if stream_id == wanted else None,
+              read_models(stream_id) if read_models is not None else None)
+             for stream_id, stream_rows in groups)
     streams: list[Stream] = []
     findings: list[Finding] = []
-    for stream_id, stream_rows in groups:
-        stream, found = check_stream(stream_id, sorted(stream_rows, key=lambda r: r.version))
-        if expect is not None and stream_id == wanted:
-            found += expected_head(stream, expect)
-        findings += found + _checked(stream, found, read_model_checks)
-        streams.append(_head_only(stream))
+    for stream, found in _run(tasks, pool, window):
+        streams.append(stream)
+        findings += found
     if expect is not None and wanted is not None and not any(s.stream == wanted for s in streams):
         findings += expected_head(Stream(wanted, code or ""), expect)
     streams.sort(key=lambda s: s.code)
@@ -66,18 +76,37 @@ def verify_streams(
     return Verification(streams, findings)
 
 
-def _checked(stream: Stream, found: list[Finding], read_model_checks: Sequence[ReadModelCheck]) -> list[Finding]:
-    findings: list[Finding] = []
+def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
+                  stored_models: StoredModels | None) -> tuple[Stream, list[Finding]]:
+    """Every check of one stream: chain and identity, the kept head, replay, stated figures, and
+    the read models' rows against the fold. Returns the stream's head (without its events)."""
+    stream, found = check_stream(stream_id, sorted(rows, key=lambda r: r.version))
+    if expect is not None:
+        found += expected_head(stream, expect)
+    findings = list(found)
     if stream.decoded and stream.events:
         findings += replay_checks.replay_findings(stream)
         findings += replay_checks.stated_figure_findings(stream)
-    if not found and stream.decoded:
+    if stored_models is not None and not found and stream.decoded:
         # a stream whose rows fail their own checks is no fold to hold the read models to
-        for check in read_model_checks:
-            findings += check(stream)
-    return findings
+        from projections.readmodels.checks import read_model_findings
 
-
-def _head_only(stream: Stream) -> Stream:
-    return Stream(stream.stream, stream.code, stream.rows, stream.head_version, stream.head_hash,
+        findings += read_model_findings(stream, *stored_models)
+    head = Stream(stream.stream, stream.code, stream.rows, stream.head_version, stream.head_hash,
                   undecodable=stream.undecodable)
+    return head, findings
+
+
+def _run(tasks: Iterator[tuple[Any, ...]], pool: Executor | None, window: int) -> Iterator[tuple[Stream, list[Finding]]]:
+    """verify_stream over the tasks, in order; with a pool, at most `window` in flight."""
+    if pool is None:
+        for task in tasks:
+            yield verify_stream(*task)
+        return
+    pending: deque[Future[tuple[Stream, list[Finding]]]] = deque()
+    for task in tasks:
+        pending.append(pool.submit(verify_stream, *task))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()

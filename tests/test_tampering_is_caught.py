@@ -2,6 +2,7 @@
 (facility and version), on SQLite and on PostgreSQL."""
 
 import json
+from pathlib import Path
 
 from domain.chain import next_chain_hash
 from tests.helpers import facility_with_two_notes, run, run_json
@@ -103,3 +104,17 @@ def test_findings_say_what_was_expected_and_what_was_found(db_url):
     assert first["expected"] == "originator_version 5 (the row's)"
     assert first["found"] == "originator_version 6 in the stored JSON"
     assert result.stderr.startswith("error: verification failed: 5 finding(s); the first: ACME-1 v5")
+
+
+def test_checking_facilities_in_other_processes_reports_the_same_findings(db_url):
+    a_facility_with_history(db_url)
+    StoredEvents(db_url).edit(6, amount="100.00")  # (it edits by version: before a second facility exists)
+    run(db_url, "import", str(Path(__file__).resolve().parent.parent / "examples" / "atg-laurus-2005.jsonl"))
+
+    here = run(db_url, "--json", "verify", "--processes", "1", ok=False)
+    pooled = run(db_url, "--json", "verify", "--processes", "2", ok=False)
+
+    assert here.exit_code == pooled.exit_code == 1
+    assert json.loads(pooled.stdout) == json.loads(here.stdout)
+    assert [(f["facility"], f["kind"]) for f in json.loads(here.stdout)["findings"]] == [("ACME-1", "chain_break")]
+    assert [f["facility"] for f in json.loads(here.stdout)["facilities"]] == ["ACME-1", "ATG-LAURUS-2005"]
