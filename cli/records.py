@@ -81,11 +81,16 @@ def parse_record(line: int, raw: Any) -> Record | BadLine:
     return Record(line, Code_, kind, fact, source, reference)
 
 
-def _code(value: Any) -> str:
+@lru_cache(maxsize=1)
+def _code_adapter() -> Any:
     from pydantic import TypeAdapter
 
+    return TypeAdapter(Code)  # built once: building one costs ~250 µs, more than the validation
+
+
+def _code(value: Any) -> str:
     try:
-        return TypeAdapter(Code).validate_python(value)
+        return _code_adapter().validate_python(value)
     except ValidationError as error:
         raise ValueError("facility: " + describe(error).split(": ", 1)[1]) from None
 
