@@ -1,13 +1,11 @@
 """verify and audit head: checking what is stored, and keeping a head to check it against later."""
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 
 from cli import roles
+from cli.processes import WORTH_IT_FROM_EVENTS, pool, wanted
 from cli.tables import output_console
 from cli.context import emit_json, ledger, settings
 from domain.errors import LedgerError, UnknownFacility
@@ -56,16 +54,13 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
     return rows_of, None
 
 
-POOL_FROM_EVENTS = 20_000  # below this, starting the processes costs more than it saves
-
-
 def verify_command(
     ctx: typer.Context,
     code: Annotated[str | None, typer.Argument(metavar="[CODE]", help="One facility (default: all).")] = None,
     expect: Annotated[str | None, typer.Option(
         "--expect", metavar="HASH", help="A chain hash kept from 'audit head': it must still be stored.")] = None,
     processes: Annotated[int, typer.Option(
-        help=f"Processes checking facilities (0: one per CPU when there are over {POOL_FROM_EVENTS:,} events; "
+        help=f"Processes checking facilities (0: one per CPU when there are over {WORTH_IT_FROM_EVENTS:,} events; "
              "1: in this process only).", min=0)] = 0,
 ) -> None:
     """Check the stored events: hash chains, version continuity, replay, stated figures and the
@@ -93,9 +88,8 @@ def verify_command(
         groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids)
         events = sum(ids.values())
     models, note = stored_models(ctx)
-    wanted = processes or (os.cpu_count() or 1 if events > POOL_FROM_EVENTS else 1)
-    with _pool(wanted) as pool:
-        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=pool)
+    with pool(wanted(processes, events)) as executor:
+        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor)
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:
@@ -104,20 +98,6 @@ def verify_command(
         _print(result)
     if not result.ok:
         raise VerificationFailed(result)
-
-
-@contextmanager
-def _pool(processes: int) -> Iterator[Any]:
-    """Processes for the per-facility checks, or None (check here). Started with 'spawn': a
-    forked child would share this process's database connections."""
-    if processes < 2:
-        yield None
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
 
 
 def _as_json(result: Any) -> dict:

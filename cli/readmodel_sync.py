@@ -9,6 +9,7 @@ from typing import Any
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
+from cli import processes
 from cli.ledger import Ledger
 from cli.storage import Database
 from projections.readmodels import worker_lock
@@ -48,15 +49,24 @@ def worker_running(db: Database, view: ReadModelView) -> bool:
 
 
 def refresh(ledger: Ledger) -> int:
-    """Apply the events the read models lack, unless a worker is running (it will)."""
+    """Apply the events the read models lack, unless a worker is running (it will). A large
+    backlog (e.g. after an import) is replayed in one process per CPU."""
     view = open_view(ledger.db)
     try:
         if ledger.db.is_postgres:
             with worker_lock.pg_no_worker(ledger.db.env) as free:
-                return catch_up(view, ledger) if free else 0
-        return 0 if worker_lock.sqlite_worker_alive(view) else catch_up(view, ledger)
+                return _catch_up(view, ledger) if free else 0
+        return 0 if worker_lock.sqlite_worker_alive(view) else _catch_up(view, ledger)
     finally:
         close_view(view)
+
+
+def _catch_up(view: ReadModelView, ledger: Ledger) -> int:
+    lag = (ledger.recorder.max_notification_id() or 0) - view.position()
+    if lag <= processes.WORTH_IT_FROM_EVENTS:
+        return catch_up(view, ledger)
+    with processes.pool(processes.wanted(0, lag)) as executor:
+        return catch_up(view, ledger, pool=executor)
 
 
 def keep_fresh(ctx: Any, ledger: Ledger) -> None:

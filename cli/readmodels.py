@@ -1,11 +1,8 @@
 """projections status|rebuild|run, and portfolio: the read models on the command line."""
 
-import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -16,6 +13,7 @@ from cli.tables import new_table, output_console
 from rich.text import Text
 
 from cli.context import emit_json, err_console, ledger, parse_day, settings
+from cli.processes import pool, wanted
 from domain.errors import LedgerError
 from projections.readmodels.schema import BATCH, TABLES
 
@@ -62,7 +60,8 @@ def rebuild(
     ctx: typer.Context,
     batch: Annotated[int, typer.Option(help="Events per transaction.", min=1)] = BATCH,
     processes: Annotated[int, typer.Option(
-        help="Processes replaying facilities (0: one per CPU; 1: in this process only).", min=0)] = 0,
+        help="Processes replaying facilities (0: one per CPU when there are over 20,000 events; "
+             "1: in this process only).", min=0)] = 0,
 ) -> None:
     """Empty the read models and rebuild them from every stored event, with progress.
 
@@ -82,9 +81,9 @@ def rebuild(
         started = time.perf_counter()
         columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn())
         with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress, \
-                _replay_pool(processes or os.cpu_count() or 1, total > batch) as pool:
+                pool(wanted(processes, total)) as executor:
             task = progress.add_task("rebuild", total=total)
-            applied = catch_up(view, book, batch=batch, progress=lambda n: progress.advance(task, n), pool=pool)
+            applied = catch_up(view, book, batch=batch, progress=lambda n: progress.advance(task, n), pool=executor)
         seconds = time.perf_counter() - started
         position = view.position()
     finally:
@@ -96,20 +95,6 @@ def rebuild(
     else:
         console.print(f"Rebuilt from {applied} events in {seconds:.1f} s ({result['rate']} events/s); "
                       f"position {position}.")
-
-
-@contextmanager
-def _replay_pool(processes: int, worth_it: bool) -> Iterator[Any]:
-    """Processes for the facility replays of a rebuild, or None (replay here). Started with
-    'spawn': a forked child would share this process's database connections."""
-    if processes < 2 or not worth_it:
-        yield None
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
 
 
 @projections_app.command("run")
