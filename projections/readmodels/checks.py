@@ -15,7 +15,7 @@ from domain.reversals import reversed_by
 
 from projections.integrity import Finding, Stream
 from projections.readmodels.changes import journal_row
-from projections.readmodels.facility_figures import facility_figures
+from projections.readmodels.facility_figures import FacilityFigures, facility_figures
 
 SUMMARY = ("status", "principal_outstanding", "last_version", "last_effective_date")
 JOURNAL = ("event_type", "effective_date", "note", "amount", "reference", "chain_hash", "reversed_by")
@@ -25,9 +25,10 @@ STEP = ("valid_until", "status", "principal", "past_due_principal", "past_due_in
 
 def read_model_findings(
     stream: Stream, summary: dict[str, Any] | None, journal: Iterable[dict[str, Any]],
-    steps: Iterable[dict[str, Any]],
+    steps: Iterable[dict[str, Any]], figures: FacilityFigures | None = None,
 ) -> list[Finding]:
-    figures = facility_figures(stream.events)
+    """`figures`: `facility_figures(stream.events)` when the caller has it already."""
+    figures = figures or facility_figures(stream.events)
     found: list[Finding] = []
     expected_summary = {
         "status": figures.status, "principal_outstanding": figures.principal,

@@ -57,6 +57,7 @@ class FacilityFigures:
     horizon: date
     steps: tuple[Step, ...]
     problem: str | None = None
+    swept_through: date | None = None  # the last day the engine processed (without refusal, when no problem)
 
 
 def status_of(sweep: Sweep) -> str:
@@ -115,7 +116,7 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
     horizon = max(horizon, (summary_day or horizon))
     steps, horizon, summary, problem = _steps(sweep, horizon, summary_day)
     return FacilityFigures(**{**base, "horizon": horizon}, status=summary[0], principal=summary[1],
-                           steps=tuple(steps), problem=problem)
+                           steps=tuple(steps), problem=problem, swept_through=sweep.day)
 
 
 def _steps(sweep: Sweep, horizon: date,
