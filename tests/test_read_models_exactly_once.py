@@ -115,17 +115,32 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_the_same_tables(db_url):
     assert tables(db_url) == expected
 
 
-def test_two_workers_started_at_once_apply_each_event_once(db_url):
+def test_two_workers_started_at_once_apply_each_event_once(db_url, tmp_path):
     expected = seeded(db_url)
     reset(db_url)
-    first, second = worker(db_url, "--batch", "5"), worker(db_url, "--batch", "5")
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    workers = [worker_logging_to(db_url, log, "--batch", "5") for log in logs]
+    said = lambda: [log.read_text() for log in logs]  # noqa: E731
     try:
-        wait_for(lambda: position(db_url) == 88)
+        # both have started (one works, the other waits to take over) and the work is done;
+        # stopping earlier could hit a worker still importing, before its signal handler exists
+        wait_for(lambda: position(db_url) == 88 and sum("another worker is running" in t for t in said()) == 1
+                 and sum("worker started" in t for t in said()) == 1)
     finally:
-        outputs = [stop(first), stop(second)]
-    assert [code for code, _ in outputs] == [0, 0]
+        for process in workers:
+            process.send_signal(signal.SIGTERM)
+        codes = [process.wait(timeout=30) for process in workers]
+    assert codes == [0, 0], said()
     assert tables(db_url) == expected
-    assert sum("another worker is running" in out for _, out in outputs) == 1
+    assert sum("another worker is running" in t for t in said()) == 1
+
+
+def worker_logging_to(db_url, log, *extra):
+    return subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, "projections", "run", *extra],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=log.open("w"), stderr=subprocess.STDOUT, text=True,
+    )
 
 
 def test_two_catch_ups_racing_without_the_worker_lock_apply_each_event_once(db_url):
