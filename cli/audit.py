@@ -88,8 +88,10 @@ def verify_command(
         groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids)
         events = sum(ids.values())
     models, note = stored_models(ctx)
-    with pool(wanted(processes, events)) as executor:
-        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor)
+    count = wanted(processes, events)
+    with pool(count) as executor:
+        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
+                                window=2 * count)
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:

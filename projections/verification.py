@@ -54,10 +54,11 @@ def verify(
 def verify_streams(
     groups: Iterable[tuple[UUID, list[StoredRow]]], *, code: str | None = None, expect: str | None = None,
     read_models: Callable[[UUID], StoredModels] | None = None, pool: Executor | None = None,
-    window: int = 64,
+    window: int = 4,
 ) -> Verification:
     """`verify`, one stream's rows at a time, so memory is bounded by the largest stream (times
-    `window`, the streams handed to `pool` and not yet collected), not by the ledger."""
+    `window`, the streams handed to `pool` and not yet collected: about two per process keeps
+    every process busy), not by the ledger."""
     if expect is not None and code is None:
         raise ValueError("an expected head belongs to one facility: give its code")
     wanted = facility_id(code) if code is not None else None
