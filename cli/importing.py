@@ -4,9 +4,9 @@ A file is read three times, never held whole:
 
 0. **scan** (raw JSON/YAML only): which facilities the file gives a revolving or minimum
    borrowing note. Their commitment rule asks the engine for a principal computed from every
-   event, so those facilities keep their full history; all others are kept compact
-   (`Facility.forget_details`): only the events the rules read again, one byte per version,
-   and its references on disk (cli.spill).
+   event, so those facilities keep their other events too, in an archive on disk; every
+   facility is kept compact in memory (`Facility.forget_details`): only the events the rules
+   read again, one byte per version, and its references on disk (cli.spill).
 1. **validate**: parse and decide every record in file order, against the facilities as
    stored plus what the file recorded so far, then drop the decided events. Any bad line means
    every bad line is reported and nothing is written.
@@ -179,13 +179,13 @@ class Importer:
     def _load(self, entries: dict[str, Entry], code: str) -> Entry:
         """The stored facility, read a page at a time and kept compact unless it needs its history
         (then it is read again in full: a stored revolver can be found only by reading)."""
-        facility, seen = self._replay(code, compact=True)
-        if facility is not None and not facility.keeps_history and self._needs_history(facility):
-            facility, seen = self._replay(code, compact=False)
+        facility, seen = self._replay(code)
+        if facility is not None and facility.archive is None and self._needs_history(facility):
+            facility, seen = self._replay(code, archived=True)
         entries[code] = Entry(facility, facility is not None, seen)
         return entries[code]
 
-    def _replay(self, code: str, compact: bool) -> tuple[Any, Seen]:
+    def _replay(self, code: str, archived: bool = False) -> tuple[Any, Seen]:
         facility: Any = None
         seen = self.spill.seen(code)
         seen.clear()
@@ -194,17 +194,22 @@ class Importer:
             page = list(self.ledger.events.get(facility_id(code), gt=last, limit=PAGE))
             for event in page:
                 facility = event.mutate(facility)
-                if compact:
-                    self._compact(facility)
+                self._compact(facility, archived)
                 if event.reference is None:
                     seen.add(_digest([type(event).__name__, event.fact_fields(), event.source]))
             if len(page) < PAGE:
                 return facility, seen
             last = page[-1].originator_version
 
-    def _compact(self, facility: Facility) -> None:
-        if facility.keeps_history and not self._needs_history(facility):
-            facility.forget_details(self.spill.references(facility.code))
+    def _compact(self, facility: Facility, archived: bool = False) -> None:
+        """Keep only what the rules read in memory; a facility whose commitment rule replays
+        every event through the engine keeps the others in the spill file's archive."""
+        if facility.keeps_history:
+            archive = None
+            if archived or self._needs_history(facility):
+                archive = self.spill.archive(facility.code)
+                archive.clear()
+            facility.forget_details(self.spill.references(facility.code), archive)
 
     def _needs_history(self, facility: Facility) -> bool:
         return facility.code in self.full_history or any(

@@ -7,6 +7,9 @@ events without a reference. Memory then stays the same whatever the size of the 
 
 import sqlite3
 from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+from domain.events import EVENT_TYPES
 
 CACHE_KIB = 8_192
 
@@ -20,6 +23,8 @@ class SpillFile:
                         " PRIMARY KEY (facility, reference)) WITHOUT ROWID")
         self.db.execute("CREATE TABLE seen (facility TEXT, digest BLOB, n INT,"
                         " PRIMARY KEY (facility, digest)) WITHOUT ROWID")
+        self.db.execute("CREATE TABLE archive (facility TEXT, version INT, type TEXT, json TEXT,"
+                        " PRIMARY KEY (facility, version)) WITHOUT ROWID")
         self.db.execute("BEGIN")  # never committed: the file is thrown away
 
     def close(self) -> None:
@@ -30,6 +35,9 @@ class SpillFile:
 
     def seen(self, facility: str) -> "Seen":
         return Seen(self.db, facility)
+
+    def archive(self, facility: str) -> "Archive":
+        return Archive(self.db, facility)
 
 
 class References(MutableMapping[str, tuple[int, bytes]]):
@@ -79,3 +87,40 @@ class Seen:
         cursor = self.db.execute("UPDATE seen SET n = n - 1 WHERE facility = ? AND digest = ? AND n > 0",
                                  (self.facility, digest))
         return cursor.rowcount == 1
+
+
+class Archive(MutableMapping[int, Any]):
+    """One facility's events that its rules do not read again but the engine may (a revolver's
+    commitment check replays every event): version -> event, as JSON on disk, decoded when read."""
+
+    def __init__(self, db: sqlite3.Connection, facility: str) -> None:
+        self.db, self.facility = db, facility
+
+    def __getitem__(self, version: int) -> Any:
+        row = self.db.execute("SELECT type, json FROM archive WHERE facility = ? AND version = ?",
+                              (self.facility, version)).fetchone()
+        if row is None:
+            raise KeyError(version)
+        return EVENT_TYPES[row[0]].model_validate_json(row[1])
+
+    def __setitem__(self, version: int, event: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO archive VALUES (?, ?, ?, ?)",
+                        (self.facility, version, type(event).__name__, event.model_dump_json()))
+
+    def __delitem__(self, version: int) -> None:
+        self.db.execute("DELETE FROM archive WHERE facility = ? AND version = ?", (self.facility, version))
+
+    def __iter__(self) -> Iterator[int]:
+        rows = self.db.execute("SELECT version FROM archive WHERE facility = ? ORDER BY version", (self.facility,))
+        return (r[0] for r in rows.fetchall())
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM archive WHERE facility = ?", (self.facility,)).fetchone()[0]
+
+    def items(self) -> Any:  # one query, not one per version
+        rows = self.db.execute("SELECT version, type, json FROM archive WHERE facility = ? ORDER BY version",
+                               (self.facility,)).fetchall()
+        return [(v, EVENT_TYPES[t].model_validate_json(j)) for v, t, j in rows]
+
+    def clear(self) -> None:
+        self.db.execute("DELETE FROM archive WHERE facility = ?", (self.facility,))

@@ -117,18 +117,34 @@ class Facility(BaseAggregate[UUID]):
         self.history: dict[int, ev.FacilityEvent] = {}
         self.kinds = bytearray()  # kinds[version - 1]: index of the event's type in EVENT_TYPES
         self.keeps_history = True
+        self.archive: MutableMapping[int, ev.FacilityEvent] | None = None
 
-    def forget_details(self, references: MutableMapping[str, tuple[int, bytes]] | None = None) -> None:
+    def forget_details(self, references: MutableMapping[str, tuple[int, bytes]] | None = None,
+                       archive: MutableMapping[int, ev.FacilityEvent] | None = None) -> None:
         """Keep only what the rules need (RULE_EVENTS, kinds, references): for long imports.
 
         The rules judge exactly as before; only `history` stops holding the other events.
         `references` may be another mapping (e.g. one kept on disk) to hold the references in.
+        `archive` (e.g. kept on disk) receives the other events instead of forgetting them, for
+        a facility whose commitment rule asks the engine for a principal (`all_events`).
         """
         self.keeps_history = False
+        if archive is not None:
+            archive.update((v, e) for v, e in self.history.items() if not isinstance(e, RULE_EVENTS))
+        self.archive = archive
         self.history = {v: e for v, e in self.history.items() if isinstance(e, RULE_EVENTS)}
         if references is not None:
             references.update(self.references)
             self.references = references  # type: ignore[assignment]
+
+    def all_events(self) -> list[ev.FacilityEvent]:
+        """Every event of the stream so far, in version order: the history, plus the archive of a
+        facility that keeps its other events aside (`forget_details`)."""
+        if self.archive is None:
+            return [self.history[v] for v in sorted(self.history)]
+        merged = dict(self.archive.items())
+        merged.update(self.history)
+        return [merged[v] for v in sorted(merged)]
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -340,6 +356,8 @@ class Facility(BaseAggregate[UUID]):
         self.kinds.append(_KIND_INDEX[type(event).__name__])
         if self.keeps_history or isinstance(event, RULE_EVENTS):
             self.history[event.version] = event
+        elif self.archive is not None:
+            self.archive[event.version] = event
         self.chain_head = event.chain_hash
         if event.reference is not None:
             self.references[event.reference] = (

@@ -69,6 +69,28 @@ def test_batches_change_nothing_but_the_transactions(db_url, tmp_path):
     assert [e["version"] for e in run_json(db_url, "events", "F0001")] == list(range(1, 101))
 
 
+def test_a_revolver_redrawn_after_repayment_is_judged_on_its_archived_history(db_url, tmp_path):
+    """The commitment check replays the revolver's payments through the engine: in an import
+    they are kept on disk (the facility is compact in memory) and must all be read back,
+    whether the facility was opened in this file or stored by an earlier import."""
+    advance = lambda amount, day: {"facility": "S1", "type": "AdvanceMade", "note": "R",  # noqa: E731
+                                   "amount": amount, "effective_date": day}
+    repay = lambda amount, day: {"facility": "S1", "type": "PaymentReceived", "note": "R",  # noqa: E731
+                                 "component": "principal", "amount": amount, "effective_date": day}
+    first = [OPEN, REVOLVER, advance("100", "2020-01-02"), repay("60", "2020-01-06")]
+    then = [advance("60", "2020-01-07"), repay("30", "2020-01-08"), advance("30", "2020-01-09")]
+    over = [advance("0.01", "2020-01-10")]
+
+    run(db_url, "import", str(write(tmp_path, *first, *then, name="one.jsonl")), "--batch-size", "2")
+    refused = run(db_url, "import", str(write(tmp_path, *over, name="over.jsonl")), ok=False)
+    again = run_json(db_url, "import", str(write(tmp_path, repay("50", "2020-01-13"), advance("50", "2020-01-14"),
+                                                     name="two.jsonl")))
+
+    assert "exceeds its commitment: 0.00 of 100.00 is available" in refused.stderr
+    assert again["recorded"] == 2
+    assert [e["type"] for e in run_json(db_url, "events", "S1")][-2:] == ["PaymentReceived", "AdvanceMade"]
+
+
 def test_import_memory_does_not_grow_with_the_file(db_url, tmp_path):
     """`Ledger.import_records` alone: the `import` command then also brings the read models up
     to date, whose memory is theirs (docs/reliability.md §5)."""
