@@ -71,10 +71,11 @@ class Recorded:
 
 
 # The events the rules read again after they are recorded. Of every other event the aggregate
-# needs only its kind (a reversal may not target an opening or a note issue), so a compact
-# aggregate (a long import) keeps just those and one byte per version.
+# needs only its kind (a reversal may not target an opening or a note issue), and of an advance
+# its note, date and amount (`advances`, for the commitment), so a compact aggregate (a long
+# import) keeps just those and one byte per version.
 RULE_EVENTS: tuple[type[ev.FacilityEvent], ...] = (
-    ev.FacilityOpened, ev.NoteIssued, ev.AdvanceMade, ev.EventOfDefaultDeclared,
+    ev.FacilityOpened, ev.NoteIssued, ev.EventOfDefaultDeclared,
     ev.DefaultWaived, ev.MaturityExtended, ev.ObligationsAccelerated,
     ev.AccelerationRescinded, ev.EventReversed,
 )
@@ -115,6 +116,7 @@ class Facility(BaseAggregate[UUID]):
         self.chain_head = ""
         self.opened: ev.FacilityOpened | None = None
         self.history: dict[int, ev.FacilityEvent] = {}
+        self.advances: dict[int, tuple[str, date, Decimal]] = {}  # version -> (note, effective date, amount)
         self.kinds = bytearray()  # kinds[version - 1]: index of the event's type in EVENT_TYPES
         self.keeps_history = True
         self.archive: MutableMapping[int, ev.FacilityEvent] | None = None
@@ -345,15 +347,18 @@ class Facility(BaseAggregate[UUID]):
         return state
 
     def _advanced(self, note: str, through: date | None = None) -> Decimal:
+        cancelled = self.cancelled()
         return sum((
-            e.amount for e in self.live(ev.AdvanceMade)
-            if e.note == note and (through is None or e.effective_date <= through)
+            amount for version, (code, day, amount) in self.advances.items()
+            if version not in cancelled and code == note and (through is None or day <= through)
         ), Decimal("0"))
 
     # ---- state changes (run on every replay) ---------------------------------------------
 
     def when(self, event: ev.FacilityEvent) -> None:
         self.kinds.append(_KIND_INDEX[type(event).__name__])
+        if isinstance(event, ev.AdvanceMade):
+            self.advances[event.version] = (event.note, event.effective_date, event.amount)
         if self.keeps_history or isinstance(event, RULE_EVENTS):
             self.history[event.version] = event
         elif self.archive is not None:
