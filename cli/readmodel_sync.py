@@ -135,6 +135,8 @@ def _follow(db: Database, ledger: Ledger, lock: Any, stop: threading.Event) -> N
     """PostgreSQL: follow new events with the library's ProjectionRunner (LISTEN/NOTIFY)."""
     from eventsourcing.projection import ProjectionRunner
 
+    from projections.readmodels.views_postgres import PostgresReadModelView
+
     projection = type("ReadModels", (ReadModels,), {"name": ReadModels.name, "source": ledger})
     with ProjectionRunner(application_class=FollowedLedger, projection_class=projection,
                           view_class=PostgresReadModelView, env=db.env) as runner:

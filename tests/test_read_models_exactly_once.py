@@ -178,6 +178,7 @@ def test_the_worker_follows_new_events_and_a_recording_command_leaves_them_to_it
     finally:
         code, output = stop(follower)
     assert code == 0 and "worker stopped at position 89" in output
+    assert "error:" not in output  # it follows (PostgreSQL: LISTEN/NOTIFY), it does not fail and retry
 
 
 def interleaved_ledger(db_url):
