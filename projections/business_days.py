@@ -25,15 +25,20 @@ class BusinessCalendar:
         except NotImplementedError:
             raise LedgerError(f"no holiday calendar {code!r} is known") from None
         self.code = code
+        self._following: dict[date, date] = {}
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays
 
     def following(self, day: date) -> date:
         """The day itself if a business day, else the next business day (following)."""
-        while not self.is_business_day(day):
-            day += timedelta(days=1)
-        return day
+        found = self._following.get(day)
+        if found is None:
+            found = day
+            while not self.is_business_day(found):
+                found += timedelta(days=1)
+            self._following[day] = found
+        return found
 
 
 @lru_cache(maxsize=16)

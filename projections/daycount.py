@@ -17,7 +17,8 @@ Parts = tuple[tuple[int, int], ...]
 
 
 def year_fraction(convention: DayCount | str, start: date, end: date) -> Parts:
-    convention = DayCount(convention)
+    if convention.__class__ is not DayCount:
+        convention = DayCount(convention)
     if end < start:
         raise ValueError(f"day count from {start} to {end} runs backwards")
     if convention is DayCount.ACT_360:

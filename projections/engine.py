@@ -53,6 +53,7 @@ class Sweep:
         self.rates = IndexRates(e for e in facts if isinstance(e, ev.IndexRateSet))
         issued = [e for e in facts if isinstance(e, ev.NoteIssued)]
         self.notes = {n.note: NoteState(n, rank) for rank, n in enumerate(issued)}
+        self._note_states = tuple(self.notes.values())
         self.defaults = default_periods(
             [e for e in facts if isinstance(e, ev.EventOfDefaultDeclared)],
             [e for e in facts if isinstance(e, ev.DefaultWaived)],
@@ -61,6 +62,7 @@ class Sweep:
         first = min(self.agenda, default=opened.agreement_date)
         self.day = min(first, opened.agreement_date) - timedelta(days=1)
         self.items: list[Item] = []
+        self._earliest_due: date | None = None  # no open item falls due before this (None: no item)
         self.credit = ZERO
         self.journal = Journal()
         self._seq = 0
@@ -73,6 +75,12 @@ class Sweep:
             if period.end is not None:
                 fixed.add(period.end)
         self._fixed_stops = sorted(fixed)
+        bounds = self.rates.change_dates()
+        for period in self.defaults:
+            bounds.add(period.start)
+            if period.end is not None:
+                bounds.add(period.end)
+        self._rate_bounds = sorted(bounds)  # the rate of a note can change only on these days
 
     @wide
     def run_to(self, day: date) -> None:
@@ -109,17 +117,20 @@ class Sweep:
         at = bisect_right(fixed, after)
         if at < len(fixed) and fixed[at] < best:
             best = fixed[at]
-        for note in self.notes.values():
-            if note.next_end is not None and after < note.next_end < best:
-                best = note.next_end
-            if note.accelerated:
+        adjusted = self._adjusted
+        for note in self._note_states:
+            end = note.next_end
+            if end is not None and after < end < best:
+                best = end
+            if note.accelerated_on is not None:
                 continue
             if note.next_installment < len(note.installments):
-                due = self.adjusted(note.installments[note.next_installment].due_date)
+                scheduled = note.installments[note.next_installment].due_date
+                due = adjusted.get(scheduled) or self.adjusted(scheduled)
                 if after < due < best:
                     best = due
             if not note.matured and note.maturity is not None:
-                due = self.adjusted(note.maturity)
+                due = adjusted.get(note.maturity) or self.adjusted(note.maturity)
                 if after < due < best:
                     best = due
         for item in self.items:
@@ -131,19 +142,22 @@ class Sweep:
 
     def _process(self, day: date) -> None:
         facts = self.agenda.get(day)
-        for note in self.notes.values():
+        notes = self._note_states
+        for note in notes:
             if note.next_end == day:
                 self._bill_period(note, day)
-        for event in facts.opening if facts else ():
-            self._opening(event, day)
+        if facts is not None:
+            for event in facts.opening:
+                self._opening(event, day)
         self._fall_due(day)
         self._apply_credit(day)
-        for payment, _ in facts.payments if facts else ():
-            self._receive(payment, day)
-        for event in facts.closing if facts else ():
-            self._closing(event, day)
+        if facts is not None:
+            for payment, _ in facts.payments:
+                self._receive(payment, day)
+            for event in facts.closing:
+                self._closing(event, day)
         self._apply_credit(day)
-        for note in self.notes.values():
+        for note in notes:
             self._end_of_day(note, day)
 
     def _opening(self, event: ev.FacilityEvent, day: date) -> None:
@@ -173,6 +187,21 @@ class Sweep:
             note.accruer.set_end_of_day(day, note.principal, rate)
 
     def rate(self, note: NoteState, day: date) -> Decimal:
+        """The note's rate on `day`. It depends only on the index rate in force, the default
+        periods covering the note and acceleration, so it is kept per note for the run of days
+        between two of `_rate_bounds` (and the same acceleration state)."""
+        kept = note.rate_kept
+        accelerated = note.accelerated_on is not None
+        if kept is not None and kept[0] <= day < kept[1] and kept[2] is accelerated:
+            return kept[3]
+        rate = self._rate(note, day)
+        bounds = self._rate_bounds
+        at = bisect_right(bounds, day)
+        note.rate_kept = (bounds[at - 1] if at else date.min, bounds[at] if at < len(bounds) else date.max,
+                          accelerated, rate)
+        return rate
+
+    def _rate(self, note: NoteState, day: date) -> Decimal:
         terms = note.terms.interest
         index_rate = None
         if terms.index is not None:
@@ -215,18 +244,19 @@ class Sweep:
         return note.principal - due
 
     def _fall_due(self, day: date) -> None:
-        for note in self.notes.values():
-            if note.accelerated:
+        for note in self._note_states:
+            if note.accelerated_on is not None:
                 continue
             while note.next_installment < len(note.installments):
                 scheduled = note.installments[note.next_installment]
-                due = self.adjusted(scheduled.due_date)
+                due = self._adjusted.get(scheduled.due_date) or self.adjusted(scheduled.due_date)
                 if due > day:
                     break
                 amount = min(scheduled.amount, self.not_yet_due(note))
                 self._due_principal(note, due, amount, f"installment {scheduled.due_date}")
                 note.next_installment += 1
-            if not note.matured and note.maturity is not None and self.adjusted(note.maturity) <= day:
+            if not note.matured and note.maturity is not None and (
+                    self._adjusted.get(note.maturity) or self.adjusted(note.maturity)) <= day:
                 due = self.adjusted(note.maturity)
                 note.maturity_item = self._due_principal(note, due, self.not_yet_due(note), f"maturity {note.maturity}")
                 note.matured = True
@@ -321,8 +351,8 @@ class Sweep:
         return amount - part
 
     def _apply_credit(self, day: date) -> None:
-        if self.credit <= 0:
-            return
+        if self.credit <= 0 or self._earliest_due is None or self._earliest_due > day:
+            return  # no credit, or nothing open is due yet: nothing to pay
         parts: list[Allocation] = []
         self.credit = self._pay(self.credit, in_waterfall_order(self.due(day)), parts)
         if parts:
@@ -336,6 +366,7 @@ class Sweep:
             parts.append(allocation(item, part))
         if paid:
             self.items = [i for i in self.items if i.outstanding > 0]
+            self._earliest_due = min((i.due_date for i in self.items), default=None)
         return rest
 
     # -- helpers -----------------------------------------------------------------------------
@@ -359,6 +390,8 @@ class Sweep:
 
     def _item(self, component: Component, note: NoteState | None, due: date, amount: Decimal, label: str) -> Item:
         self._seq += 1
+        if self._earliest_due is None or due < self._earliest_due:
+            self._earliest_due = due
         rank = note.rank if note is not None else FACILITY_RANK
         return Item(component, note.code if note else None, due, amount, rank, self._seq, label)
 

@@ -6,14 +6,21 @@ only inexact step is the final division, and the only rounding is `domain.money.
 """
 
 from collections.abc import Callable
-from decimal import Context, Decimal, localcontext
+from decimal import Context, Decimal, getcontext, localcontext
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
 WIDE = Context(prec=80)
+_NOUGHT = Decimal(0)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def is_wide() -> bool:
+    """Whether the current context is already WIDE's (inside a `wide` call)."""
+    context = getcontext()
+    return context.prec == WIDE.prec and context.rounding == WIDE.rounding
 
 
 def wide(fn: Callable[P, R]) -> Callable[P, R]:
@@ -21,6 +28,8 @@ def wide(fn: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if is_wide():
+            return fn(*args, **kwargs)
         with localcontext(WIDE):
             return fn(*args, **kwargs)
 
@@ -36,12 +45,19 @@ class Accrual:
         self._sums: dict[int, Decimal] = {}
 
     def add(self, principal: Decimal, rate: Decimal, parts: tuple[tuple[int, int], ...]) -> None:
-        with localcontext(WIDE):
-            for days, basis in parts:
-                if days:
-                    self._sums[basis] = self._sums.get(basis, Decimal(0)) + principal * rate * days
+        if not is_wide():
+            with localcontext(WIDE):
+                return self.add(principal, rate, parts)
+        sums = self._sums
+        for days, basis in parts:
+            if days:
+                sums[basis] = sums.get(basis, _NOUGHT) + principal * rate * days
+        return None
 
     def value(self) -> Decimal:
+        if len(self._sums) == 1 and is_wide():
+            for basis, total in self._sums.items():
+                return _NOUGHT + total / (100 * basis)
         with localcontext(WIDE):
             return sum(
                 (total / (100 * basis) for basis, total in sorted(self._sums.items())), Decimal(0)

@@ -31,6 +31,7 @@ class NoteState:
     accelerated_on: date | None = None
     acceleration_item: Item | None = None
     accruer: Accruer | None = None
+    rate_kept: tuple | None = None  # (from, until, accelerated, rate): Sweep.rate's last answer
 
     def __post_init__(self) -> None:
         self.maturity = self.terms.maturity_date

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from decimal import Decimal
 
 from domain.money import ZERO, to_cents
@@ -71,11 +72,17 @@ class Overdue:
     oldest: date | None = None
 
     def __add__(self, other: "Overdue") -> "Overdue":
-        dates = [o.oldest for o in (self, other) if o.oldest is not None and o.amount > 0]
-        return Overdue(self.amount + other.amount, min(dates, default=None))
+        mine = self.oldest if self.amount > 0 else None
+        theirs = other.oldest if other.amount > 0 else None
+        if mine is None or (theirs is not None and theirs < mine):
+            mine = theirs
+        return Overdue(self.amount + other.amount, mine)
 
     def days(self, as_of: date) -> int:
         return (as_of - self.oldest).days if self.amount > 0 and self.oldest else 0
+
+
+NOTHING_DUE = Overdue()
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ class PastDue:
             parts.append(self.facility_fees)
         return sum(parts, Overdue())
 
-    @property
+    @cached_property
     def total(self) -> Overdue:
         return sum((n.total for n in self.notes.values()), self.facility_fees)
 
@@ -141,33 +148,44 @@ def current_interest(note: NoteState, day: date) -> Decimal:
 
 
 def past_due(sweep: Sweep) -> PastDue:
-    day, items = sweep.day, sweep.open_items()
-    notes = {code: _note_past_due(sweep, note, day, items) for code, note in sweep.notes.items()}
-    facility = _overdue(i for i in items if i.note is None and i.due_date <= day)
+    day = sweep.day
+    due: dict[tuple[str | None, Component], list] = {}  # (note, component) -> [amount, oldest]
+    for item in sweep.items:
+        if item.outstanding > 0 and item.due_date <= day:
+            key = (item.note, item.component)
+            found = due.get(key)
+            if found is None:
+                due[key] = [item.outstanding, item.due_date]
+            else:
+                found[0] += item.outstanding
+                if item.due_date < found[1]:
+                    found[1] = item.due_date
+    notes = {code: _note_past_due(sweep, note, day, due) for code, note in sweep.notes.items()}
+    facility = _overdue(due, None, Component.FEES)  # items without a note are facility fees
     return PastDue(sweep.facility.code, day, sweep.known_at, notes, facility)
 
 
-def _note_past_due(sweep: Sweep, note: NoteState, day: date, items: list[Item]) -> NotePastDue:
-    def due(component: Component) -> Overdue:
-        return _overdue(i for i in _open(items, note.code, component) if i.due_date <= day)
-
-    principal, interest, fees = due(Component.PRINCIPAL), due(Component.INTEREST), due(Component.FEES)
+def _note_past_due(sweep: Sweep, note: NoteState, day: date, due: dict) -> NotePastDue:
+    code = note.code
+    principal = _overdue(due, code, Component.PRINCIPAL)
+    interest = _overdue(due, code, Component.INTEREST)
+    fees = _overdue(due, code, Component.FEES)
     if note.accelerated_on is not None:
         accelerated = note.accelerated_on
         principal = principal + Overdue(note.principal - principal.amount, accelerated)
         all_interest = sweep.billed_unpaid(note) + current_interest(note, day)
         interest = interest + Overdue(all_interest - interest.amount, accelerated)
-    return NotePastDue(note.code, _tidy(principal), _tidy(interest), fees)
+    return NotePastDue(code, _tidy(principal), _tidy(interest), fees)
 
 
 def _tidy(overdue: Overdue) -> Overdue:
-    return overdue if overdue.amount > 0 else Overdue()
+    return overdue if overdue.amount > 0 else NOTHING_DUE
 
 
-def _overdue(items) -> Overdue:  # type: ignore[no-untyped-def]
-    items = list(items)
-    amount = sum((i.outstanding for i in items), ZERO)
-    return Overdue(amount, min((i.due_date for i in items), default=None))
+def _overdue(due: dict, note: str | None, component: Component) -> Overdue:
+    """The amount past due of one note's component (`due`: what past_due summed) and its oldest date."""
+    found = due.get((note, component))
+    return NOTHING_DUE if found is None else Overdue(found[0], found[1])
 
 
 def _open(items: list[Item], note: str, component: Component) -> list[Item]:

@@ -2,6 +2,7 @@
 
 from calendar import monthrange
 from datetime import date
+from functools import lru_cache
 
 
 def interest_date(year: int, month: int, interest_day: int) -> date:
@@ -9,6 +10,7 @@ def interest_date(year: int, month: int, interest_day: int) -> date:
     return date(year, month, min(interest_day, monthrange(year, month)[1]))
 
 
+@lru_cache(maxsize=65536)
 def next_interest_day(after: date, interest_day: int) -> date:
     """The first interest day strictly after `after`."""
     candidate = interest_date(after.year, after.month, interest_day)

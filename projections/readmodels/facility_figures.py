@@ -62,11 +62,12 @@ class FacilityFigures:
 
 def status_of(sweep: Sweep) -> str:
     """accelerated, in default or performing, at the end of the sweep's current day."""
-    day = sweep.day
-    if any(n.accelerated for n in sweep.notes.values()):
+    if _accelerated(sweep):
         return "accelerated"
-    if any(p.start <= day and (p.end is None or day < p.end) for p in sweep.defaults):
-        return "in default"
+    day = sweep.day
+    for p in sweep.defaults:
+        if p.start <= day and (p.end is None or day < p.end):
+            return "in default"
     return "performing"
 
 
@@ -82,13 +83,16 @@ def step_at(sweep: Sweep, valid_from: date) -> Step:
 
 def _fingerprint(sweep: Sweep) -> tuple:
     day = sweep.day
-    items = tuple((i.seq, i.outstanding, i.due_date <= day) for i in sweep.items if i.outstanding > 0)
-    principals = tuple(n.principal for n in sweep.notes.values())
+    items = [(i.seq, i.outstanding, i.due_date <= day) for i in sweep.items if i.outstanding > 0]
+    principals = [n.principal for n in sweep.notes.values()]
     return items, principals, status_of(sweep)
 
 
 def _accelerated(sweep: Sweep) -> bool:
-    return any(n.accelerated for n in sweep.notes.values())
+    for n in sweep.notes.values():
+        if n.accelerated_on is not None:
+            return True
+    return False
 
 
 def last_effective_date(events: Sequence[FacilityEvent]) -> date | None:
