@@ -61,6 +61,7 @@ class Accruer:
 
     note: str
     day_count: DayCount
+    keep_pieces: bool = True  # False: bills carry no sub-intervals (nothing will explain them)
     period_start: date | None = None
     seg_start: date | None = None
     seg_principal: Decimal = ZERO
@@ -111,7 +112,8 @@ class Accruer:
             parts = year_fraction(self.day_count, self.seg_start, end)
             assert self.seg_rate is not None
             self.closed.add(self.seg_principal, self.seg_rate, parts)
-            self.pieces.append(self._piece(self.seg_start, end))
+            if self.keep_pieces:
+                self.pieces.append(self._piece(self.seg_start, end))
         self.seg_start = end
 
     def _piece(self, start: date, end: date) -> SubInterval:

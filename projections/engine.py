@@ -40,8 +40,10 @@ class Sweep:
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,
-        step_every_day: bool = False,
+        step_every_day: bool = False, explain: bool = True,
     ) -> None:
+        """`explain=False`: keep no journal (what explain shows: records of advances, payments and
+        their allocations, bills' sub-intervals, labels); every figure is the same."""
         facts = active(events, known_at)
         opened = next((e for e in facts if isinstance(e, ev.FacilityOpened)), None)
         if opened is None:
@@ -52,7 +54,8 @@ class Sweep:
         self.calendar = calendar_for(opened.calendar)
         self.rates = IndexRates(e for e in facts if isinstance(e, ev.IndexRateSet))
         issued = [e for e in facts if isinstance(e, ev.NoteIssued)]
-        self.notes = {n.note: NoteState(n, rank) for rank, n in enumerate(issued)}
+        self.explains = explain
+        self.notes = {n.note: NoteState(n, rank, explain) for rank, n in enumerate(issued)}
         self._note_states = tuple(self.notes.values())
         self.defaults = default_periods(
             [e for e in facts if isinstance(e, ev.EventOfDefaultDeclared)],
@@ -223,8 +226,10 @@ class Sweep:
         bill = note.accruer.bill(end, due, interim)
         if bill is None:
             return
-        self.journal.bills.append(bill)
-        label = f"interest {bill.period_start}..{bill.period_end}"
+        label = ""
+        if self.explains:
+            self.journal.bills.append(bill)
+            label = f"interest {bill.period_start}..{bill.period_end}"
         self.items.append(self._item(Component.INTEREST, note, due, bill.amount, label))
 
     # -- principal ---------------------------------------------------------------------------
@@ -235,7 +240,8 @@ class Sweep:
             self.journal.skipped.append(f"v{event.version}: advance on unknown note {event.note}")
             return
         note.principal += event.amount
-        self.journal.advances.append(AdvanceRecord(event.version, note.code, day, event.amount))
+        if self.explains:
+            self.journal.advances.append(AdvanceRecord(event.version, note.code, day, event.amount))
         if note.accelerated:
             self._due_principal(note, day, event.amount, "advance after acceleration")
 
@@ -264,7 +270,8 @@ class Sweep:
     def _due_principal(self, note: NoteState, due: date, amount: Decimal, label: str) -> Item | None:
         if amount <= 0:
             return None
-        self.journal.principal_due.append(DueRecord(note.code, due, label, amount))
+        if self.explains:
+            self.journal.principal_due.append(DueRecord(note.code, due, label, amount))
         item = self._item(Component.PRINCIPAL, note, due, amount, label)
         self.items.append(item)
         return item
@@ -289,7 +296,8 @@ class Sweep:
     def _cancel(self, note: NoteState, item: Item | None, day: date, why: str) -> None:
         if item is None or item.outstanding <= 0:
             return
-        self.journal.cancelled.append(DueRecord(note.code, day, f"{item.label}: {why}", item.outstanding))
+        if self.explains:
+            self.journal.cancelled.append(DueRecord(note.code, day, f"{item.label}: {why}", item.outstanding))
         item.cancelled, item.outstanding = item.outstanding, ZERO
 
     # -- acceleration and fees --------------------------------------------------------------
@@ -307,8 +315,10 @@ class Sweep:
         base = note.principal + interest
         exact = premium.rate / 100 * base
         amount = to_cents(exact)
-        self.journal.premiums.append(PremiumRecord(
-            version, note.code, day, premium.rate, premium.base.value, note.principal, interest, base, exact, amount))
+        if self.explains:
+            self.journal.premiums.append(PremiumRecord(
+                version, note.code, day, premium.rate, premium.base.value, note.principal, interest, base, exact,
+                amount))
         if amount > 0:
             self.items.append(self._item(Component.FEES, note, day, amount, "default premium"))
 
@@ -317,7 +327,8 @@ class Sweep:
         if event.note and note is None:
             self.journal.skipped.append(f"v{event.version}: fee on unknown note {event.note}")
             return
-        self.journal.fees.append(FeeRecord(event.version, event.note, day, event.kind.value, event.amount, event.basis))
+        if self.explains:
+            self.journal.fees.append(FeeRecord(event.version, event.note, day, event.kind.value, event.amount, event.basis))
         self.items.append(self._item(Component.FEES, note, day, event.amount, f"{event.kind.value} fee v{event.version}"))
 
     # -- payments ----------------------------------------------------------------------------
@@ -337,17 +348,19 @@ class Sweep:
                 rest = self._prepay(target, rest, parts)
         rest = self._pay(rest, in_waterfall_order(self.due(day)), parts)
         self.credit += rest
-        component = payment.component.value if payment.component else None
-        self.journal.payments.append(PaymentRecord(
-            payment.version, payment.amount, payment.effective_date, day, payment.received_at,
-            payment.note, component, tuple(parts), rest))
+        if self.explains:
+            component = payment.component.value if payment.component else None
+            self.journal.payments.append(PaymentRecord(
+                payment.version, payment.amount, payment.effective_date, day, payment.received_at,
+                payment.note, component, tuple(parts), rest))
 
     def _prepay(self, note: NoteState, amount: Decimal, parts: list[Allocation]) -> Decimal:
         part = min(amount, self.not_yet_due(note))
         if part <= 0:
             return amount
         note.principal -= part
-        parts.append(Allocation(note.code, Component.PRINCIPAL.value, "prepayment", None, part))
+        if self.explains:
+            parts.append(Allocation(note.code, Component.PRINCIPAL.value, "prepayment", None, part))
         return amount - part
 
     def _apply_credit(self, day: date) -> None:
@@ -355,7 +368,7 @@ class Sweep:
             return  # no credit, or nothing open is due yet: nothing to pay
         parts: list[Allocation] = []
         self.credit = self._pay(self.credit, in_waterfall_order(self.due(day)), parts)
-        if parts:
+        if parts and self.explains:
             self.journal.credit.append(CreditApplication(day, tuple(parts)))
 
     def _pay(self, amount: Decimal, items: list[Item], parts: list[Allocation]) -> Decimal:
@@ -363,7 +376,8 @@ class Sweep:
         for item, part in paid:
             if item.component is Component.PRINCIPAL and item.note is not None:
                 self.notes[item.note].principal -= part
-            parts.append(allocation(item, part))
+            if self.explains:
+                parts.append(allocation(item, part))
         if paid:
             self.items = [i for i in self.items if i.outstanding > 0]
             self._earliest_due = min((i.due_date for i in self.items), default=None)

@@ -21,6 +21,7 @@ class Scheduled:
 class NoteState:
     terms: NoteIssued
     rank: int
+    explain: bool = True  # keep each bill's sub-intervals (Sweep's explain)
     principal: Decimal = ZERO
     next_end: date | None = None
     maturity: date | None = None
@@ -36,7 +37,7 @@ class NoteState:
     def __post_init__(self) -> None:
         self.maturity = self.terms.maturity_date
         self.installments = [Scheduled(i.due_date, i.amount) for i in self.terms.amortization]
-        self.accruer = Accruer(self.terms.note, self.terms.day_count)
+        self.accruer = Accruer(self.terms.note, self.terms.day_count, keep_pieces=self.explain)
 
     @property
     def code(self) -> str:

@@ -148,8 +148,43 @@ def current_interest(note: NoteState, day: date) -> Decimal:
 
 
 def past_due(sweep: Sweep) -> PastDue:
+    day, due = sweep.day, _due_items(sweep)
+    notes = {code: _note_past_due(sweep, note, day, due) for code, note in sweep.notes.items()}
+    facility = _overdue(due, None, Component.FEES)  # items without a note are facility fees
+    return PastDue(sweep.facility.code, day, sweep.known_at, notes, facility)
+
+
+def past_due_totals(sweep: Sweep) -> tuple[Overdue, Overdue, Overdue, Overdue]:
+    """`past_due(sweep)`'s principal, interest and fees components and its total, without the
+    per-note view (what the read models store for every step). With no note accelerated each
+    component is the sum of the due items' (note, component) sums; otherwise past_due itself."""
+    if any(n.accelerated_on is not None for n in sweep.notes.values()):
+        due = past_due(sweep)
+        return due.component("principal"), due.component("interest"), due.component("fees"), due.total
+    totals: dict[Component, list] = {}
+    amount, oldest = ZERO, None
+    for (_, component), (part, since) in _due_items(sweep).items():
+        found = totals.get(component)
+        if found is None:
+            totals[component] = [part, since]
+        else:
+            found[0] += part
+            found[1] = min(found[1], since)
+        amount += part
+        oldest = since if oldest is None else min(oldest, since)
+
+    def of(component: Component) -> Overdue:
+        found = totals.get(component)
+        return NOTHING_DUE if found is None else Overdue(found[0], found[1])
+
+    total = Overdue(amount, oldest) if oldest is not None else NOTHING_DUE
+    return of(Component.PRINCIPAL), of(Component.INTEREST), of(Component.FEES), total
+
+
+def _due_items(sweep: Sweep) -> dict[tuple[str | None, Component], list]:
+    """(note, component) -> [outstanding, oldest due date] of the open items due by the sweep's day."""
     day = sweep.day
-    due: dict[tuple[str | None, Component], list] = {}  # (note, component) -> [amount, oldest]
+    due: dict[tuple[str | None, Component], list] = {}
     for item in sweep.items:
         if item.outstanding > 0 and item.due_date <= day:
             key = (item.note, item.component)
@@ -160,9 +195,7 @@ def past_due(sweep: Sweep) -> PastDue:
                 found[0] += item.outstanding
                 if item.due_date < found[1]:
                     found[1] = item.due_date
-    notes = {code: _note_past_due(sweep, note, day, due) for code, note in sweep.notes.items()}
-    facility = _overdue(due, None, Component.FEES)  # items without a note are facility fees
-    return PastDue(sweep.facility.code, day, sweep.known_at, notes, facility)
+    return due
 
 
 def _note_past_due(sweep: Sweep, note: NoteState, day: date, due: dict) -> NotePastDue:

@@ -23,7 +23,7 @@ from domain.events import FacilityEvent, FacilityOpened
 
 from projections.engine import Sweep
 from projections.errors import ReportRefused
-from projections.figures import PastDue, past_due, principal
+from projections.figures import past_due_totals, principal
 from projections.selection import active
 
 HORIZON_DAYS = 366
@@ -72,12 +72,11 @@ def status_of(sweep: Sweep) -> str:
 
 
 def step_at(sweep: Sweep, valid_from: date) -> Step:
-    due: PastDue = past_due(sweep)
-    total = due.total
+    due_principal, due_interest, due_fees, total = past_due_totals(sweep)
     return Step(
         valid_from, valid_from, status_of(sweep), principal(sweep),
-        due.component("principal").amount, due.component("interest").amount,
-        due.component("fees").amount, total.amount, total.oldest if total.amount > 0 else None,
+        due_principal.amount, due_interest.amount, due_fees.amount, total.amount,
+        total.oldest if total.amount > 0 else None,
     )
 
 
@@ -112,7 +111,7 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
                 last_version=last.version, last_effective_date=last_effective,
                 last_recorded_at=last.recorded_at, horizon=horizon)
     try:
-        sweep = Sweep(events, step_every_day=step_every_day)
+        sweep = Sweep(events, step_every_day=step_every_day, explain=False)
     except ReportRefused as refused:
         return FacilityFigures(**base, status="refused", principal=Decimal("0.00"), steps=(), problem=str(refused))
     value_dates = [d for d in (last_effective, max(sweep.agenda, default=None)) if d is not None]
@@ -127,7 +126,7 @@ def _steps(sweep: Sweep, horizon: date,
            summary_day: date | None) -> tuple[list[Step], date, tuple[str, Decimal], str | None]:
     """The steps up to the horizon (or the day before the first acceleration, which becomes the
     horizon), the summary (status, principal) on `summary_day`, and the engine's refusal if any."""
-    steps: list[Step] = []
+    readings: list[Step] = []  # each step as read on its first day (valid_until set by _closed)
     day = sweep.day
     previous = None
     summary = ("performing", Decimal("0.00"))
@@ -139,24 +138,28 @@ def _steps(sweep: Sweep, horizon: date,
                 break
             key = _fingerprint(sweep)
             if key != previous:
-                _close(steps, day)
-                steps.append(step_at(sweep, BEGINNING if not steps else day))
+                readings.append(step_at(sweep, BEGINNING if not readings else day))
                 previous = key
             if day == summary_day:
-                summary = (steps[-1].status, steps[-1].principal)
+                summary = (readings[-1].status, readings[-1].principal)
             day = _next_day(sweep, day, horizon, summary_day)
-        _close(steps, horizon + timedelta(days=1))
         if summary_day is not None and summary_day > horizon:  # accelerated before the summary day
             sweep.run_to(summary_day)
             summary = (status_of(sweep), principal(sweep))
     except ReportRefused as refused:
         day = sweep.day  # the day the engine refused (run_to stops there)
         if day <= horizon:
-            _close(steps, day)
-            steps.append(Step(BEGINNING if not steps else day, horizon + timedelta(days=1), "refused", Decimal("0.00"), Decimal("0.00"),
-                              Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None, str(refused)))
-        return steps, horizon, ("refused", summary[1]), str(refused)
-    return steps, horizon, summary, None
+            readings.append(Step(BEGINNING if not readings else day, day, "refused", Decimal("0.00"), Decimal("0.00"),
+                                 Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None, str(refused)))
+        return _closed(readings, horizon), horizon, ("refused", summary[1]), str(refused)
+    return _closed(readings, horizon), horizon, summary, None
+
+
+def _closed(readings: list[Step], horizon: date) -> list[Step]:
+    """Each step valid until the next one starts, the last until the day after the horizon."""
+    ends = [r.valid_from for r in readings[1:]] + [horizon + timedelta(days=1)]
+    return [Step(r.valid_from, end, r.status, r.principal, r.past_due_principal, r.past_due_interest,
+                 r.past_due_fees, r.past_due_total, r.oldest_due, r.problem) for r, end in zip(readings, ends)]
 
 
 def _next_day(sweep: Sweep, day: date, horizon: date, summary_day: date | None) -> date:
@@ -167,9 +170,3 @@ def _next_day(sweep: Sweep, day: date, horizon: date, summary_day: date | None) 
         limit = summary_day
     sweep.step(limit)
     return sweep.day
-
-
-def _close(steps: list[Step], until: date) -> None:
-    if steps:
-        last = steps[-1]
-        steps[-1] = Step(**{**last.__dict__, "valid_until": until})
