@@ -1,7 +1,7 @@
 """A pool of worker processes for work that splits by facility (rebuild, verify, a large catch-up)."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,14 +16,16 @@ def wanted(processes: int, events: int) -> int:
 
 
 @contextmanager
-def pool(processes: int) -> Iterator[Any]:
+def pool(processes: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> Iterator[Any]:
     """A ProcessPoolExecutor of `processes`, or None (work here) when fewer than 2. Started with
-    'spawn': a forked child would share this process's database connections."""
+    'spawn': a forked child would share this process's database connections. `initializer`
+    runs once in each process (e.g. to open the ledger there)."""
     if processes < 2:
         yield None
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as executor:
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=initializer, initargs=initargs) as executor:
         yield executor

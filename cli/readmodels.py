@@ -13,9 +13,8 @@ from cli.tables import new_table, output_console
 from rich.text import Text
 
 from cli.context import emit_json, err_console, ledger, parse_day, settings
-from cli.processes import pool, wanted
 from domain.errors import LedgerError
-from projections.readmodels.schema import BATCH, TABLES
+from projections.readmodels.schema import BATCH, REBUILD_CHUNK, TABLES
 
 console = output_console()
 projections_app = typer.Typer(no_args_is_help=True, help="The materialised read models: status, rebuild, worker.")
@@ -58,43 +57,43 @@ class RateColumn(ProgressColumn):
 @projections_app.command("rebuild")
 def rebuild(
     ctx: typer.Context,
-    batch: Annotated[int, typer.Option(help="Events per transaction.", min=1)] = BATCH,
+    batch: Annotated[int, typer.Option(help="Facilities per unit of work (read in one query, computed in one process).",
+                                       min=1)] = REBUILD_CHUNK,
     processes: Annotated[int, typer.Option(
-        help="Processes replaying facilities (0: one per CPU when there are over 20,000 events; "
+        help="Processes computing the rows (0: one per CPU when there are over 20,000 events; "
              "1: in this process only).", min=0)] = 0,
 ) -> None:
-    """Empty the read models and rebuild them from every stored event, with progress.
+    """Rebuild every read model from the stored events, with progress; readers keep the old tables until it is done.
 
-    Each facility is replayed once, in the batch of its last event; the replays run in one
-    process per CPU, while this process writes the rows and the position, a batch per
-    transaction. Interrupted, it can be resumed with 'projections run' (or another rebuild
-    starts over).
+    Each facility is read and replayed once, from its whole stream, in one of P processes; the
+    rows go into shadow tables that replace the live ones, with the position, in one
+    transaction. Interrupted, it changes nothing (run it again).
+
+    Example: loanledger --db postgresql://postgres@127.0.0.1:5432/loans projections rebuild
     """
     from cli.readmodel_sync import close_view, open_view
-    from projections.readmodels.projection import catch_up
+    from cli.rebuild import rebuild as rebuild_all
 
     book = ledger(ctx)
     view = open_view(book.db)
     try:
-        view.reset()
-        total = book.recorder.max_notification_id() or 0
         started = time.perf_counter()
         columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress, \
-                pool(wanted(processes, total)) as executor:
-            task = progress.add_task("rebuild", total=total)
-            applied = catch_up(view, book, batch=batch, progress=lambda n: progress.advance(task, n), pool=executor)
+        with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress:
+            task = progress.add_task("rebuild", total=book.recorder.max_notification_id() or 0)
+            done = rebuild_all(book, view, processes_wanted=processes, chunk=batch,
+                               progress=lambda n: progress.advance(task, n),
+                               total=lambda n: progress.update(task, total=n))
         seconds = time.perf_counter() - started
-        position = view.position()
     finally:
         close_view(view)
-    result = {"events": applied, "seconds": round(seconds, 3), "rate": round(applied / seconds) if seconds else None,
-              "position": position}
+    result = {"events": done.events, "facilities": done.facilities, "seconds": round(seconds, 3),
+              "rate": round(done.events / seconds) if seconds else None, "position": done.position}
     if settings(ctx).json:
         emit_json(result)
     else:
-        console.print(f"Rebuilt from {applied} events in {seconds:.1f} s ({result['rate']} events/s); "
-                      f"position {position}.")
+        console.print(f"Rebuilt {done.facilities} facilities from {done.events} events in {seconds:.1f} s "
+                      f"({result['rate']} events/s); position {done.position}.")
 
 
 @projections_app.command("run")

@@ -54,3 +54,55 @@ def _row(stored: Any) -> StoredRow:
 def _bytes(state: Any) -> bytes:
     """Rows are written as bytes; one edited by hand may hold text (SQLite keeps what it is given)."""
     return state.encode("utf-8") if isinstance(state, str) else bytes(state)
+
+
+# ---- for projections rebuild: every stream's rows up to a position, many streams per query ----
+
+def stream_ends(ledger: Any, upto: int) -> list[tuple[UUID, int]]:
+    """Every stream with rows at notification ids up to `upto`, with its number of such rows, in
+    the order of each stream's last row: one aggregate query, answered by the database."""
+    recorder, postgres = ledger.recorder, ledger.db.is_postgres
+    position = "notification_id" if postgres else "rowid"
+    sql = (f"SELECT originator_id, COUNT(*) AS n FROM {_events_table(ledger)} WHERE {position} <= ? "
+           f"GROUP BY originator_id ORDER BY MAX({position})")
+    with recorder.datastore.transaction(commit=False) as c:
+        c.execute(sql.replace("?", "%s") if postgres else sql, (upto,))
+        return [(_uuid(row[0] if not postgres else row["originator_id"]), int(row[1] if not postgres else row["n"]))
+                for row in c.fetchall()]
+
+
+def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tuple[int, Any]]]:
+    """The rows of these streams at notification ids up to `upto`, each as (notification id,
+    StoredEvent), in version order: one query for them all."""
+    from eventsourcing.persistence import StoredEvent
+
+    recorder, postgres = ledger.recorder, ledger.db.is_postgres
+    out: dict[UUID, list[tuple[int, Any]]] = {i: [] for i in ids}
+    with recorder.datastore.transaction(commit=False) as c:
+        if postgres:
+            c.execute(f"SELECT originator_id, originator_version, topic, state, notification_id "
+                      f"FROM {_events_table(ledger)} WHERE originator_id = ANY(%s) AND notification_id <= %s "
+                      f"ORDER BY originator_id, originator_version", (ids, upto))
+            rows = [(r["originator_id"], r["originator_version"], r["topic"], r["state"], r["notification_id"])
+                    for r in c.fetchall()]
+        else:
+            marks = ",".join("?" * len(ids))
+            c.execute(f"SELECT originator_id, originator_version, topic, state, rowid FROM {_events_table(ledger)} "
+                      f"WHERE originator_id IN ({marks}) AND rowid <= ? ORDER BY originator_id, originator_version",
+                      [i.hex for i in ids] + [upto])
+            rows = [tuple(r) for r in c.fetchall()]
+    for originator, version, topic, state, notification_id in rows:
+        stream = _uuid(originator)
+        out[stream].append((int(notification_id), StoredEvent(stream, int(version), topic, _bytes(state))))
+    return out
+
+
+def _events_table(ledger: Any) -> str:
+    recorder = ledger.recorder
+    if ledger.db.is_postgres:
+        return f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
+    return recorder.events_table_name
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))

@@ -9,7 +9,7 @@ from typing import Any
 from domain.events import EventReversed, FacilityEvent
 from domain.reversals import reversed_by
 
-from projections.readmodels.facility_figures import FacilityFigures
+from projections.readmodels.facility_figures import FacilityFigures, facility_figures
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,38 @@ class Changes:
     facilities: list[FacilityFigures] = field(default_factory=list)
     journal: list[JournalRow] = field(default_factory=list)
     reversals: list[Reversal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FacilityRows:
+    """Every read-model row of one facility, from its whole stream: what a rebuild writes."""
+
+    summary: tuple[Any, ...]
+    steps: list[tuple[Any, ...]]
+    journal: list[tuple[Any, ...]]
+
+
+def facility_rows(stream: Sequence[FacilityEvent], notification_ids: Sequence[int],
+                  figures: FacilityFigures | None = None) -> FacilityRows:
+    """The summary, steps and journal rows (table column order, `reversed_by` included) of a
+    facility's stream (versions 1..n, with each event's notification id): the same rows as the
+    incremental path leaves once it has applied the whole stream."""
+    figures = figures or facility_figures(stream)
+    code = figures.code
+    cancelled = reversed_by(stream)
+    journal = [(*journal_row(e, code, n).__dict__.values(), cancelled.get(e.version))
+               for e, n in zip(stream, notification_ids)]
+    return FacilityRows(summary_row(figures, notification_ids[-1]), step_rows(figures), journal)
+
+
+def summary_row(f: FacilityFigures, notification_id: int) -> tuple[Any, ...]:
+    return (f.facility_id, f.code, f.borrower, f.status, f.principal, f.last_version, f.last_effective_date,
+            utc(f.last_recorded_at), f.horizon, f.problem, notification_id)
+
+
+def step_rows(f: FacilityFigures) -> list[tuple[Any, ...]]:
+    return [(f.facility_id, s.valid_from, s.valid_until, s.status, s.principal, s.past_due_principal,
+             s.past_due_interest, s.past_due_fees, s.past_due_total, s.oldest_due, s.problem) for s in f.steps]
 
 
 def journal_row(event: FacilityEvent, code: str, notification_id: int) -> JournalRow:

@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from projections.readmodels.changes import Changes, as_row
+from projections.readmodels.changes import Changes, as_row, step_rows, summary_row
 from projections.readmodels.schema import TABLES, statements
 
 APPLICATION = "Ledger"
@@ -102,13 +102,8 @@ class ReadModelView:
             c.executemany(sql("DELETE FROM rm_portfolio_steps WHERE facility_id = ?"), ids)
             c.executemany(sql("DELETE FROM rm_facility_summary WHERE facility_id = ?"), ids)
             self._insert(c, "rm_facility_summary", [
-                as_row((f.facility_id, f.code, f.borrower, f.status, f.principal, f.last_version,
-                        f.last_effective_date, f.last_recorded_at, f.horizon, f.problem, last_seen.get(f.facility_id, 0)), pg)
-                for f in changes.facilities])
-            steps = [as_row((f.facility_id, s.valid_from, s.valid_until, s.status, s.principal,
-                             s.past_due_principal, s.past_due_interest, s.past_due_fees, s.past_due_total,
-                             s.oldest_due, s.problem), pg)
-                     for f in changes.facilities for s in f.steps]
+                as_row(summary_row(f, last_seen.get(f.facility_id, 0)), pg) for f in changes.facilities])
+            steps = [as_row(row, pg) for f in changes.facilities for row in step_rows(f)]
             if steps:
                 self._insert(c, "rm_portfolio_steps", steps)
         if changes.journal:

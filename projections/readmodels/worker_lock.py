@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 LOCK_KEY = 0x10A41ED6E5  # "loanledger read models": any fixed bigint shared by all workers
+REBUILD_KEY = LOCK_KEY + 1  # held by a running `projections rebuild` (one at a time per database)
 STALE = 15.0
 BEAT = 2.0
 
@@ -40,14 +41,14 @@ def pg_connect(env: dict[str, str]) -> Any:
 
 
 class PostgresWorkerLock:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], key: int = LOCK_KEY) -> None:
+        self.env, self.key = env, key
         self.conn: Any = None
 
     def try_acquire(self) -> bool:
         if self.conn is None:
             self.conn = pg_connect(self.env)
-        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0])
+        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0])
 
     def still_held(self) -> bool:
         try:

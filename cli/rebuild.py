@@ -1,0 +1,135 @@
+"""`projections rebuild`: every facility's read-model rows computed afresh from its whole stream,
+into shadow tables that replace the live ones, with the position, in one transaction.
+
+The work splits by facility. The streams with events up to the head are listed by one query (in
+the order of their last event) and handed out in chunks; for each chunk a process reads the
+streams (one query), decodes them, runs the engine once per facility (`facility_figures`) and
+returns its rows already encoded for the writer (COPY text on PostgreSQL). This process only
+writes them into the shadow tables and shows progress. Then the shadow tables are indexed and
+swapped in (projections/readmodels/shadow.py), and the events recorded meanwhile are caught up
+as usual. Readers see the old tables until the swap, never a half-built one; an interrupted
+rebuild leaves them as they were (its shadow tables are dropped by the next rebuild).
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from cli import processes
+from cli.ledger import Ledger
+from cli.storage import Database
+from cli.stored_rows import stream_ends, streams_upto
+from domain.errors import LedgerError
+from projections.readmodels import worker_lock
+from projections.readmodels.changes import as_row, facility_rows
+from projections.readmodels.copy_text import copy_text
+from projections.readmodels.projection import catch_up
+from projections.readmodels.schema import JOURNAL, REBUILD_CHUNK, STEPS, SUMMARY
+from projections.readmodels.shadow import ShadowTables
+from projections.readmodels.views import ReadModelView
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    events: int
+    facilities: int
+    position: int
+
+
+@dataclass(frozen=True)
+class ChunkRows:
+    events: int
+    tables: dict[str, Any]  # live table name -> COPY text (PostgreSQL) or rows of text (SQLite)
+
+
+def rebuild(ledger: Ledger, view: ReadModelView, *, processes_wanted: int = 0, chunk: int = REBUILD_CHUNK,
+            progress: Progress | None = None, total: Callable[[int], None] | None = None) -> Rebuilt:
+    """Rebuild every read model from the events; returns how many events and facilities it read
+    and the position the read models are at when it returns."""
+    lock = _rebuild_lock(ledger.db, view)
+    if not lock.try_acquire():
+        raise LedgerError("another 'projections rebuild' is running on this database; wait for it to finish")
+    try:
+        upto = ledger.recorder.max_notification_id() or 0
+        ends = stream_ends(ledger, upto)
+        events = sum(n for _, n in ends)
+        if total is not None:
+            total(events)
+        shadow = ShadowTables(view)
+        shadow.create()
+        try:
+            for rows in _computed(ledger, [ids for ids in _chunks([i for i, _ in ends], chunk)], upto,
+                                  processes.wanted(processes_wanted, events)):
+                shadow.write(rows.tables)
+                if not lock.still_held():  # SQLite: renews the heartbeat
+                    raise LedgerError("the rebuild lost its lock on the database; nothing was changed, run it again")
+                if progress is not None:
+                    progress(rows.events)
+            shadow.index()
+            shadow.swap(upto)
+        except BaseException:
+            shadow.drop()
+            raise
+    finally:
+        lock.release()
+    later = catch_up(view, ledger, progress=progress)  # what was recorded while rebuilding
+    return Rebuilt(events + later, len(ends), view.position())
+
+
+def _chunks(ids: list[UUID], size: int) -> Iterator[list[UUID]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _computed(ledger: Ledger, chunks: list[list[UUID]], upto: int, wanted: int) -> Iterator[ChunkRows]:
+    with processes.pool(wanted, _open_ledger, (ledger.db,)) as executor:
+        if executor is None:
+            yield from (chunk_rows(ledger, ids, upto) for ids in chunks)
+        else:
+            yield from executor.map(_chunk_rows_here, chunks, [upto] * len(chunks))
+
+
+# ---- in a pool process ------------------------------------------------------------------------
+
+_LEDGER: Ledger | None = None
+
+
+def _open_ledger(db: Database) -> None:
+    global _LEDGER
+    _LEDGER = Ledger(db)
+
+
+def _chunk_rows_here(ids: list[UUID], upto: int) -> ChunkRows:
+    assert _LEDGER is not None, "the pool's initializer opens the ledger"
+    return chunk_rows(_LEDGER, ids, upto)
+
+
+def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
+    """Every read-model row of these facilities' streams up to `upto`, encoded for the writer."""
+    postgres = ledger.db.is_postgres
+    summaries: list[tuple[Any, ...]] = []
+    steps: list[tuple[Any, ...]] = []
+    journal: list[tuple[Any, ...]] = []
+    events = 0
+    for stored in streams_upto(ledger, ids, upto).values():
+        if not stored:
+            continue
+        stream = [ledger.mapper.to_domain_event(s) for _, s in stored]
+        rows = facility_rows(stream, [n for n, _ in stored])
+        summaries.append(rows.summary)
+        steps += rows.steps
+        journal += rows.journal
+        events += len(stream)
+    tables = {SUMMARY.name: summaries, STEPS.name: steps, JOURNAL.name: journal}
+    if postgres:
+        return ChunkRows(events, {name: copy_text(rows) for name, rows in tables.items()})
+    return ChunkRows(events, {name: [as_row(r, False) for r in rows] for name, rows in tables.items()})
+
+
+def _rebuild_lock(db: Database, view: ReadModelView) -> Any:
+    if db.is_postgres:
+        return worker_lock.PostgresWorkerLock(db.env, worker_lock.REBUILD_KEY)
+    return worker_lock.SQLiteWorkerLock(view, name="rebuild")

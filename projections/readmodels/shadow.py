@@ -1,0 +1,102 @@
+"""A rebuild's shadow tables: the read models are built afresh beside the live ones, unseen by
+readers, and replace them in one transaction that also sets the tracked position.
+
+1. `create()` drops what an interrupted rebuild left and creates empty copies (`rm_…__rebuild`);
+   on PostgreSQL without keys or indexes, so loading them is a plain append.
+2. `write()` appends rows (COPY text on PostgreSQL, executemany on SQLite), a transaction each:
+   the shadow tables are private to the rebuild, so nothing half-built is ever visible.
+3. `index()` builds the keys and indexes once, over the loaded rows (PostgreSQL; SQLite keeps its
+   keys from the start and builds its indexes in the swap).
+4. `swap(position)` locks the tracking row (the same lock every batch of the incremental path
+   takes), drops the live tables, renames the shadow ones into place with their keys, indexes and
+   grants, and sets the position: the rows and the position change together, so exactly once
+   holds. A worker's batch that was computed against the old tables finds the position moved
+   and reads it again.
+"""
+
+from typing import Any
+
+from projections.readmodels.schema import READ_MODELS, Table
+from projections.readmodels.views import APPLICATION, ReadModelView
+
+SUFFIX = "__rebuild"
+
+
+def shadow_name(table: Table) -> str:
+    return table.name + SUFFIX
+
+
+class ShadowTables:
+    def __init__(self, view: ReadModelView) -> None:
+        self.view = view
+        self.postgres = view.postgres
+
+    def create(self) -> None:
+        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            for table in READ_MODELS:
+                c.execute(f"DROP TABLE IF EXISTS {shadow_name(table)}")
+                # SQLite cannot add a primary key later: its shadow tables have their keys from the start
+                c.execute(table.create(self.postgres, shadow_name(table), keys=not self.postgres))
+
+    def write(self, rows: dict[str, Any]) -> None:
+        """{live table name: rows} — COPY text (bytes) on PostgreSQL, tuples on SQLite."""
+        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            for table in READ_MODELS:
+                payload = rows.get(table.name)
+                if not payload:
+                    continue
+                if self.postgres:
+                    with c.copy(f"COPY {shadow_name(table)} FROM STDIN") as copy:
+                        copy.write(payload)
+                else:
+                    marks = ",".join("?" * len(table.columns))
+                    c.executemany(f"INSERT INTO {shadow_name(table)} VALUES ({marks})", payload)
+
+    def index(self) -> None:
+        if not self.postgres:
+            return
+        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            for table in READ_MODELS:
+                name = shadow_name(table)
+                c.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY ({', '.join(table.primary_key)})")
+                for column in table.unique:
+                    c.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_{column}_key UNIQUE ({column})")
+                for sql in table.create_indexes(name, SUFFIX):
+                    c.execute(sql)
+
+    def swap(self, position: int) -> None:
+        view = self.view
+        with view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            view._lock_position(c)
+            for table in READ_MODELS:
+                live, name = table.name, shadow_name(table)
+                grants = self._grants(c, live) if self.postgres else []
+                c.execute(f"DROP TABLE {live}")
+                c.execute(f"ALTER TABLE {name} RENAME TO {live}")
+                if self.postgres:
+                    c.execute(f"ALTER TABLE {live} RENAME CONSTRAINT {name}_pkey TO {live}_pkey")
+                    for column in table.unique:
+                        c.execute(f"ALTER TABLE {live} RENAME CONSTRAINT {name}_{column}_key TO {live}_{column}_key")
+                    for index, _ in table.indexes:
+                        c.execute(f"ALTER INDEX {index}{SUFFIX} RENAME TO {index}")
+                    for grantee, privilege in grants:
+                        c.execute(f'GRANT {privilege} ON {live} TO "{grantee}"')
+                else:
+                    for sql in table.create_indexes():
+                        c.execute(sql)
+            c.execute(view._sql(f"UPDATE {view._tracking_table()} SET notification_id = ? WHERE application_name = ?"),
+                      (position, APPLICATION))
+
+    def drop(self) -> None:
+        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            for table in READ_MODELS:
+                c.execute(f"DROP TABLE IF EXISTS {shadow_name(table)}")
+
+    @staticmethod
+    def _grants(c: Any, table: str) -> list[tuple[str, str]]:
+        """The live table's privileges held by roles other than the one rebuilding (e.g. the
+        auditor's SELECT), to grant again on its replacement."""
+        c.execute("SELECT grantee, privilege_type FROM information_schema.role_table_grants "
+                  "WHERE table_schema = current_schema() AND table_name = %s AND grantee <> current_user",
+                  (table,))
+        return [(r["grantee"], r["privilege_type"]) for r in c.fetchall()]
