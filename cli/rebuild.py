@@ -4,8 +4,8 @@ into shadow tables that replace the live ones, with the position, in one transac
 The work splits by facility. The streams with events up to the head are listed by one query (in
 the order of their last event) and handed out in chunks; for each chunk a process reads the
 streams (one query), decodes them, runs the engine once per facility (`facility_figures`) and
-returns its rows already encoded for the writer (COPY text on PostgreSQL). This process only
-writes them into the shadow tables and shows progress. Then the shadow tables are indexed and
+returns its rows. This process only writes them into the shadow tables (a binary COPY on
+PostgreSQL) and shows progress. Then the shadow tables are indexed and
 swapped in (projections/readmodels/shadow.py), and the events recorded meanwhile are caught up
 as usual. Readers see the old tables until the swap, never a half-built one; an interrupted
 rebuild leaves them as they were (its shadow tables are dropped by the next rebuild).
@@ -23,7 +23,6 @@ from cli.stored_rows import stream_ends, streams_upto
 from domain.errors import LedgerError
 from projections.readmodels import worker_lock
 from projections.readmodels.changes import as_row, facility_rows
-from projections.readmodels.copy_text import copy_text
 from projections.readmodels.projection import catch_up
 from projections.readmodels.schema import JOURNAL, REBUILD_CHUNK, STEPS, SUMMARY
 from projections.readmodels.shadow import ShadowTables
@@ -42,7 +41,7 @@ class Rebuilt:
 @dataclass(frozen=True)
 class ChunkRows:
     events: int
-    tables: dict[str, Any]  # live table name -> COPY text (PostgreSQL) or rows of text (SQLite)
+    tables: dict[str, list[tuple[Any, ...]]]  # live table name -> rows, as `as_row` gives them for the backend
 
 
 def rebuild(ledger: Ledger, view: ReadModelView, *, processes_wanted: int = 0, chunk: int = REBUILD_CHUNK,
@@ -108,7 +107,7 @@ def _chunk_rows_here(ids: list[UUID], upto: int) -> ChunkRows:
 
 
 def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
-    """Every read-model row of these facilities' streams up to `upto`, encoded for the writer."""
+    """Every read-model row of these facilities' streams up to `upto`, as the writer takes them."""
     postgres = ledger.db.is_postgres
     summaries: list[tuple[Any, ...]] = []
     steps: list[tuple[Any, ...]] = []
@@ -125,7 +124,7 @@ def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
         events += len(stream)
     tables = {SUMMARY.name: summaries, STEPS.name: steps, JOURNAL.name: journal}
     if postgres:
-        return ChunkRows(events, {name: copy_text(rows) for name, rows in tables.items()})
+        return ChunkRows(events, tables)
     return ChunkRows(events, {name: [as_row(r, False) for r in rows] for name, rows in tables.items()})
 
 

@@ -80,11 +80,13 @@ def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tup
     out: dict[UUID, list[tuple[int, Any]]] = {i: [] for i in ids}
     with recorder.datastore.transaction(commit=False) as c:
         if postgres:
+            from psycopg.rows import tuple_row
+
+            c.row_factory = tuple_row
             c.execute(f"SELECT originator_id, originator_version, topic, state, notification_id "
                       f"FROM {_events_table(ledger)} WHERE originator_id = ANY(%s) AND notification_id <= %s "
-                      f"ORDER BY originator_id, originator_version", (ids, upto))
-            rows = [(r["originator_id"], r["originator_version"], r["topic"], r["state"], r["notification_id"])
-                    for r in c.fetchall()]
+                      f"ORDER BY originator_id, originator_version", (ids, upto), binary=True)
+            rows = c.fetchall()
         else:
             marks = ",".join("?" * len(ids))
             c.execute(f"SELECT originator_id, originator_version, topic, state, rowid FROM {_events_table(ledger)} "
@@ -92,8 +94,9 @@ def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tup
                       [i.hex for i in ids] + [upto])
             rows = [tuple(r) for r in c.fetchall()]
     for originator, version, topic, state, notification_id in rows:
-        stream = _uuid(originator)
-        out[stream].append((int(notification_id), StoredEvent(stream, int(version), topic, _bytes(state))))
+        stream = originator if type(originator) is UUID else _uuid(originator)
+        out[stream].append((notification_id, StoredEvent(stream, version, topic,
+                                                         state if type(state) is bytes else _bytes(state))))
     return out
 
 

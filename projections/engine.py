@@ -66,6 +66,8 @@ class Sweep:
         self.day = min(first, opened.agreement_date) - timedelta(days=1)
         self.items: list[Item] = []
         self._earliest_due: date | None = None  # no open item falls due before this (None: no item)
+        self.accelerated_notes = 0  # how many notes are accelerated now
+        self._next_fall_due: date | None = None  # first day a scheduled item may fall due (None: work it out)
         self.credit = ZERO
         self.journal = Journal()
         self._seq = 0
@@ -104,6 +106,10 @@ class Sweep:
     def step(self, limit: date) -> None:
         """Process the next day on which anything can change (or `limit`, if that comes first):
         what `run_to(self.next_stop(limit))` does, without looking for that day twice."""
+        self.advance(limit)
+
+    def advance(self, limit: date) -> None:
+        """`step`, for a caller that already runs in the WIDE context (exact.wide)."""
         self._started = True
         self.day = self.day + timedelta(days=1) if self.step_every_day else self.next_stop(limit)
         self._process(self.day)
@@ -120,25 +126,33 @@ class Sweep:
         at = bisect_right(fixed, after)
         if at < len(fixed) and fixed[at] < best:
             best = fixed[at]
-        adjusted = self._adjusted
         for note in self._note_states:
             end = note.next_end
             if end is not None and after < end < best:
                 best = end
-            if note.accelerated_on is not None:
-                continue
-            if note.next_installment < len(note.installments):
-                scheduled = note.installments[note.next_installment].due_date
-                due = adjusted.get(scheduled) or self.adjusted(scheduled)
-                if after < due < best:
-                    best = due
-            if not note.matured and note.maturity is not None:
-                due = adjusted.get(note.maturity) or self.adjusted(note.maturity)
-                if after < due < best:
-                    best = due
+        due = self.next_fall_due()
+        if due is not None and due <= after:  # overdue before the sweep began: look note by note
+            best = self._scheduled_after(after, best)
+        elif due is not None and due < best:
+            best = due
         for item in self.items:
             if item.outstanding > 0 and after < item.due_date < best:
                 best = item.due_date
+        return best
+
+    def _scheduled_after(self, after: date, best: date) -> date:
+        """The first adjusted installment or maturity date of any note after `after`, or `best`."""
+        for note in self._note_states:
+            if note.accelerated_on is not None:
+                continue
+            if note.next_installment < len(note.installments):
+                due = self.adjusted(note.installments[note.next_installment].due_date)
+                if after < due < best:
+                    best = due
+            if not note.matured and note.maturity is not None:
+                due = self.adjusted(note.maturity)
+                if after < due < best:
+                    best = due
         return best
 
     # -- one day ---------------------------------------------------------------------------
@@ -152,16 +166,37 @@ class Sweep:
         if facts is not None:
             for event in facts.opening:
                 self._opening(event, day)
-        self._fall_due(day)
-        self._apply_credit(day)
+        falls_due = self.next_fall_due()
+        if falls_due is not None and falls_due <= day:
+            self._fall_due(day)
+        if self.credit > 0:
+            self._apply_credit(day)
         if facts is not None:
             for payment, _ in facts.payments:
                 self._receive(payment, day)
             for event in facts.closing:
                 self._closing(event, day)
-        self._apply_credit(day)
+        if self.credit > 0:
+            self._apply_credit(day)
         for note in notes:
-            self._end_of_day(note, day)
+            if note.principal or note.accruer.period_start is not None:
+                self._end_of_day(note, day)
+
+    def next_fall_due(self) -> date | None:
+        """The first business-day-adjusted date on which a note's next installment or its maturity
+        falls due (accelerated notes have none: `_fall_due` skips them), kept until the schedule,
+        the maturity or an acceleration changes."""
+        if self._next_fall_due is None:
+            best = date.max
+            for note in self._note_states:
+                if note.accelerated_on is not None:
+                    continue
+                if note.next_installment < len(note.installments):
+                    best = min(best, self.adjusted(note.installments[note.next_installment].due_date))
+                if not note.matured and note.maturity is not None:
+                    best = min(best, self.adjusted(note.maturity))
+            self._next_fall_due = best
+        return None if self._next_fall_due is date.max else self._next_fall_due
 
     def _opening(self, event: ev.FacilityEvent, day: date) -> None:
         if isinstance(event, ev.AdvanceMade):
@@ -266,6 +301,7 @@ class Sweep:
                 due = self.adjusted(note.maturity)
                 note.maturity_item = self._due_principal(note, due, self.not_yet_due(note), f"maturity {note.maturity}")
                 note.matured = True
+        self._next_fall_due = None
 
     def _due_principal(self, note: NoteState, due: date, amount: Decimal, label: str) -> Item | None:
         if amount <= 0:
@@ -283,6 +319,7 @@ class Sweep:
         if note.matured:
             self._cancel(note, note.maturity_item, event.effective_date, "extension of maturity")
         note.maturity, note.matured, note.maturity_item = event.new_maturity_date, False, None
+        self._next_fall_due = None
         if event.amortization is not None:
             kept = note.installments[: note.next_installment]
             note.installments = kept + [Scheduled(i.due_date, i.amount) for i in event.amortization]
@@ -292,6 +329,8 @@ class Sweep:
             if note.accelerated:
                 self._cancel(note, note.acceleration_item, day, "acceleration rescinded")
                 note.accelerated_on, note.acceleration_item = None, None
+                self.accelerated_notes -= 1
+                self._next_fall_due = None
 
     def _cancel(self, note: NoteState, item: Item | None, day: date, why: str) -> None:
         if item is None or item.outstanding <= 0:
@@ -304,6 +343,8 @@ class Sweep:
 
     def _accelerate(self, note: NoteState, version: int, day: date) -> None:
         note.accelerated_on = day
+        self.accelerated_notes += 1
+        self._next_fall_due = None
         note.acceleration_item = self._due_principal(note, day, self.not_yet_due(note), "acceleration")
         premium = note.terms.default_premium
         if premium is None:

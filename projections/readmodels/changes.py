@@ -58,9 +58,9 @@ def facility_rows(stream: Sequence[FacilityEvent], notification_ids: Sequence[in
     facility's stream (versions 1..n, with each event's notification id): the same rows as the
     incremental path leaves once it has applied the whole stream."""
     figures = figures or facility_figures(stream)
-    code = figures.code
+    code, facility = figures.code, figures.facility_id
     cancelled = reversed_by(stream)
-    journal = [(*journal_row(e, code, n).__dict__.values(), cancelled.get(e.version))
+    journal = [(*journal_values(e, code, n, facility), cancelled.get(e.originator_version))
                for e, n in zip(stream, notification_ids)]
     return FacilityRows(summary_row(figures, notification_ids[-1]), step_rows(figures), journal)
 
@@ -76,12 +76,16 @@ def step_rows(f: FacilityFigures) -> list[tuple[Any, ...]]:
 
 
 def journal_row(event: FacilityEvent, code: str, notification_id: int) -> JournalRow:
+    return JournalRow(*journal_values(event, code, notification_id))
+
+
+def journal_values(event: FacilityEvent, code: str, notification_id: int,
+                   facility: str | None = None) -> tuple[Any, ...]:
+    """A journal row's columns but `reversed_by`, in table order (`facility`: the id as text, when known)."""
     amount = getattr(event, "amount", None) or getattr(event, "face_amount", None)
-    return JournalRow(
-        str(event.originator_id), code, event.version, notification_id, type(event).__name__,
-        event.effective(), utc(event.recorded_at), event.recorded_by, getattr(event, "note", None),
-        amount, event.reference, event.source, event.chain_hash,
-    )
+    return (facility or str(event.originator_id), code, event.originator_version, notification_id,
+            type(event).__name__, event.effective(), utc(event.timestamp), event.recorded_by,
+            getattr(event, "note", None), amount, event.reference, event.source, event.chain_hash)
 
 
 def reversals(stream: Sequence[FacilityEvent]) -> list[Reversal]:
@@ -93,6 +97,8 @@ def reversals(stream: Sequence[FacilityEvent]) -> list[Reversal]:
 
 
 def utc(instant: datetime) -> datetime:
+    if instant.tzinfo is timezone.utc:
+        return instant
     return instant.astimezone(timezone.utc) if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
 
 

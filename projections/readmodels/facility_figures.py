@@ -22,6 +22,7 @@ from decimal import Decimal
 from domain.events import FacilityEvent, FacilityOpened
 
 from projections.engine import Sweep
+from projections.exact import wide
 from projections.errors import ReportRefused
 from projections.figures import past_due_totals, principal
 from projections.selection import active
@@ -62,7 +63,7 @@ class FacilityFigures:
 
 def status_of(sweep: Sweep) -> str:
     """accelerated, in default or performing, at the end of the sweep's current day."""
-    if _accelerated(sweep):
+    if sweep.accelerated_notes:
         return "accelerated"
     day = sweep.day
     for p in sweep.defaults:
@@ -87,18 +88,13 @@ def _fingerprint(sweep: Sweep) -> tuple:
     return items, principals, status_of(sweep)
 
 
-def _accelerated(sweep: Sweep) -> bool:
-    for n in sweep.notes.values():
-        if n.accelerated_on is not None:
-            return True
-    return False
-
 
 def last_effective_date(events: Sequence[FacilityEvent]) -> date | None:
     dates = [d for d in (e.effective() for e in active(events)) if d is not None]
     return max(dates, default=None)
 
 
+@wide
 def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZON_DAYS, *,
                      step_every_day: bool = False) -> FacilityFigures:
     """The summary and the portfolio steps of one facility's stream (all of it, versions 1..n)."""
@@ -133,7 +129,7 @@ def _steps(sweep: Sweep, horizon: date,
     try:
         sweep.run_to(day)
         while day <= horizon:
-            if _accelerated(sweep):
+            if sweep.accelerated_notes:
                 horizon = day - timedelta(days=1)
                 break
             key = _fingerprint(sweep)
@@ -142,7 +138,11 @@ def _steps(sweep: Sweep, horizon: date,
                 previous = key
             if day == summary_day:
                 summary = (readings[-1].status, readings[-1].principal)
-            day = _next_day(sweep, day, horizon, summary_day)
+            limit = horizon + timedelta(days=1)
+            if summary_day is not None and day < summary_day < limit:
+                limit = summary_day
+            sweep.advance(limit)  # to the next day on which the fingerprint (or the summary) can change
+            day = sweep.day
         if summary_day is not None and summary_day > horizon:  # accelerated before the summary day
             sweep.run_to(summary_day)
             summary = (status_of(sweep), principal(sweep))
@@ -160,13 +160,3 @@ def _closed(readings: list[Step], horizon: date) -> list[Step]:
     ends = [r.valid_from for r in readings[1:]] + [horizon + timedelta(days=1)]
     return [Step(r.valid_from, end, r.status, r.principal, r.past_due_principal, r.past_due_interest,
                  r.past_due_fees, r.past_due_total, r.oldest_due, r.problem) for r, end in zip(readings, ends)]
-
-
-def _next_day(sweep: Sweep, day: date, horizon: date, summary_day: date | None) -> date:
-    """Move the sweep to the next day on which the fingerprint (or the summary) can change: the
-    sweep's next stop; return that day."""
-    limit = horizon + timedelta(days=1)
-    if summary_day is not None and day < summary_day < limit:
-        limit = summary_day
-    sweep.step(limit)
-    return sweep.day

@@ -17,6 +17,9 @@ TYPES = {
     "INSTANT": ("TIMESTAMPTZ", "TEXT"),
     "ID": ("BIGINT", "INTEGER"),
 }
+# Each column type's name for a binary COPY on PostgreSQL (psycopg's `set_types`)
+COPY_TYPES = {"MONEY": "numeric", "DAY": "date", "INSTANT": "timestamptz", "ID": "int8", "TEXT": "text",
+              "INTEGER": "int4"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,10 @@ class Table:
 
     def column_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.columns)
+
+    def copy_types(self) -> list[str]:
+        """The columns' PostgreSQL types, in order, for a binary COPY."""
+        return [COPY_TYPES[kind.partition(" ")[0]] for _, kind in self.columns]
 
     def column_sql(self, postgres: bool) -> str:
         return ",\n        ".join(f"{name} {_spelled(kind, postgres)}" for name, kind in self.columns)

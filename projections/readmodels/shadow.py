@@ -3,7 +3,7 @@ readers, and replace them in one transaction that also sets the tracked position
 
 1. `create()` drops what an interrupted rebuild left and creates empty copies (`rm_…__rebuild`);
    on PostgreSQL without keys or indexes, so loading them is a plain append.
-2. `write()` appends rows (COPY text on PostgreSQL, executemany on SQLite), a transaction each:
+2. `write()` appends rows (a binary COPY on PostgreSQL, executemany on SQLite), a transaction each:
    the shadow tables are private to the rebuild, so nothing half-built is ever visible.
 3. `index()` builds the keys and indexes once, over the loaded rows (PostgreSQL; SQLite keeps its
    keys from the start and builds its indexes in the swap).
@@ -39,15 +39,17 @@ class ShadowTables:
                 c.execute(table.create(self.postgres, shadow_name(table), keys=not self.postgres))
 
     def write(self, rows: dict[str, Any]) -> None:
-        """{live table name: rows} — COPY text (bytes) on PostgreSQL, tuples on SQLite."""
+        """{live table name: rows}: whole rows in column order (`changes.as_row` for the backend)."""
         with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
             for table in READ_MODELS:
                 payload = rows.get(table.name)
                 if not payload:
                     continue
                 if self.postgres:
-                    with c.copy(f"COPY {shadow_name(table)} FROM STDIN") as copy:
-                        copy.write(payload)
+                    with c.copy(f"COPY {shadow_name(table)} FROM STDIN (FORMAT BINARY)") as copy:
+                        copy.set_types(table.copy_types())
+                        for row in payload:
+                            copy.write_row(row)
                 else:
                     marks = ",".join("?" * len(table.columns))
                     c.executemany(f"INSERT INTO {shadow_name(table)} VALUES ({marks})", payload)
