@@ -4,8 +4,8 @@ into shadow tables that replace the live ones, with the position, in one transac
 The work splits by facility. The streams with events up to the head are listed by one query (in
 the order of their last event) and handed out in chunks; for each chunk a process reads the
 streams (one query), decodes them, runs the engine once per facility (`facility_figures`) and
-returns its rows. This process only writes them into the shadow tables (a binary COPY on
-PostgreSQL) and shows progress. Then the shadow tables are indexed and
+writes its rows into the shadow tables (a binary COPY, from each process's own connection; on
+SQLite, whose one writer is this process, it returns them). This process shows progress. Then the shadow tables are indexed and
 swapped in (projections/readmodels/shadow.py), and the events recorded meanwhile are caught up
 as usual. Readers see the old tables until the swap, never a half-built one; an interrupted
 rebuild leaves them as they were (its shadow tables are dropped by the next rebuild).
@@ -57,18 +57,17 @@ def rebuild(ledger: Ledger, view: ReadModelView, *, processes_wanted: int = 0, c
         events = sum(n for _, n in ends)
         if total is not None:
             total(events)
-        shadow = ShadowTables(view)
+        shadow = ShadowTables(view.datastore, view.postgres)  # type: ignore[attr-defined]
         shadow.create()
         try:
-            for rows in _computed(ledger, [ids for ids in _chunks([i for i, _ in ends], chunk)], upto,
-                                  processes.wanted(processes_wanted, events)):
-                shadow.write(rows.tables)
+            chunks = list(_chunks([i for i, _ in ends], chunk))
+            for done in _loaded(ledger, shadow, chunks, upto, processes.wanted(processes_wanted, events)):
                 if not lock.still_held():  # SQLite: renews the heartbeat
                     raise LedgerError("the rebuild lost its lock on the database; nothing was changed, run it again")
                 if progress is not None:
-                    progress(rows.events)
+                    progress(done)
             shadow.index()
-            shadow.swap(upto)
+            shadow.swap(view, upto)
         except BaseException:
             shadow.drop()
             raise
@@ -83,12 +82,23 @@ def _chunks(ids: list[UUID], size: int) -> Iterator[list[UUID]]:
         yield ids[start:start + size]
 
 
-def _computed(ledger: Ledger, chunks: list[list[UUID]], upto: int, wanted: int) -> Iterator[ChunkRows]:
+def _loaded(ledger: Ledger, shadow: ShadowTables, chunks: list[list[UUID]], upto: int,
+            wanted: int) -> Iterator[int]:
+    """Load every chunk's rows into the shadow tables; yields the events of each chunk loaded.
+    On PostgreSQL the pool's processes write their rows themselves (COPY from several
+    connections at once); SQLite has one writer, this process."""
     with processes.pool(wanted, _open_ledger, (ledger.db,)) as executor:
         if executor is None:
-            yield from (chunk_rows(ledger, ids, upto) for ids in chunks)
+            for ids in chunks:
+                rows = chunk_rows(ledger, ids, upto)
+                shadow.write(rows.tables)
+                yield rows.events
+        elif shadow.postgres:
+            yield from executor.map(_load_chunk_here, chunks, [upto] * len(chunks))
         else:
-            yield from executor.map(_chunk_rows_here, chunks, [upto] * len(chunks))
+            for rows in executor.map(_chunk_rows_here, chunks, [upto] * len(chunks)):
+                shadow.write(rows.tables)
+                yield rows.events
 
 
 # ---- in a pool process ------------------------------------------------------------------------
@@ -104,6 +114,14 @@ def _open_ledger(db: Database) -> None:
 def _chunk_rows_here(ids: list[UUID], upto: int) -> ChunkRows:
     assert _LEDGER is not None, "the pool's initializer opens the ledger"
     return chunk_rows(_LEDGER, ids, upto)
+
+
+def _load_chunk_here(ids: list[UUID], upto: int) -> int:
+    """PostgreSQL: compute the chunk's rows and write them into the shadow tables from here."""
+    assert _LEDGER is not None, "the pool's initializer opens the ledger"
+    rows = chunk_rows(_LEDGER, ids, upto)
+    ShadowTables(_LEDGER.recorder.datastore, True).write(rows.tables)
+    return rows.events
 
 
 def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:

@@ -17,6 +17,7 @@ from domain.money import CENT
 
 MAX_AMOUNT = Decimal("1e15")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STORED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _STORED_AMOUNT = re.compile(r"[1-9][0-9]{0,14}\.[0-9]{2}|0\.(?:0[1-9]|[1-9][0-9])")  # > 0, < 10^15, two places
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")  # control characters other than tab
@@ -81,6 +82,11 @@ def _non_negative(value: Decimal) -> Decimal:
 
 
 def _date(value: Any) -> date:
+    if type(value) is str and _STORED_DATE.fullmatch(value):  # e.g. "2022-01-08", as dates are stored
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # not a real calendar date: said below
     if isinstance(value, datetime):
         raise ValueError("give a calendar date (YYYY-MM-DD), not a date and time")
     if isinstance(value, date):

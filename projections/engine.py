@@ -169,14 +169,14 @@ class Sweep:
         falls_due = self.next_fall_due()
         if falls_due is not None and falls_due <= day:
             self._fall_due(day)
-        if self.credit > 0:
+        if self.credit > 0 and self._earliest_due is not None and self._earliest_due <= day:
             self._apply_credit(day)
         if facts is not None:
             for payment, _ in facts.payments:
                 self._receive(payment, day)
             for event in facts.closing:
                 self._closing(event, day)
-        if self.credit > 0:
+        if self.credit > 0 and self._earliest_due is not None and self._earliest_due <= day:
             self._apply_credit(day)
         for note in notes:
             if note.principal or note.accruer.period_start is not None:
@@ -258,13 +258,16 @@ class Sweep:
         self._bill(note, day, self.adjusted(day), interim=False)
 
     def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:
+        if not self.explains:
+            amount = to_cents(note.accruer.close_period(end))
+            if amount > 0:  # a zero bill is not created (Accruer.bill)
+                self.items.append(self._item(Component.INTEREST, note, due, amount, ""))
+            return
         bill = note.accruer.bill(end, due, interim)
         if bill is None:
             return
-        label = ""
-        if self.explains:
-            self.journal.bills.append(bill)
-            label = f"interest {bill.period_start}..{bill.period_end}"
+        self.journal.bills.append(bill)
+        label = f"interest {bill.period_start}..{bill.period_end}"
         self.items.append(self._item(Component.INTEREST, note, due, bill.amount, label))
 
     # -- principal ---------------------------------------------------------------------------

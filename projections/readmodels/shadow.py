@@ -20,6 +20,7 @@ from projections.readmodels.schema import READ_MODELS, Table
 from projections.readmodels.views import APPLICATION, ReadModelView
 
 SUFFIX = "__rebuild"
+INDEX_MEMORY = "256MB"  # for building the shadow tables' indexes (this transaction only)
 
 
 def shadow_name(table: Table) -> str:
@@ -27,12 +28,15 @@ def shadow_name(table: Table) -> str:
 
 
 class ShadowTables:
-    def __init__(self, view: ReadModelView) -> None:
-        self.view = view
-        self.postgres = view.postgres
+    """`datastore`: the library's SQLite or PostgreSQL datastore of the ledger's database (the
+    view's, or in another process the ledger's own: PostgreSQL takes rows from several at once)."""
+
+    def __init__(self, datastore: Any, postgres: bool) -> None:
+        self.datastore = datastore
+        self.postgres = postgres
 
     def create(self) -> None:
-        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=True) as c:
             for table in READ_MODELS:
                 c.execute(f"DROP TABLE IF EXISTS {shadow_name(table)}")
                 # SQLite cannot add a primary key later: its shadow tables have their keys from the start
@@ -40,7 +44,7 @@ class ShadowTables:
 
     def write(self, rows: dict[str, Any]) -> None:
         """{live table name: rows}: whole rows in column order (`changes.as_row` for the backend)."""
-        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=True) as c:
             for table in READ_MODELS:
                 payload = rows.get(table.name)
                 if not payload:
@@ -57,7 +61,9 @@ class ShadowTables:
     def index(self) -> None:
         if not self.postgres:
             return
-        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=True) as c:
+            # sort in memory: the server's default (64MB) spills a million journal keys to disk
+            c.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
             for table in READ_MODELS:
                 name = shadow_name(table)
                 c.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY ({', '.join(table.primary_key)})")
@@ -66,8 +72,8 @@ class ShadowTables:
                 for sql in table.create_indexes(name, SUFFIX):
                     c.execute(sql)
 
-    def swap(self, position: int) -> None:
-        view = self.view
+    def swap(self, view: ReadModelView, position: int) -> None:
+        """In the view's transaction, with its tracking row locked (`view` on this datastore)."""
         with view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
             view._lock_position(c)
             for table in READ_MODELS:
@@ -90,7 +96,7 @@ class ShadowTables:
                       (position, APPLICATION))
 
     def drop(self) -> None:
-        with self.view.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=True) as c:
             for table in READ_MODELS:
                 c.execute(f"DROP TABLE IF EXISTS {shadow_name(table)}")
 
