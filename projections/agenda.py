@@ -41,12 +41,20 @@ def build(
     """Active events (in version order) grouped by the date they take effect."""
     days: dict[date, Day] = {}
     for event in events:
-        if isinstance(event, OPENING):
-            days.setdefault(event.effective_date, Day()).opening.append(event)
-        elif isinstance(event, ev.PaymentReceived):
-            when = value_date(event, zone, cutoff, calendar)
-            days.setdefault(when, Day()).payments.append((event, when))
-        elif isinstance(event, CLOSING):
-            days.setdefault(event.effective_date, Day()).closing.append(event)
+        kind = type(event)
+        if kind is ev.PaymentReceived:
+            when = value_date(event, zone, cutoff, calendar)  # type: ignore[arg-type]
+            _day(days, when).payments.append((event, when))  # type: ignore[arg-type]
+        elif kind in OPENING:
+            _day(days, event.effective_date).opening.append(event)  # type: ignore[attr-defined]
+        elif kind in CLOSING:
+            _day(days, event.effective_date).closing.append(event)  # type: ignore[attr-defined]
     return days
+
+
+def _day(days: dict[date, Day], when: date) -> Day:
+    found = days.get(when)
+    if found is None:
+        found = days[when] = Day()
+    return found
 

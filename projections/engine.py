@@ -44,23 +44,25 @@ class Sweep:
     ) -> None:
         """`explain=False`: keep no journal (what explain shows: records of advances, payments and
         their allocations, bills' sub-intervals, labels); every figure is the same."""
-        facts = active(events, known_at)
-        opened = next((e for e in facts if isinstance(e, ev.FacilityOpened)), None)
+        self.facts = facts = active(events, known_at)  # known, not reversed, in version order
+        of_type: dict[type, list[ev.FacilityEvent]] = {}
+        for event in facts:
+            of_type.setdefault(type(event), []).append(event)
+        opened = next(iter(of_type.get(ev.FacilityOpened, ())), None)
         if opened is None:
             raise ReportRefused(
                 "nothing is known about this facility at that time: its FacilityOpened was recorded "
                 "later (or reversed)")
+        assert isinstance(opened, ev.FacilityOpened)
         self.facility, self.known_at, self.need_rates = opened, known_at, need_rates
         self.calendar = calendar_for(opened.calendar)
-        self.rates = IndexRates(e for e in facts if isinstance(e, ev.IndexRateSet))
-        issued = [e for e in facts if isinstance(e, ev.NoteIssued)]
+        self.rates = IndexRates(of_type.get(ev.IndexRateSet, ()))  # type: ignore[arg-type]
         self.explains = explain
-        self.notes = {n.note: NoteState(n, rank, explain) for rank, n in enumerate(issued)}
+        self.notes = {n.note: NoteState(n, rank, explain)  # type: ignore[attr-defined]
+                      for rank, n in enumerate(of_type.get(ev.NoteIssued, ()))}
         self._note_states = tuple(self.notes.values())
-        self.defaults = default_periods(
-            [e for e in facts if isinstance(e, ev.EventOfDefaultDeclared)],
-            [e for e in facts if isinstance(e, ev.DefaultWaived)],
-        )
+        self.defaults = default_periods(of_type.get(ev.EventOfDefaultDeclared, []),  # type: ignore[arg-type]
+                                        of_type.get(ev.DefaultWaived, []))  # type: ignore[arg-type]
         self.agenda = agenda.build(facts, ZoneInfo(opened.timezone), opened.payment_cutoff, self.calendar)
         first = min(self.agenda, default=opened.agreement_date)
         self.day = min(first, opened.agreement_date) - timedelta(days=1)
@@ -378,9 +380,10 @@ class Sweep:
     # -- payments ----------------------------------------------------------------------------
 
     def _receive(self, payment: ev.PaymentReceived, day: date) -> None:
-        for note in self.notes.values():
-            if note.accelerated and note.accruer.period_start is not None:
-                self._bill(note, day, day, interim=True)
+        if self.accelerated_notes:
+            for note in self._note_states:
+                if note.accelerated and note.accruer.period_start is not None:
+                    self._bill(note, day, day, interim=True)
         rest, parts = payment.amount, []
         target = self.notes.get(payment.note) if payment.note else None
         if target is not None:
@@ -390,7 +393,8 @@ class Sweep:
             rest = self._pay(rest, in_waterfall_order(due) if payment.component is None else due, parts)
             if payment.component in (None, Component.PRINCIPAL):
                 rest = self._prepay(target, rest, parts)
-        rest = self._pay(rest, in_waterfall_order(self.due(day)), parts)
+        if self._earliest_due is not None and self._earliest_due <= day:  # otherwise nothing is due
+            rest = self._pay(rest, in_waterfall_order(self.due(day)), parts)
         self.credit += rest
         if self.explains:
             component = payment.component.value if payment.component else None

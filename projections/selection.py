@@ -6,12 +6,16 @@ EventReversed targets it, so reversing a reversal reinstates the original (DESIG
 
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from operator import attrgetter
 
 from domain.events import EventReversed, FacilityEvent
 
 
+_VERSION = attrgetter("originator_version")
+
+
 def known(events: Iterable[FacilityEvent], known_at: datetime | None) -> list[FacilityEvent]:
-    ordered = sorted(events, key=lambda e: e.version)
+    ordered = sorted(events, key=_VERSION)
     if known_at is None:
         return ordered
     instant = as_utc(known_at)
@@ -23,9 +27,9 @@ def active(events: Iterable[FacilityEvent], known_at: datetime | None = None) ->
     cancelled: set[int] = set()
     kept: list[FacilityEvent] = []
     for event in reversed(known(events, known_at)):
-        if event.version in cancelled:
+        if event.originator_version in cancelled:
             continue
-        if isinstance(event, EventReversed):
+        if type(event) is EventReversed:
             cancelled.add(event.target)
         else:
             kept.append(event)

@@ -90,8 +90,20 @@ def _fingerprint(sweep: Sweep) -> tuple:
 
 
 def last_effective_date(events: Sequence[FacilityEvent]) -> date | None:
-    dates = [d for d in (e.effective() for e in active(events)) if d is not None]
+    return _latest_effective(active(events))
+
+
+def _latest_effective(facts: Sequence[FacilityEvent]) -> date | None:
+    """The latest effective date among active events (`facts`: selection.active's)."""
+    dates = [d for d in (e.effective() for e in facts) if d is not None]
     return max(dates, default=None)
+
+
+def _base(opened: FacilityOpened, last: FacilityEvent, last_effective: date | None, horizon_days: int) -> dict:
+    horizon = (last_effective or opened.agreement_date) + timedelta(days=horizon_days)
+    return dict(facility_id=str(opened.originator_id), code=opened.code, borrower=opened.borrower,
+                last_version=last.version, last_effective_date=last_effective,
+                last_recorded_at=last.recorded_at, horizon=horizon)
 
 
 @wide
@@ -101,15 +113,14 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
     opened = events[0]
     assert isinstance(opened, FacilityOpened), "a facility stream starts with FacilityOpened"
     last = events[-1]
-    last_effective = last_effective_date(events)
-    horizon = (last_effective or opened.agreement_date) + timedelta(days=horizon_days)
-    base = dict(facility_id=str(opened.originator_id), code=opened.code, borrower=opened.borrower,
-                last_version=last.version, last_effective_date=last_effective,
-                last_recorded_at=last.recorded_at, horizon=horizon)
     try:
         sweep = Sweep(events, step_every_day=step_every_day, explain=False)
     except ReportRefused as refused:
+        base = _base(opened, last, last_effective_date(events), horizon_days)
         return FacilityFigures(**base, status="refused", principal=Decimal("0.00"), steps=(), problem=str(refused))
+    last_effective = _latest_effective(sweep.facts)
+    base = _base(opened, last, last_effective, horizon_days)
+    horizon = base["horizon"]
     value_dates = [d for d in (last_effective, max(sweep.agenda, default=None)) if d is not None]
     summary_day = max(value_dates, default=None)
     horizon = max(horizon, (summary_day or horizon))
