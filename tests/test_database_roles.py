@@ -143,3 +143,21 @@ def test_a_refused_write_is_named_whichever_way_the_pipeline_reports_it(postgres
     finally:
         as_auditor.close()
         as_writer.close()
+
+
+def test_the_auditor_still_reads_the_read_models_after_a_rebuild(postgres_url, roles):
+    """A rebuild replaces the read-model tables: their grants go with them."""
+    writer, auditor = roles
+    facility_with_two_notes(postgres_url)
+    set_up(postgres_url, writer, auditor)
+    url = as_role(postgres_url, auditor)
+    before = run_json(url, "projections", "status")
+
+    run(postgres_url, "projections", "rebuild")
+
+    after = run_json(url, "projections", "status")
+    assert after["read_models"] == before["read_models"] and after["lag"] == 0
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=auditor, password=f"pw-{auditor}",
+                         dbname=_dbname(postgres_url)) as conn:
+        assert conn.execute("SELECT count(*) FROM rm_event_journal").fetchone()[0] == before["head"]
+    assert "permission denied" in refused(postgres_url, auditor, "DELETE FROM rm_event_journal")

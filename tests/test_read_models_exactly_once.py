@@ -229,3 +229,83 @@ def test_a_catch_up_stopped_between_deferred_batches_resumes_to_the_same_tables(
 
     catch_up_now(db_url, batch=5)
     assert tables(db_url) == incremental
+
+
+def rebuild_process(db_url, *extra, env=None):
+    return subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, "projections", "rebuild", *extra],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def shadow_tables(db_url):
+    view = open_view(database(db_url))
+    try:
+        if view.postgres:
+            rows = view.rows("SELECT tablename AS name FROM pg_tables WHERE tablename LIKE ?", ("rm_%__rebuild",))
+        else:
+            rows = view.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", ("rm_%__rebuild",))
+        return sorted(r["name"] for r in rows)
+    finally:
+        close_view(view)
+
+
+def test_a_rebuild_killed_midway_changes_nothing_and_the_next_one_finishes(db_url):
+    incremental = interleaved_ledger(db_url)
+    # one facility per unit of work, each written in its own transaction that waits before committing
+    killed = rebuild_process(db_url, "--batch", "1", "--processes", "1", env={FAULT_DELAY: "0.5"})
+    try:
+        wait_for(lambda: len(shadow_tables(db_url)) == 3)
+        time.sleep(0.8)  # the first facility's rows are in, the second's transaction is open
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=30)
+    assert tables(db_url) == incremental  # readers never saw the shadow tables; position unchanged
+
+    run(db_url, "projections", "rebuild")
+    assert tables(db_url) == incremental
+    assert shadow_tables(db_url) == []
+
+
+def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(db_url):
+    incremental = interleaved_ledger(db_url)
+    first = rebuild_process(db_url, "--batch", "1", "--processes", "1", env={FAULT_DELAY: "0.5"})
+    try:
+        wait_for(lambda: len(shadow_tables(db_url)) == 3)
+        second = run(db_url, "projections", "rebuild", ok=False)
+        assert second.exit_code == 1
+        assert "another 'projections rebuild' is running" in second.output
+        output, _ = first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, output
+    assert tables(db_url) == incremental and shadow_tables(db_url) == []
+
+
+def test_events_recorded_while_rebuilding_are_applied_before_the_rebuild_returns(db_url):
+    from cli.rebuild import rebuild
+    from tests.readmodel_helpers import catch_up_now, record_step
+
+    interleaved_ledger(db_url)
+    book = ledger_for(db_url)
+    view = open_view(book.db)
+    recorded = []
+
+    def record_once(_events):  # progress callback: runs after the first facility is loaded
+        if not recorded:
+            recorded.append(record_step(book, "I-2", "payment", 300, "1234.56"))
+
+    try:
+        done = rebuild(book, view, processes_wanted=1, chunk=1, progress=record_once)
+        head = book.recorder.max_notification_id()
+    finally:
+        close_view(view)
+        book.close()
+    assert recorded == [True] and done.position == head and done.facilities == 3
+    rebuilt = tables(db_url)
+    reset(db_url)
+    catch_up_now(db_url)  # every event, the incremental way
+    assert rebuilt == tables(db_url)
+    assert rebuilt["position"] == [(head,)]

@@ -14,10 +14,12 @@ readers, and replace them in one transaction that also sets the tracked position
    and reads it again.
 """
 
+import os
+import time
 from typing import Any
 
 from projections.readmodels.schema import READ_MODELS, Table
-from projections.readmodels.views import APPLICATION, ReadModelView
+from projections.readmodels.views import APPLICATION, FAULT_DELAY, ReadModelView
 
 SUFFIX = "__rebuild"
 INDEX_MEMORY = "256MB"  # for building the shadow tables' indexes (this transaction only)
@@ -57,6 +59,9 @@ class ShadowTables:
                 else:
                     marks = ",".join("?" * len(table.columns))
                     c.executemany(f"INSERT INTO {shadow_name(table)} VALUES ({marks})", payload)
+            delay = float(os.environ.get(FAULT_DELAY) or 0)
+            if delay:  # crash tests only: a window in which to kill the rebuild mid-way
+                time.sleep(delay)
 
     def index(self) -> None:
         if not self.postgres:

@@ -6,8 +6,9 @@
   the shared lock, so a worker starting meanwhile waits until it is done). The lock dies with
   the worker's connection, so a killed worker frees it at once.
 - SQLite: a row in `rm_worker` with a heartbeat. A worker claims it when it is free or stale
-  (no heartbeat for STALE seconds) and beats every BEAT seconds; a command treats a fresh
-  heartbeat as a running worker.
+  (no heartbeat for STALE seconds, or its owner a process of this host that has died) and beats
+  every BEAT seconds; a command treats a fresh heartbeat as a running worker. `projections
+  rebuild` takes the same kind of row under its own name.
 """
 
 import os
@@ -26,6 +27,22 @@ BEAT = 2.0
 
 def owner_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_alive(owner: str) -> bool:
+    """False only when the owner is a process of this host that no longer exists (killed, say):
+    its lock is free at once instead of after STALE seconds. Elsewhere the heartbeat decides."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if os.name != "posix" or host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # ---- PostgreSQL -----------------------------------------------------------------------------
@@ -81,12 +98,17 @@ class SQLiteWorkerLock:
 
     def try_acquire(self) -> bool:
         now = time.time()
+        held = self.view.rows("SELECT owner, heartbeat FROM rm_worker WHERE name = ?", (self.name,))
+        if held and held[0]["owner"] != self.owner and held[0]["heartbeat"] >= now - STALE \
+                and owner_alive(held[0]["owner"]):
+            return False  # held: no need to wait for the database's write lock to find that out
+        dead = held[0]["owner"] if held and not owner_alive(held[0]["owner"]) else ""
         with self.view.datastore.transaction(commit=True) as c:
             c.execute(
                 "INSERT INTO rm_worker VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
                 "SET owner = excluded.owner, heartbeat = excluded.heartbeat "
-                "WHERE rm_worker.heartbeat < ? OR rm_worker.owner = excluded.owner",
-                (self.name, self.owner, now, now - STALE))
+                "WHERE rm_worker.heartbeat < ? OR rm_worker.owner = excluded.owner OR rm_worker.owner = ?",
+                (self.name, self.owner, now, now - STALE, dead))
             c.execute("SELECT owner FROM rm_worker WHERE name = ?", (self.name,))
             return c.fetchone()[0] == self.owner
 
@@ -104,5 +126,5 @@ class SQLiteWorkerLock:
 
 
 def sqlite_worker_alive(view: Any, name: str = "readmodels") -> bool:
-    rows = view.rows("SELECT heartbeat FROM rm_worker WHERE name = ?", (name,))
-    return bool(rows) and rows[0]["heartbeat"] >= time.time() - STALE
+    rows = view.rows("SELECT owner, heartbeat FROM rm_worker WHERE name = ?", (name,))
+    return bool(rows) and rows[0]["heartbeat"] >= time.time() - STALE and owner_alive(rows[0]["owner"])
