@@ -14,7 +14,7 @@ def principal_provider(facility: Any):  # type: ignore[no-untyped-def]
     """A `domain.facility.PrincipalOf` over the facility aggregate's history."""
 
     def principal_of(note: str, day: date) -> Decimal:
-        sweep = Sweep(facility.all_events(), need_rates=False)
+        sweep = Sweep(facility.all_events(), need_rates=False, explain=False)
         sweep.run_to(day)
         state = sweep.notes.get(note)
         return state.principal if state is not None else ZERO

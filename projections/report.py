@@ -20,8 +20,9 @@ class Report:
     past_due: PastDue
 
 
-def replay(events: Events, as_of: date, known_at: datetime | None = None) -> Sweep:
-    sweep = Sweep(events, known_at)
+def replay(events: Events, as_of: date, known_at: datetime | None = None, *, explain: bool = False) -> Sweep:
+    """The sweep at the end of `as_of`; with `explain`, keeping the journal that explains it."""
+    sweep = Sweep(events, known_at, explain=explain)
     sweep.run_to(as_of)
     return sweep
 
@@ -40,14 +41,14 @@ def report(events: Events, as_of: date, known_at: datetime | None = None) -> Rep
 
 
 def explain(events: Events, as_of: date, known_at: datetime | None = None) -> Explanation:
-    return explanation(replay(events, as_of, known_at))
+    return explanation(replay(events, as_of, known_at, explain=True))
 
 
 def timeline(
     events: Events, start: date, end: date, every: str = "day", known_at: datetime | None = None
 ) -> Iterator[Report]:
     """Reports at each date of the range, from one forward pass over the events."""
-    sweep = Sweep(events, known_at)
+    sweep = Sweep(events, known_at, explain=False)
     for day in timeline_dates(start, end, every):
         sweep.run_to(day)
         yield Report(position(sweep), past_due(sweep))

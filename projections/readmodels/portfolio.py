@@ -53,7 +53,7 @@ def line(code: str, borrower: str, step: Step, as_of: date, computed_by: str) ->
 def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | None) -> Line | None:
     """None when the facility was not known at `known_at`."""
     try:
-        sweep = Sweep(events, known_at)
+        sweep = Sweep(events, known_at, explain=False)
     except ReportRefused:
         return None
     code, borrower = sweep.facility.code, sweep.facility.borrower
