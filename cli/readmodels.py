@@ -13,7 +13,6 @@ from cli.tables import new_table, output_console
 from rich.text import Text
 
 from cli.context import emit_json, err_console, ledger, parse_day, settings
-from domain.errors import LedgerError
 from projections.readmodels.schema import BATCH, REBUILD_CHUNK, TABLES
 
 console = output_console()

@@ -26,12 +26,17 @@ def seeded(db_url):
     return tables(db_url)
 
 
-def worker(db_url, *extra, env=None):
+def loanledger(db_url, *args, env=None):
+    """`loanledger --db URL ARGS…` in its own process (so that it can be killed)."""
     return subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, "projections", "run", *extra],
+        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, *args],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+
+
+def worker(db_url, *extra, env=None):
+    return loanledger(db_url, "projections", "run", *extra, env=env)
 
 
 def position(db_url):
@@ -232,11 +237,7 @@ def test_a_catch_up_stopped_between_deferred_batches_resumes_to_the_same_tables(
 
 
 def rebuild_process(db_url, *extra, env=None):
-    return subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, "projections", "rebuild", *extra],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    return loanledger(db_url, "projections", "rebuild", *extra, env=env)
 
 
 def shadow_tables(db_url):
