@@ -21,6 +21,7 @@ from cli.ledger import Ledger
 from cli.storage import Database
 from cli.stored_rows import stream_ends, streams_upto
 from domain.errors import LedgerError
+from domain.events import FacilityOpened
 from projections.readmodels import worker_lock
 from projections.readmodels.changes import as_row, facility_rows
 from projections.readmodels.projection import catch_up
@@ -131,10 +132,10 @@ def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
     steps: list[tuple[Any, ...]] = []
     journal: list[tuple[Any, ...]] = []
     events = 0
-    for stored in streams_upto(ledger, ids, upto).values():
+    for stream_id, stored in streams_upto(ledger, ids, upto).items():
         if not stored:
             continue
-        stream = [ledger.mapper.to_domain_event(s) for _, s in stored]
+        stream = _decoded(ledger, stream_id, [s for _, s in stored])
         rows = facility_rows(stream, [n for n, _ in stored])
         summaries.append(rows.summary)
         steps += rows.steps
@@ -144,6 +145,22 @@ def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
     if postgres:
         return ChunkRows(events, tables)
     return ChunkRows(events, {name: [as_row(r, False) for r in rows] for name, rows in tables.items()})
+
+
+def _decoded(ledger: Ledger, stream_id: UUID, stored: list[Any]) -> list[Any]:
+    """The stream's events; a stream the projection cannot read is refused with its name (a
+    tampered events table: `verify` says what is wrong with it)."""
+    events = []
+    for row in stored:
+        try:
+            events.append(ledger.mapper.to_domain_event(row))
+        except Exception as error:  # noqa: BLE001 - any decoding failure of a stored row
+            raise LedgerError(f"stream {stream_id}: stored event v{row.originator_version} cannot be read "
+                              f"({type(error).__name__}); nothing was rebuilt, run 'loanledger verify'") from None
+    if stored[0].originator_version != 1 or not isinstance(events[0], FacilityOpened):
+        raise LedgerError(f"stream {stream_id} does not start with its FacilityOpened (version 1); "
+                          "nothing was rebuilt, run 'loanledger verify'")
+    return events
 
 
 def _rebuild_lock(db: Database, view: ReadModelView) -> Any:

@@ -118,3 +118,17 @@ def test_checking_facilities_in_other_processes_reports_the_same_findings(db_url
     assert json.loads(pooled.stdout) == json.loads(here.stdout)
     assert [(f["facility"], f["kind"]) for f in json.loads(here.stdout)["findings"]] == [("ACME-1", "chain_break")]
     assert [f["facility"] for f in json.loads(here.stdout)["facilities"]] == ["ACME-1", "ATG-LAURUS-2005"]
+
+
+def test_a_rebuild_refuses_a_stream_it_cannot_read_and_changes_nothing(db_url):
+    from tests.readmodel_helpers import tables
+
+    a_facility_with_history(db_url)
+    before = tables(db_url)
+    StoredEvents(db_url).delete(1)
+
+    result = run(db_url, "projections", "rebuild", ok=False)
+
+    assert result.exit_code == 1
+    assert "does not start with its FacilityOpened (version 1)" in result.output and "verify" in result.output
+    assert tables(db_url) == before
