@@ -59,14 +59,16 @@ def rebuild(
     batch: Annotated[int, typer.Option(help="Facilities per unit of work (read in one query, computed in one process).",
                                        min=1)] = REBUILD_CHUNK,
     processes: Annotated[int, typer.Option(
-        help="Processes computing the rows (0: one per CPU when there are over 20,000 events; "
+        help="Processes computing the rows (0: one per CPU and one more when there are over 20,000 events; "
              "1: in this process only).", min=0)] = 0,
 ) -> None:
     """Rebuild every read model from the stored events, with progress; readers keep the old tables until it is done.
 
-    Each facility is read and replayed once, from its whole stream, in one of P processes; the
-    rows go into shadow tables that replace the live ones, with the position, in one
-    transaction. Interrupted, it changes nothing (run it again).
+    Each facility is read and replayed once, from its whole stream, in one of P processes.
+
+    The rows go into shadow tables that replace the live ones, with the position, in one transaction.
+
+    Interrupted (Ctrl-C, kill), it changes nothing: run it again.
 
     Example: loanledger --db postgresql://postgres@127.0.0.1:5432/loans projections rebuild
     """
