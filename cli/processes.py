@@ -26,6 +26,11 @@ def pool(processes: int, initializer: Callable[..., None] | None = None, initarg
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=initializer, initargs=initargs) as executor:
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=initializer, initargs=initargs)
+    try:
         yield executor
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)  # a failure or Ctrl-C: drop the work not begun
+        raise
+    executor.shutdown(wait=True)

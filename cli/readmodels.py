@@ -86,6 +86,9 @@ def rebuild(
                                progress=lambda n: progress.advance(task, n),
                                total=lambda n: progress.update(task, total=n))
         seconds = time.perf_counter() - started
+    except KeyboardInterrupt:
+        err_console.print("interrupted: nothing was changed, the read models are as they were")
+        raise typer.Exit(130) from None
     finally:
         close_view(view)
     result = {"events": done.events, "facilities": done.facilities, "seconds": round(seconds, 3),

@@ -26,12 +26,13 @@ def seeded(db_url):
     return tables(db_url)
 
 
-def loanledger(db_url, *args, env=None):
-    """`loanledger --db URL ARGS…` in its own process (so that it can be killed)."""
+def loanledger(db_url, *args, env=None, session=False):
+    """`loanledger --db URL ARGS…` in its own process (so that it can be killed); `session`: in
+    its own process group, as a terminal's Ctrl-C would reach it and its pool."""
     return subprocess.Popen(
         [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, *args],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=session,
     )
 
 
@@ -236,8 +237,8 @@ def test_a_catch_up_stopped_between_deferred_batches_resumes_to_the_same_tables(
     assert tables(db_url) == incremental
 
 
-def rebuild_process(db_url, *extra, env=None):
-    return loanledger(db_url, "projections", "rebuild", *extra, env=env)
+def rebuild_process(db_url, *extra, env=None, session=False):
+    return loanledger(db_url, "projections", "rebuild", *extra, env=env, session=session)
 
 
 def shadow_tables(db_url):
@@ -267,6 +268,23 @@ def test_a_rebuild_killed_midway_changes_nothing_and_the_next_one_finishes(db_ur
     run(db_url, "projections", "rebuild")
     assert tables(db_url) == incremental
     assert shadow_tables(db_url) == []
+
+
+def test_ctrl_c_stops_a_rebuild_says_so_and_changes_nothing(db_url):
+    incremental = interleaved_ledger(db_url)
+    interrupted = rebuild_process(db_url, "--batch", "1", "--processes", "2", env={FAULT_DELAY: "0.5"},
+                                  session=True)
+    try:
+        wait_for(lambda: len(shadow_tables(db_url)) == 3)
+        time.sleep(0.3)
+        os.killpg(interrupted.pid, signal.SIGINT)  # the whole group, as Ctrl-C in a terminal
+        output, _ = interrupted.communicate(timeout=60)
+    finally:
+        if interrupted.poll() is None:
+            interrupted.kill()
+    assert interrupted.returncode == 130, output
+    assert "interrupted: nothing was changed" in output
+    assert tables(db_url) == incremental and shadow_tables(db_url) == []
 
 
 def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(db_url):
