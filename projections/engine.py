@@ -9,6 +9,12 @@ confirm that each note's end-of-day principal and rate are unchanged, which leav
 sub-interval (and so the exact accrual) exactly as it is; sub-interval boundaries are therefore
 the same as when every day is processed. `step_every_day=True` processes every calendar day
 (used by the test that checks both give the same figures).
+
+Kept between days so that a processed day costs little, each recomputed when what it depends on
+changes: a note's rate between two `_rate_bounds` (index changes, default bounds) for one
+acceleration state; the earliest due date of the open items (no credit or payment is applied
+through the waterfall before it); the first day a scheduled installment or maturity falls due;
+the number of accelerated notes. `explain=False` keeps no journal (only `explain` reads it).
 """
 
 from bisect import bisect_right
