@@ -22,7 +22,6 @@ from projections.readmodels.schema import READ_MODELS, Table
 from projections.readmodels.views import APPLICATION, FAULT_DELAY, ReadModelView
 
 SUFFIX = "__rebuild"
-INDEX_MEMORY = "256MB"  # for building the shadow tables' indexes (this transaction only)
 
 
 def shadow_name(table: Table) -> str:
@@ -67,8 +66,6 @@ class ShadowTables:
         if not self.postgres:
             return
         with self.datastore.transaction(commit=True) as c:
-            # sort in memory: the server's default (64MB) spills a million journal keys to disk
-            c.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
             for table in READ_MODELS:
                 name = shadow_name(table)
                 c.execute(f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY ({', '.join(table.primary_key)})")
