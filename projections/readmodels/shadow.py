@@ -18,6 +18,8 @@ import os
 import time
 from typing import Any
 
+from eventsourcing.persistence import Tracking
+
 from projections.readmodels.schema import READ_MODELS, Table
 from projections.readmodels.views import APPLICATION, FAULT_DELAY, ReadModelView
 
@@ -94,8 +96,11 @@ class ShadowTables:
                 else:
                     for sql in table.create_indexes():
                         c.execute(sql)
-            c.execute(view._sql(f"UPDATE {view._tracking_table()} SET notification_id = ? WHERE application_name = ?"),
-                      (position, APPLICATION))
+            # the position: back to 0 (as `reset` does), then to `position` by the library's tracking write
+            c.execute(view._sql(f"UPDATE {view._tracking_table()} SET notification_id = 0 WHERE application_name = ?"),
+                      (APPLICATION,))
+            if position > 0:
+                view._insert_tracking(c, Tracking(APPLICATION, position))  # type: ignore[attr-defined]
 
     def drop(self) -> None:
         with self.datastore.transaction(commit=True) as c:
