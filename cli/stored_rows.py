@@ -2,6 +2,7 @@
 stored, never decoded by the application's mapper."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -61,14 +62,12 @@ def _bytes(state: Any) -> bytes:
 def stream_ends(ledger: Any, upto: int) -> list[tuple[UUID, int]]:
     """Every stream with rows at notification ids up to `upto`, with its number of such rows, in
     the order of each stream's last row: one aggregate query, answered by the database."""
-    recorder, postgres = ledger.recorder, ledger.db.is_postgres
-    position = "notification_id" if postgres else "rowid"
-    sql = (f"SELECT originator_id, COUNT(*) AS n FROM {_events_table(ledger)} WHERE {position} <= ? "
-           f"GROUP BY originator_id ORDER BY MAX({position})")
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(sql.replace("?", "%s") if postgres else sql, (upto,))
-        return [(_uuid(row[0] if not postgres else row["originator_id"]), int(row[1] if not postgres else row["n"]))
-                for row in c.fetchall()]
+    postgres = ledger.db.is_postgres
+    position, mark = ("notification_id", "%s") if postgres else ("rowid", "?")
+    with _tuple_rows(ledger) as c:
+        c.execute(f"SELECT originator_id, COUNT(*) FROM {_events_table(ledger)} WHERE {position} <= {mark} "
+                  f"GROUP BY originator_id ORDER BY MAX({position})", (upto,))
+        return [(_uuid(stream), int(n)) for stream, n in c.fetchall()]
 
 
 def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tuple[int, Any]]]:
@@ -76,28 +75,33 @@ def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tup
     StoredEvent), in version order: one query for them all."""
     from eventsourcing.persistence import StoredEvent
 
-    recorder, postgres = ledger.recorder, ledger.db.is_postgres
     out: dict[UUID, list[tuple[int, Any]]] = {i: [] for i in ids}
-    with recorder.datastore.transaction(commit=False) as c:
-        if postgres:
-            from psycopg.rows import tuple_row
-
-            c.row_factory = tuple_row
+    with _tuple_rows(ledger) as c:
+        if ledger.db.is_postgres:
             c.execute(f"SELECT originator_id, originator_version, topic, state, notification_id "
                       f"FROM {_events_table(ledger)} WHERE originator_id = ANY(%s) AND notification_id <= %s "
                       f"ORDER BY originator_id, originator_version", (ids, upto), binary=True)
-            rows = c.fetchall()
         else:
             marks = ",".join("?" * len(ids))
             c.execute(f"SELECT originator_id, originator_version, topic, state, rowid FROM {_events_table(ledger)} "
                       f"WHERE originator_id IN ({marks}) AND rowid <= ? ORDER BY originator_id, originator_version",
                       [i.hex for i in ids] + [upto])
-            rows = [tuple(r) for r in c.fetchall()]
+        rows = c.fetchall()
     for originator, version, topic, state, notification_id in rows:
-        stream = originator if type(originator) is UUID else _uuid(originator)
-        out[stream].append((notification_id, StoredEvent(stream, version, topic,
-                                                         state if type(state) is bytes else _bytes(state))))
+        stream = _uuid(originator)
+        out[stream].append((notification_id, StoredEvent(stream, version, topic, _bytes(state))))
     return out
+
+
+@contextmanager
+def _tuple_rows(ledger: Any) -> Iterator[Any]:
+    """A read-only cursor whose rows are tuples on both backends (sqlite3 rows index like them)."""
+    with ledger.recorder.datastore.transaction(commit=False) as c:
+        if ledger.db.is_postgres:
+            from psycopg.rows import tuple_row
+
+            c.row_factory = tuple_row
+        yield c
 
 
 def _events_table(ledger: Any) -> str:

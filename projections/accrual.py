@@ -86,19 +86,17 @@ class Accruer:
 
     def bill(self, end: date, due: date, interim: bool = False) -> Bill | None:
         """Close the period at `end` (exclusive); the bill, or None when it rounds to zero."""
-        self._close_segment(end)
-        start, pieces, exact = self.period_start, tuple(self.pieces), self.closed.value()
-        self.start_period(end)
+        start, exact, pieces = self.close_period(end)
         bill = Bill(self.note, start or end, end, due, to_cents(exact), exact, pieces, interim)
         return bill if bill.amount > 0 else None
 
-    def close_period(self, end: date) -> Decimal:
-        """Close the period at `end` (exclusive) and start the next: its exact interest (what
-        `bill` rounds, for a caller that keeps no Bill)."""
+    def close_period(self, end: date) -> tuple[date | None, Decimal, tuple[SubInterval, ...]]:
+        """Close the period at `end` (exclusive) and start the next: its start, exact interest
+        (what `bill` rounds) and sub-intervals (none unless `keep_pieces`)."""
         self._close_segment(end)
-        exact = self.closed.value()
+        closed = (self.period_start, self.closed.value(), tuple(self.pieces))
         self.start_period(end)
-        return exact
+        return closed
 
     def through_end_of(self, day: date) -> tuple[Decimal, tuple[SubInterval, ...]]:
         """Exact interest of the current period from its start through the end of `day`."""

@@ -177,15 +177,13 @@ class Sweep:
         falls_due = self.next_fall_due()
         if falls_due is not None and falls_due <= day:
             self._fall_due(day)
-        if self.credit > 0 and self._earliest_due is not None and self._earliest_due <= day:
-            self._apply_credit(day)
+        self._apply_credit(day)
         if facts is not None:
             for payment, _ in facts.payments:
                 self._receive(payment, day)
             for event in facts.closing:
                 self._closing(event, day)
-        if self.credit > 0 and self._earliest_due is not None and self._earliest_due <= day:
-            self._apply_credit(day)
+        self._apply_credit(day)
         for note in notes:
             if note.principal or note.accruer.period_start is not None:
                 self._end_of_day(note, day)
@@ -267,7 +265,7 @@ class Sweep:
 
     def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:
         if not self.explains:
-            amount = to_cents(note.accruer.close_period(end))
+            amount = to_cents(note.accruer.close_period(end)[1])
             if amount > 0:  # a zero bill is not created (Accruer.bill)
                 self.items.append(self._item(Component.INTEREST, note, due, amount, ""))
             return
@@ -301,14 +299,13 @@ class Sweep:
                 continue
             while note.next_installment < len(note.installments):
                 scheduled = note.installments[note.next_installment]
-                due = self._adjusted.get(scheduled.due_date) or self.adjusted(scheduled.due_date)
+                due = self.adjusted(scheduled.due_date)
                 if due > day:
                     break
                 amount = min(scheduled.amount, self.not_yet_due(note))
                 self._due_principal(note, due, amount, f"installment {scheduled.due_date}")
                 note.next_installment += 1
-            if not note.matured and note.maturity is not None and (
-                    self._adjusted.get(note.maturity) or self.adjusted(note.maturity)) <= day:
+            if not note.matured and note.maturity is not None and self.adjusted(note.maturity) <= day:
                 due = self.adjusted(note.maturity)
                 note.maturity_item = self._due_principal(note, due, self.not_yet_due(note), f"maturity {note.maturity}")
                 note.matured = True

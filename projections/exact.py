@@ -55,13 +55,10 @@ class Accrual:
         return None
 
     def value(self) -> Decimal:
-        if len(self._sums) == 1 and is_wide():
-            for basis, total in self._sums.items():
-                return _NOUGHT + total / (100 * basis)
-        with localcontext(WIDE):
-            return sum(
-                (total / (100 * basis) for basis, total in sorted(self._sums.items())), Decimal(0)
-            )
+        if not is_wide():
+            with localcontext(WIDE):
+                return self.value()
+        return sum((total / (100 * basis) for basis, total in sorted(self._sums.items())), _NOUGHT)
 
     def copy(self) -> "Accrual":
         twin = Accrual()

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
 from decimal import Decimal
 
 from domain.money import ZERO, to_cents
@@ -111,7 +110,7 @@ class PastDue:
             parts.append(self.facility_fees)
         return sum(parts, Overdue())
 
-    @cached_property
+    @property
     def total(self) -> Overdue:
         return sum((n.total for n in self.notes.values()), self.facility_fees)
 
@@ -158,7 +157,7 @@ def past_due_totals(sweep: Sweep) -> tuple[Overdue, Overdue, Overdue, Overdue]:
     """`past_due(sweep)`'s principal, interest and fees components and its total, without the
     per-note view (what the read models store for every step). With no note accelerated each
     component is the sum of the due items' (note, component) sums; otherwise past_due itself."""
-    if any(n.accelerated_on is not None for n in sweep.notes.values()):
+    if sweep.accelerated_notes:
         due = past_due(sweep)
         return due.component("principal"), due.component("interest"), due.component("fees"), due.total
     totals: dict[Component, list] = {}

@@ -161,3 +161,19 @@ def test_the_auditor_still_reads_the_read_models_after_a_rebuild(postgres_url, r
                          dbname=_dbname(postgres_url)) as conn:
         assert conn.execute("SELECT count(*) FROM rm_event_journal").fetchone()[0] == before["head"]
     assert "permission denied" in refused(postgres_url, auditor, "DELETE FROM rm_event_journal")
+
+
+def test_a_rebuild_keeps_a_grant_made_by_hand_on_one_read_model_and_widens_none(postgres_url, roles):
+    """No default privileges cover this role: only the copy of the replaced table's grants does."""
+    analyst, _ = roles
+    facility_with_two_notes(postgres_url)
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=_dbname(postgres_url),
+                         autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{analyst}" LOGIN')
+        admin.execute(f'GRANT SELECT ON rm_event_journal TO "{analyst}"')
+
+    run(postgres_url, "projections", "rebuild")
+
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=analyst, dbname=_dbname(postgres_url)) as conn:
+        assert conn.execute("SELECT count(*) FROM rm_event_journal").fetchone()[0] > 0
+    assert "permission denied" in refused(postgres_url, analyst, "SELECT * FROM rm_portfolio_steps")

@@ -14,14 +14,12 @@ readers, and replace them in one transaction that also sets the tracked position
    and reads it again.
 """
 
-import os
-import time
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 
 from projections.readmodels.schema import READ_MODELS, Table
-from projections.readmodels.views import APPLICATION, FAULT_DELAY, ReadModelView
+from projections.readmodels.views import APPLICATION, ReadModelView, pause_before_commit
 
 SUFFIX = "__rebuild"
 
@@ -60,9 +58,7 @@ class ShadowTables:
                 else:
                     marks = ",".join("?" * len(table.columns))
                     c.executemany(f"INSERT INTO {shadow_name(table)} VALUES ({marks})", payload)
-            delay = float(os.environ.get(FAULT_DELAY) or 0)
-            if delay:  # crash tests only: a window in which to kill the rebuild mid-way
-                time.sleep(delay)
+            pause_before_commit()
 
     def index(self) -> None:
         if not self.postgres:

@@ -22,6 +22,13 @@ APPLICATION = "Ledger"
 FAULT_DELAY = "LOANLEDGER_RM_FAULT_DELAY"  # seconds to sleep before each commit (crash tests only)
 
 
+def pause_before_commit() -> None:
+    """Crash tests only: sleep FAULT_DELAY seconds inside a transaction, a window to kill it in."""
+    delay = float(os.environ.get(FAULT_DELAY) or 0)
+    if delay:
+        time.sleep(delay)
+
+
 class PositionMoved(Exception):
     """Another process applied events since this batch was read; read the new position."""
 
@@ -90,9 +97,7 @@ class ReadModelView:
                 raise PositionMoved(current)
             self._write(c, changes)
             self._insert_tracking(c, Tracking(APPLICATION, upto))  # type: ignore[attr-defined]
-            delay = float(os.environ.get(FAULT_DELAY) or 0)
-            if delay:
-                time.sleep(delay)
+            pause_before_commit()
 
     def _write(self, c: Any, changes: Changes) -> None:
         pg, sql = self.postgres, self._sql
