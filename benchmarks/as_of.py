@@ -18,8 +18,8 @@ AS_OF = date(2020, 1, 1)
 
 
 def bench(tmp: Path, events: int, runs: int = 5) -> list[Result]:
-    from cli.ledger import Ledger
-    from cli.storage import database
+    from cli.application.ledger import Ledger
+    from cli.persistence.storage import database
     from domain.facility import facility_id
     from projections.report import past_due_as_of, timeline
 

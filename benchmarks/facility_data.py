@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from cli.ledger import Ledger
+from cli.application.ledger import Ledger
 from domain import facts
 from domain.facility import Facility
 

@@ -19,9 +19,9 @@ import psycopg  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from benchmarks.facility_data import populate  # noqa: E402
-from cli.ledger import Ledger  # noqa: E402
-from cli.main import app  # noqa: E402
-from cli.storage import database  # noqa: E402
+from cli.application.ledger import Ledger  # noqa: E402
+from cli.commands.app import app  # noqa: E402
+from cli.persistence.storage import database  # noqa: E402
 
 PAGE = 10_000
 

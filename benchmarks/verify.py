@@ -23,8 +23,8 @@ def has_verify() -> bool:
 
 
 def read_raw(db: str) -> tuple[float, int]:
-    from cli.ledger import Ledger
-    from cli.storage import database
+    from cli.application.ledger import Ledger
+    from cli.persistence.storage import database
 
     ledger = Ledger(database(db))
     try:

@@ -4,9 +4,9 @@ import json
 
 from typer.testing import CliRunner
 
-from cli.main import app
-from cli.ledger import Ledger
-from cli.storage import database
+from cli.commands.app import app
+from cli.application.ledger import Ledger
+from cli.persistence.storage import database
 
 runner = CliRunner()
 

@@ -3,14 +3,14 @@
 from datetime import date, timedelta
 from typing import Any
 
-from cli.ledger import Ledger, Meta
-from cli.readmodel_sync import close_view, open_view
-from cli.storage import database
+from cli.application.ledger import Ledger, Meta
+from cli.application.readmodel_sync import close_view, open_view
+from cli.persistence.storage import database
 from domain import facts
 from domain.errors import LedgerError
 from projections.commitment import principal_provider
-from projections.readmodels.projection import catch_up
-from projections.readmodels.schema import TABLES
+from cli.application.projection import catch_up
+from cli.persistence.readmodel_schema import TABLES
 
 START = date(2024, 1, 2)
 META = Meta("tester")

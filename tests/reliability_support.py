@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from cli.ledger import Ledger
-from cli.storage import database
+from cli.application.ledger import Ledger
+from cli.persistence.storage import database
 
 FULL = os.environ.get("LOANLEDGER_FULL", "") not in ("", "0")
 LOANLEDGER = str(Path(sys.executable).parent / "loanledger")
@@ -74,8 +74,8 @@ def stored_content(db_url: str) -> list[tuple[str, int, str, dict]]:
 
 
 IMPORT_ONLY = (
-    "import sys; from pathlib import Path; from cli.ledger import Ledger; from cli.storage import database, ready; "
-    "from cli.records import read_file; ledger = Ledger(ready(database(sys.argv[1]))); "
+    "import sys; from pathlib import Path; from cli.application.ledger import Ledger; from cli.persistence.storage import database, ready; "
+    "from cli.formats.records import read_file; ledger = Ledger(ready(database(sys.argv[1]))); "
     "print(ledger.import_records(lambda: read_file(Path(sys.argv[2])), 'importer', None, int(sys.argv[3])).recorded); "
     "ledger.close()"
 )

@@ -6,7 +6,7 @@ import sqlite3
 
 import psycopg
 
-from cli.storage import database
+from cli.persistence.storage import database
 
 
 class StoredEvents:

@@ -129,8 +129,8 @@ def test_roles_need_postgresql(sqlite_url):
 def test_a_refused_write_is_named_whichever_way_the_pipeline_reports_it(postgres_url, roles):
     """psycopg's pipeline may report the refused LOCK/INSERT only as 'pipeline aborted'; the
     ledger then asks the server whether this role may write at all."""
-    from cli.ledger import Ledger
-    from cli.storage import database, ready
+    from cli.application.ledger import Ledger
+    from cli.persistence.storage import database, ready
 
     writer, auditor = roles
     facility_with_two_notes(postgres_url)

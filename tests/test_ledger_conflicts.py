@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from cli.ledger import ConflictPersisted, Ledger, Meta
-from cli.storage import database
+from cli.application.ledger import ConflictPersisted, Ledger, Meta
+from cli.persistence.storage import database
 from domain import facts
 from tests.helpers import facility_with_two_notes
 

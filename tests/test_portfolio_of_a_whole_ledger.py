@@ -6,8 +6,8 @@ import json
 from datetime import date
 
 from benchmarks.generate import portfolio_records
-from cli.ledger import Ledger
-from cli.storage import database
+from cli.application.ledger import Ledger
+from cli.persistence.storage import database
 from projections.json_views import money
 from projections.readmodels import portfolio as pf
 from tests.helpers import run, run_json

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cli.readmodel_sync import close_view, open_view
-from cli.storage import database
-from projections.readmodels.projection import catch_up, changes_for
-from projections.readmodels.views import FAULT_DELAY, PositionMoved
+from cli.application.readmodel_sync import close_view, open_view
+from cli.persistence.storage import database
+from cli.application.projection import catch_up, changes_for
+from cli.persistence.readmodel_tables import FAULT_DELAY, PositionMoved
 from tests.helpers import run
 from tests.readmodel_helpers import ledger_for, reset, tables
 
@@ -30,7 +30,7 @@ def loanledger(db_url, *args, env=None, session=False):
     """`loanledger --db URL ARGS…` in its own process (so that it can be killed); `session`: in
     its own process group, as a terminal's Ctrl-C would reach it and its pool."""
     return subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, *args],
+        [sys.executable, "-c", "from cli.commands.app import main; main()", "--db", db_url, *args],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=session,
     )
@@ -143,7 +143,7 @@ def test_two_workers_started_at_once_apply_each_event_once(db_url, tmp_path):
 
 def worker_logging_to(db_url, log, *extra):
     return subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "--db", db_url, "projections", "run", *extra],
+        [sys.executable, "-c", "from cli.commands.app import main; main()", "--db", db_url, "projections", "run", *extra],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=log.open("w"), stderr=subprocess.STDOUT, text=True,
     )
@@ -304,7 +304,7 @@ def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(db_url):
 
 
 def test_events_recorded_while_rebuilding_are_applied_before_the_rebuild_returns(db_url):
-    from cli.rebuild import rebuild
+    from cli.application.rebuild import rebuild
     from tests.readmodel_helpers import catch_up_now, record_step
 
     interleaved_ledger(db_url)

@@ -6,7 +6,7 @@ from uuid import UUID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli.readmodel_sync import close_view, open_view
+from cli.application.readmodel_sync import close_view, open_view
 from domain.reversals import reversed_by as in_force
 from projections.readmodels import portfolio as pf
 from projections.readmodels.facility_figures import facility_figures

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from cli.ledger import Ledger
-from cli.storage import database
+from cli.application.ledger import Ledger
+from cli.persistence.storage import database
 from tests.helpers import run
 from tests.reliability_support import LOANLEDGER, assert_contiguous_and_chained, size
 

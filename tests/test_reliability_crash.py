@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from cli.ledger import Ledger
-from cli.storage import database
+from cli.application.ledger import Ledger
+from cli.persistence.storage import database
 from tests.reliability_support import (
     LOANLEDGER, assert_contiguous_and_chained, count_stored, second_database, size, stored_content,
     write_import_file,

@@ -10,9 +10,9 @@ import time
 import psycopg
 import pytest
 
-from cli.faults import LedgerBusy
-from cli.ledger import Ledger, Meta
-from cli.storage import database
+from cli.persistence.faults import LedgerBusy
+from cli.application.ledger import Ledger, Meta
+from cli.persistence.storage import database
 from domain import facts
 from tests.helpers import run
 from tests.reliability_support import LOANLEDGER, assert_contiguous_and_chained, stored_content

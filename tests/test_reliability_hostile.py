@@ -10,7 +10,7 @@ import pytest
 import typer.main
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from cli.main import app
+from cli.commands.app import app
 from tests.helpers import OPEN, REVOLVER, TERM, facility_with_two_notes, run, runner, stored
 from tests.reliability_support import run_measured, size
 

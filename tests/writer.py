@@ -10,9 +10,9 @@ import os
 import sys
 import time
 
-from cli.ledger import Ledger, Meta
-from cli.main import database_fault
-from cli.storage import database
+from cli.application.ledger import Ledger, Meta
+from cli.commands.app import database_fault
+from cli.persistence.storage import database
 from domain import facts
 from domain.errors import LedgerError
 

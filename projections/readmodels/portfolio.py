@@ -19,7 +19,7 @@ from projections.engine import Sweep
 from projections.errors import ReportRefused
 from projections.figures import Overdue, bucket
 from projections.readmodels.facility_figures import Step, step_at
-from projections.readmodels.views import ReadModelView
+from cli.persistence.readmodel_tables import ReadModelView
 from projections.selection import as_utc
 
 BUCKET_ORDER = ("current", "0-30", "31-60", "61-90", "91+")

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli import audit, files, readmodels, recording, setup
-from cli.context import refuse, settings
+from cli.commands import audit, files, readmodels, recording, setup
+from cli.commands.context import refuse, settings
 from domain.errors import LedgerError
 
 
@@ -74,7 +74,7 @@ audit.register(app)
 readmodels.register(app)
 
 try:
-    from cli import reports
+    from cli.commands import reports
 except ImportError:  # the reports arrive with the projection engine
     reports = None  # type: ignore[assignment]
 if reports is not None:

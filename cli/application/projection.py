@@ -15,10 +15,10 @@ from eventsourcing.projection import Projection
 
 from domain.events import EventReversed, FacilityEvent, FacilityOpened
 
-from projections.readmodels.schema import BATCH
+from cli.persistence.readmodel_schema import BATCH
 from projections.readmodels.changes import Changes, journal_row, reversals
 from projections.readmodels.facility_figures import facility_figures
-from projections.readmodels.views import PositionMoved, ReadModelView
+from cli.persistence.readmodel_tables import PositionMoved, ReadModelView
 
 
 Progress = Callable[[int], None]

@@ -9,12 +9,12 @@ from typing import Any
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
-from cli import processes
-from cli.ledger import Ledger
-from cli.storage import Database
-from projections.readmodels import worker_lock
-from projections.readmodels.projection import ReadModels, catch_up
-from projections.readmodels.views import ReadModelView, SQLiteReadModelView
+from cli.application import processes
+from cli.application.ledger import Ledger
+from cli.persistence.storage import Database
+from cli.persistence import worker_lock
+from cli.application.projection import ReadModels, catch_up
+from cli.persistence.readmodel_tables import ReadModelView, SQLiteReadModelView
 
 Echo = Callable[[str], None]
 
@@ -29,7 +29,7 @@ def open_view(db: Database) -> ReadModelView:
     create = os.environ.get("CREATE_TABLE", "true")
     env = Environment(ReadModels.name, {**os.environ, **db.env, "CREATE_TABLE": create})
     if db.is_postgres:
-        from projections.readmodels.views_postgres import PostgresReadModelView
+        from cli.persistence.readmodel_tables_postgres import PostgresReadModelView
 
         view_class: type[ReadModelView] = PostgresReadModelView
     else:
@@ -78,7 +78,7 @@ def keep_fresh(ctx: Any, ledger: Ledger) -> None:
             try:
                 refresh(ledger)
             except Exception as error:  # noqa: BLE001 - the events are recorded; say so, exit 0
-                from cli.context import err_console
+                from cli.commands.context import err_console
 
                 err_console.print(f"[yellow]warning:[/] read models not refreshed ({error}); "
                                   "run 'loanledger projections run' or 'projections rebuild'")
@@ -135,7 +135,7 @@ def _follow(db: Database, ledger: Ledger, lock: Any, stop: threading.Event) -> N
     """PostgreSQL: follow new events with the library's ProjectionRunner (LISTEN/NOTIFY)."""
     from eventsourcing.projection import ProjectionRunner
 
-    from projections.readmodels.views_postgres import PostgresReadModelView
+    from cli.persistence.readmodel_tables_postgres import PostgresReadModelView
 
     projection = type("ReadModels", (ReadModels,), {"name": ReadModels.name, "source": ledger})
     with ProjectionRunner(application_class=FollowedLedger, projection_class=projection,

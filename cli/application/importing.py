@@ -6,7 +6,7 @@ A file is read three times, never held whole:
    borrowing note. Their commitment rule asks the engine for a principal computed from every
    event, so those facilities keep their other events too, in an archive on disk; every
    facility is kept compact in memory (`Facility.forget_details`): only the events the rules
-   read again, one byte per version, and its references on disk (cli.spill).
+   read again, one byte per version, and its references on disk (cli.persistence.spill).
 1. **validate**: parse and decide every record in file order, against the facilities as
    stored plus what the file recorded so far, then drop the decided events. Any bad line means
    every bad line is reported and nothing is written.
@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cli.records import BadLine, Record, parse_record
-from cli.spill import Seen, SpillFile
+from cli.formats.records import BadLine, Record, parse_record
+from cli.persistence.spill import Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.facility import Facility, facility_id
 from domain.facts import OpenFacility
 
 if TYPE_CHECKING:
-    from cli.ledger import Ledger, Meta
+    from cli.application.ledger import Ledger, Meta
 
 RawItems = Callable[[], Iterable[tuple[int, Any] | BadLine]]
 BATCH_SIZE = 5_000
@@ -144,7 +144,7 @@ class Importer:
 
     def _decide(self, entries: dict[str, Entry], record: Record) -> bool:
         """Decide one record; True if it is new, False if it is already recorded."""
-        from cli.ledger import Meta
+        from cli.application.ledger import Meta
 
         entry = entries.get(record.facility) or self._load(entries, record.facility)
         if isinstance(record.fact, OpenFacility):

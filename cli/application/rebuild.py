@@ -17,18 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from cli import processes
-from cli.ledger import Ledger
-from cli.storage import Database
-from cli.stored_rows import stream_ends, streams_upto
+from cli.application import processes
+from cli.application.ledger import Ledger
+from cli.persistence.storage import Database
+from cli.persistence.stored_rows import stream_ends, streams_upto
 from domain.errors import LedgerError
 from domain.events import FacilityOpened
-from projections.readmodels import worker_lock
+from cli.persistence import worker_lock
 from projections.readmodels.changes import as_row, facility_rows
-from projections.readmodels.projection import catch_up
-from projections.readmodels.schema import JOURNAL, REBUILD_CHUNK, STEPS, SUMMARY
-from projections.readmodels.shadow import ShadowTables
-from projections.readmodels.views import ReadModelView
+from cli.application.projection import catch_up
+from cli.persistence.readmodel_schema import JOURNAL, REBUILD_CHUNK, STEPS, SUMMARY
+from cli.persistence.shadow_tables import ShadowTables
+from cli.persistence.readmodel_tables import ReadModelView
 
 Progress = Callable[[int], None]
 

@@ -4,10 +4,10 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import roles
-from cli.processes import WORTH_IT_FROM_EVENTS, pool, wanted
-from cli.tables import output_console
-from cli.context import emit_json, ledger, settings
+from cli.commands import roles
+from cli.application.processes import WORTH_IT_FROM_EVENTS, pool, wanted
+from cli.commands.tables import output_console
+from cli.commands.context import emit_json, ledger, settings
 from domain.errors import LedgerError, UnknownFacility
 
 console = output_console()
@@ -30,7 +30,7 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
     """A function from a stream id to its rows in the read models, to hold against the fold
     (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
     events (then there is nothing to hold against them)."""
-    from cli.readmodel_sync import close_view, open_view
+    from cli.application.readmodel_sync import close_view, open_view
 
     book = ledger(ctx)
     try:
@@ -73,7 +73,7 @@ def verify_command(
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
-    from cli.stored_rows import stored_rows, stream_ids, stream_rows
+    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows
     from projections.verification import verify_streams
 
     book = ledger(ctx)
@@ -126,7 +126,7 @@ def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE",
 
     Example: loanledger audit head ATG-LAURUS-2005
     """
-    from cli.stored_rows import stored_rows
+    from cli.persistence.stored_rows import stored_rows
     from projections.integrity import check_stream
 
     rows = stored_rows(ledger(ctx), code)

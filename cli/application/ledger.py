@@ -19,9 +19,9 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, PersistenceError, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
-from cli.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
-from cli.faults import CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout, own_retries
-from cli.storage import Database, _redacted
+from cli.application.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
+from cli.persistence.faults import CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout, own_retries
+from cli.persistence.storage import Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
 from domain.facility import Facility, PrincipalOf, Recorded, facility_id
@@ -201,7 +201,7 @@ class Ledger(Application[UUID]):
     ) -> ImportResult:
         """Import the records that `raw()` yields (it is called once per pass): every record is
         validated before anything is written, then the file is written in batches, skipping
-        what is already stored (see cli.importing)."""
+        what is already stored (see cli.application.importing)."""
         return Importer(self, raw, actor, progress, batch_size).run()
 
     # ---- reading --------------------------------------------------------------------------

@@ -9,11 +9,11 @@ from uuid import UUID
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
-from cli.tables import new_table, output_console
+from cli.commands.tables import new_table, output_console
 from rich.text import Text
 
-from cli.context import emit_json, err_console, ledger, parse_day, settings
-from projections.readmodels.schema import BATCH, REBUILD_CHUNK, TABLES
+from cli.commands.context import emit_json, err_console, ledger, parse_day, settings
+from cli.persistence.readmodel_schema import BATCH, REBUILD_CHUNK, TABLES
 
 console = output_console()
 projections_app = typer.Typer(no_args_is_help=True, help="The materialised read models: status, rebuild, worker.")
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 @projections_app.command("status")
 def status(ctx: typer.Context) -> None:
     """Position and lag of the read models (one tracked position: they are written together)."""
-    from cli.readmodel_sync import close_view, open_view, worker_running
+    from cli.application.readmodel_sync import close_view, open_view, worker_running
 
     book = ledger(ctx)
     view = open_view(book.db)
@@ -72,8 +72,8 @@ def rebuild(
 
     Example: loanledger --db postgresql://postgres@127.0.0.1:5432/loans projections rebuild
     """
-    from cli.readmodel_sync import close_view, open_view
-    from cli.rebuild import rebuild as rebuild_all
+    from cli.application.readmodel_sync import close_view, open_view
+    from cli.application.rebuild import rebuild as rebuild_all
 
     book = ledger(ctx)
     view = open_view(book.db)
@@ -111,7 +111,7 @@ def run(
     On PostgreSQL new events arrive by LISTEN/NOTIFY (eventsourcing's ProjectionRunner); on SQLite
     the worker polls. One worker per database is active; others wait to take over.
     """
-    from cli.readmodel_sync import run_worker
+    from cli.application.readmodel_sync import run_worker
 
     db = ledger(ctx).db
     stop = threading.Event()
@@ -132,7 +132,7 @@ def portfolio(
 
     Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
     """
-    from cli.readmodel_sync import close_view, open_view
+    from cli.application.readmodel_sync import close_view, open_view
     from projections.readmodels import portfolio as pf
 
     day, instant = _day(as_of), _instant(known_at)
@@ -203,7 +203,7 @@ def _day(text: str) -> date:
 
 
 def _instant(text: str | None) -> datetime | None:
-    """The same instant rule as every --known-at (cli.views.instant)."""
-    from cli.views import instant
+    """The same instant rule as every --known-at (cli.formats.event_views.instant)."""
+    from cli.formats.event_views import instant
 
     return instant("--known-at", text, end_of_day=True)

@@ -5,12 +5,12 @@ from typing import Annotated
 
 import typer
 
-from cli.tables import output_console
-from cli.context import emit_json, ledger, settings
+from cli.commands.tables import output_console
+from cli.commands.context import emit_json, ledger, settings
 from domain.errors import LedgerError
 
 console = output_console()
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED = EXAMPLES / "atg-laurus-2005.jsonl"
 
 
@@ -40,9 +40,9 @@ def demo(
 
     Example: loanledger --db demo.db demo
     """
-    from cli import reports
-    from cli.ledger import ImportRefused
-    from cli.records import read_file
+    from cli.commands import reports
+    from cli.application.ledger import ImportRefused
+    from cli.formats.records import read_file
 
     book = ledger(ctx)
     if book.facilities():
@@ -57,6 +57,6 @@ def demo(
 
 
 def _redact(url: str) -> str:
-    from cli.storage import _redacted
+    from cli.persistence.storage import _redacted
 
     return _redacted(url)

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
-from cli.tables import new_table, output_console
+from cli.commands.tables import new_table, output_console
 
-from cli.context import emit_json, ledger, parse_day, settings
+from cli.commands.context import emit_json, ledger, parse_day, settings
 from domain.errors import LedgerError
 
 console = output_console()
@@ -169,7 +169,7 @@ def _known(known_at: str | None) -> str:
 
 def _instant(text: str | None) -> datetime | None:
     """Like --recorded-to: an aware date-time, or a date meaning the end of that day in UTC."""
-    from cli.views import instant
+    from cli.formats.event_views import instant
 
     return instant("--known-at", text, end_of_day=True)
 

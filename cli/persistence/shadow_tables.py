@@ -18,8 +18,8 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from projections.readmodels.schema import READ_MODELS, Table
-from projections.readmodels.views import APPLICATION, ReadModelView, pause_before_commit
+from cli.persistence.readmodel_schema import READ_MODELS, Table
+from cli.persistence.readmodel_tables import APPLICATION, ReadModelView, pause_before_commit
 
 SUFFIX = "__rebuild"
 

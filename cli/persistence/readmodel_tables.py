@@ -16,7 +16,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from projections.readmodels.changes import Changes, as_row, step_rows, summary_row
-from projections.readmodels.schema import TABLES, statements
+from cli.persistence.readmodel_schema import TABLES, statements
 
 APPLICATION = "Ledger"
 FAULT_DELAY = "LOANLEDGER_RM_FAULT_DELAY"  # seconds to sleep before each commit (crash tests only)

@@ -11,7 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from cli.records import describe
+from cli.formats.records import describe
 from domain.errors import LedgerError
 
 err_console = Console(stderr=True, highlight=False)
@@ -40,12 +40,12 @@ def ledger(ctx: typer.Context) -> Any:
     """The ledger for this invocation, opened once and closed when the command ends."""
     state = settings(ctx)
     if state._ledger is None:
-        from cli.ledger import Ledger
-        from cli.storage import database, ready
+        from cli.application.ledger import Ledger
+        from cli.persistence.storage import database, ready
 
         state._ledger = Ledger(ready(database(state.db)), principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
-        from cli.readmodel_sync import keep_fresh
+        from cli.application.readmodel_sync import keep_fresh
 
         keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.tables import output_console
-from cli.context import emit_json, ledger, settings
-from cli.storage import EVENTS_TABLE, Database, connect
+from cli.commands.tables import output_console
+from cli.commands.context import emit_json, ledger, settings
+from cli.persistence.storage import EVENTS_TABLE, Database, connect
 from domain.errors import LedgerError
 
 console = output_console()

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 import typer
 from rich.progress import MofNCompleteColumn, Progress
 
-from cli import views
-from cli.context import emit_json, err_console, ledger, settings
-from cli.records import read_file
-from cli.tables import new_table, output_console
+from cli.formats import event_views as views
+from cli.commands.context import emit_json, err_console, ledger, settings
+from cli.formats.records import read_file
+from cli.commands.tables import new_table, output_console
 from domain.errors import LedgerError
 
 console = output_console()
@@ -40,7 +40,7 @@ def import_file(
 
     Example: loanledger import examples/atg-laurus-2005.jsonl
     """
-    from cli.ledger import ImportRefused
+    from cli.application.ledger import ImportRefused
 
     if not file.is_file():
         raise LedgerError(f"{file}: no such file")

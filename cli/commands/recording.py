@@ -7,10 +7,10 @@ command prints one message naming what is wrong and records nothing.
 from typing import Annotated, Any
 
 import typer
-from cli.tables import new_table, output_console
+from cli.commands.tables import new_table, output_console
 
-from cli.amortization import parse_schedule
-from cli.context import build, emit_json, ledger, settings
+from cli.formats.amortization import parse_schedule
+from cli.commands.context import build, emit_json, ledger, settings
 from domain import facts
 from domain.errors import LedgerError
 
@@ -39,7 +39,7 @@ Description = Annotated[str, typer.Option("--description", help="What happened, 
 
 def record_fact(ctx: typer.Context, code: str, model: type[facts.Fact], source: str | None,
                 reference: str | None, **fields: Any) -> None:
-    from cli.ledger import Meta
+    from cli.application.ledger import Meta
 
     fact = build(model, **fields)
     meta = Meta(settings(ctx).recorded_by, source, reference)
@@ -85,7 +85,7 @@ def facility_open(
     Example: loanledger facility open ATG-LAURUS-2005 --borrower "American Technologies Group, Inc."
     --lender "Laurus Master Fund, Ltd." --agent "LV Administrative Services, Inc." --agreement-date 2005-09-07
     """
-    from cli.ledger import Meta
+    from cli.application.ledger import Meta
 
     fact = build(facts.OpenFacility, code=code, borrower=borrower, lender=lender, agent=agent,
                  agreement_date=agreement_date, currency=currency, timezone=timezone,

@@ -5,8 +5,8 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresTrackingRecorder
 
-from projections.readmodels.schema import TABLES
-from projections.readmodels.views import APPLICATION, ReadModelView
+from cli.persistence.readmodel_schema import TABLES
+from cli.persistence.readmodel_tables import APPLICATION, ReadModelView
 
 
 class PostgresReadModelView(ReadModelView, PostgresTrackingRecorder):
