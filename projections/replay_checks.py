@@ -15,10 +15,10 @@ from domain.money import to_cents
 
 from projections.integrity import Finding, Stream
 from projections.selection import active
+from projections.report import report
+from projections.notices import TOLERANCE, check_notice
 
 def replay_findings(stream: Stream) -> list[Finding]:
-    from projections.report import report  # the engine, imported when a replay is checked
-
     as_of = latest_effective_date(stream)
     try:
         report(stream.events, as_of)
@@ -37,8 +37,6 @@ def stated_figure_findings(stream: Stream) -> list[Finding]:
 
 
 def _compare(stream: Stream, notice: DefaultNoticeIssued) -> list[Finding]:
-    from projections.notices import TOLERANCE, check_notice
-
     when = f"as of {notice.effective_date} known at {notice.recorded_at.isoformat()}"
     try:
         checked = check_notice(stream.events, notice)

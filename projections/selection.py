@@ -38,7 +38,7 @@ def active(events: Iterable[FacilityEvent], known_at: datetime | None = None) ->
 
 
 def as_utc(instant: datetime) -> datetime:
-    """Aware instants compare as they are; a naive instant is read as UTC."""
-    if instant.tzinfo is None:
-        return instant.replace(tzinfo=timezone.utc)
-    return instant
+    """The instant in UTC: an aware one converted, a naive one read as UTC."""
+    if instant.tzinfo is timezone.utc:
+        return instant
+    return instant.astimezone(timezone.utc) if instant.tzinfo else instant.replace(tzinfo=timezone.utc)

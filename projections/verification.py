@@ -21,6 +21,8 @@ from domain.facility import facility_id
 
 from projections import replay_checks
 from projections.integrity import Finding, StoredRow, Stream, check_stream, expected_head
+from projections.readmodels.checks import read_model_findings
+from projections.readmodels.facility_figures import facility_figures
 
 StoredModels = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]
 """One facility's rows in the read models: its summary (or None), journal rows, portfolio steps."""
@@ -88,8 +90,6 @@ def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
     figures = None
     if stored_models is not None and not found and stream.decoded:
         # a stream whose rows fail their own checks is no fold to hold the read models to
-        from projections.readmodels.checks import read_model_findings
-        from projections.readmodels.facility_figures import facility_figures
 
         figures = facility_figures(stream.events)
         findings += read_model_findings(stream, *stored_models, figures=figures)

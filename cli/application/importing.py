@@ -20,22 +20,41 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import date
+from typing import Any, Protocol
+from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
+
+from cli.application.meta import Meta
 from cli.formats.records import BadLine, Record, parse_record
 from cli.persistence.spill import Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
-from domain.facility import Facility, facility_id
+from domain.events import FacilityEvent
+from domain.facility import Facility, Recorded, facility_id
 from domain.facts import OpenFacility
-
-if TYPE_CHECKING:
-    from cli.application.ledger import Ledger, Meta
 
 RawItems = Callable[[], Iterable[tuple[int, Any] | BadLine]]
 BATCH_SIZE = 5_000
 MAX_REPORTED = 1_000  # bad lines named one by one; beyond that they are only counted
 PAGE = 1_000
 FULL_HISTORY_KINDS = ("revolving", "minimum_borrowing")
+
+
+class EventStore(Protocol):
+    def get(self, originator_id: UUID, gt: int | None = None, limit: int | None = None) -> Iterable[FacilityEvent]: ...
+
+
+class DecidingLedger(Protocol):
+    """What the import asks of the ledger (cli.application.ledger.Ledger)."""
+
+    events: EventStore
+
+    def today(self, zone: str) -> date: ...
+
+    def _decide(self, facility: Facility, fact: Any, meta: Meta) -> Recorded: ...
+
+    def save(self, *facilities: Facility) -> Any: ...
 
 
 class Progress(Protocol):
@@ -71,7 +90,7 @@ class Entry:
 
 
 class Importer:
-    def __init__(self, ledger: "Ledger", raw: RawItems, actor: str, progress: Progress | None = None,
+    def __init__(self, ledger: DecidingLedger, raw: RawItems, actor: str, progress: Progress | None = None,
                  batch_size: int = BATCH_SIZE) -> None:
         self.ledger, self.raw, self.actor = ledger, raw, actor
         self.progress, self.batch_size = progress, batch_size
@@ -144,8 +163,6 @@ class Importer:
 
     def _decide(self, entries: dict[str, Entry], record: Record) -> bool:
         """Decide one record; True if it is new, False if it is already recorded."""
-        from cli.application.ledger import Meta
-
         entry = entries.get(record.facility) or self._load(entries, record.facility)
         if isinstance(record.fact, OpenFacility):
             return self._open(entry, record)
@@ -168,7 +185,7 @@ class Importer:
             raise DuplicateFacility(record.facility)
         fact = record.fact
         entry.facility = Facility.open(
-            fact, today=self.ledger.today(fact.timezone), recorded_by=self.actor,  # type: ignore[attr-defined]
+            fact, today=self.ledger.today(fact.timezone), recorded_by=self.actor,
             source=record.source, reference=record.reference,
         )
         self._compact(entry.facility)
@@ -216,8 +233,6 @@ class Importer:
             n.kind.value in FULL_HISTORY_KINDS for n in facility.notes.values())
 
     def _save(self, entries: dict[str, Entry], saved: int) -> int:
-        from eventsourcing.persistence import IntegrityError
-
         changed = [e.facility for e in entries.values() if e.facility is not None and e.facility.pending_events]
         count = sum(len(f.pending_events) for f in changed)
         if not changed:

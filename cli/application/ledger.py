@@ -9,7 +9,6 @@ import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 from uuid import UUID
@@ -19,8 +18,10 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, PersistenceError, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from cli.application.meta import Meta
 from cli.application.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
 from cli.persistence.faults import CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout, own_retries
+from cli.persistence.notification_log import notifications
 from cli.persistence.storage import Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
@@ -61,13 +62,6 @@ class WriteRefused(LedgerError):
 
 class ConflictPersisted(LedgerError):
     pass
-
-
-@dataclass(frozen=True)
-class Meta:
-    recorded_by: str
-    source: str | None = None
-    reference: str | None = None
 
 
 PrincipalProvider = Callable[[Facility], PrincipalOf | None]
@@ -226,14 +220,11 @@ class Ledger(Application[UUID]):
 
     def facilities(self) -> list[FacilityOpened]:
         topic = get_topic(FacilityOpened)
-        opened: list[FacilityOpened] = []
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
-            opened.extend(self.mapper.to_domain_event(n) for n in page)  # type: ignore[misc]
-            if len(page) < 500:
-                return sorted(opened, key=lambda e: e.code)
-            start = page[-1].id + 1
+        opened: list[FacilityOpened] = [
+            self.mapper.to_domain_event(n)  # type: ignore[misc]
+            for n in notifications(self.recorder, topics=[topic], limit=500)
+        ]
+        return sorted(opened, key=lambda e: e.code)
 
     def today(self, zone: str) -> date:
         return self.now().astimezone(ZoneInfo(zone)).date()

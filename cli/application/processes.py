@@ -4,6 +4,8 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 WORTH_IT_FROM_EVENTS = 20_000  # below this, starting the processes (≈ 0.5 s each) costs more than it saves
 
@@ -23,8 +25,6 @@ def pool(processes: int, initializer: Callable[..., None] | None = None, initarg
     if processes < 2:
         yield None
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=initializer, initargs=initargs)

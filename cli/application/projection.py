@@ -9,12 +9,15 @@ transaction (views.ReadModelView.apply).
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
+from cli.application.ledger import Ledger
 from domain.events import EventReversed, FacilityEvent, FacilityOpened
 
+from cli.persistence.notification_log import notifications
 from cli.persistence.readmodel_schema import BATCH
 from projections.readmodels.changes import Changes, journal_row, reversals
 from projections.readmodels.facility_figures import facility_figures
@@ -24,8 +27,8 @@ from cli.persistence.readmodel_tables import PositionMoved, ReadModelView
 Progress = Callable[[int], None]
 
 
-def changes_for(batch: Sequence[tuple[int, FacilityEvent]], source: Any,
-                later: Mapping[Any, int] | None = None, pool: Executor | None = None) -> Changes:
+def changes_for(batch: Sequence[tuple[int, FacilityEvent]], source: Ledger,
+                later: Mapping[UUID, int] | None = None, pool: Executor | None = None) -> Changes:
     """Rows for a batch of (notification id, event): the journal rows of these events, and the
     summary and portfolio steps of every facility they touch, from its stream up to the batch.
 
@@ -34,7 +37,7 @@ def changes_for(batch: Sequence[tuple[int, FacilityEvent]], source: Any,
     instead, computed once from its whole stream (a rebuild of interleaved histories would
     otherwise replay each facility once per batch it appears in). `pool`: compute the facilities'
     figures in other processes."""
-    by_facility: dict[Any, list[tuple[int, FacilityEvent]]] = {}
+    by_facility: dict[UUID, list[tuple[int, FacilityEvent]]] = {}
     for notification_id, event in batch:
         by_facility.setdefault(event.originator_id, []).append((notification_id, event))
     changes = Changes()
@@ -62,30 +65,22 @@ def _figures(streams: list[list[FacilityEvent]], pool: Executor | None) -> Itera
     return pool.map(facility_figures, streams, chunksize=max(1, len(streams) // 16))
 
 
-def _code(source: Any, facility: Any) -> str:
+def _code(source: Ledger, facility: UUID) -> str:
     first = source.recorder.select_events(facility, lte=1)
     return source.mapper.to_domain_event(first[0]).code if first else str(facility)
 
 
-def _stream(source: Any, facility: Any, upto_version: int) -> list[FacilityEvent]:
+def _stream(source: Ledger, facility: UUID, upto_version: int) -> list[FacilityEvent]:
     stored = source.recorder.select_events(facility, lte=upto_version)
     return [source.mapper.to_domain_event(s) for s in stored]
 
 
-def last_events(source: Any, after: int, head: int, page: int = 10 * BATCH) -> dict[Any, int]:
+def last_events(source: Ledger, after: int, head: int, page: int = 10 * BATCH) -> dict[UUID, int]:
     """Facility id -> notification id of its last event in (after, head]: one pass over the log."""
-    last: dict[Any, int] = {}
-    start = after
-    while start < head:
-        rows = source.recorder.select_notifications(start=start, limit=page, stop=head, inclusive_of_start=False)
-        if not rows:
-            break
-        last.update((n.originator_id, n.id) for n in rows)
-        start = rows[-1].id
-    return last
+    return {n.originator_id: n.id for n in notifications(source.recorder, after, stop=head, limit=page)}
 
 
-def catch_up(view: ReadModelView, source: Any, *, batch: int = BATCH, progress: Progress | None = None,
+def catch_up(view: ReadModelView, source: Ledger, *, batch: int = BATCH, progress: Progress | None = None,
              should_stop: Callable[[], bool] = lambda: False, pool: Executor | None = None) -> int:
     """Apply every event after the tracked position, a batch per transaction. Returns how many.
 
@@ -123,13 +118,14 @@ class ReadModels(Projection[ReadModelView]):
     """
 
     name = "ReadModels"
-    source: ClassVar[Any] = None
+    source: ClassVar[Ledger | None] = None
 
     def __init__(self, view: ReadModelView) -> None:
         super().__init__(view)
         self.after = view.position()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        assert self.source is not None, "set ReadModels.source on a subclass before running it"
         changes = changes_for([(tracking.notification_id, domain_event)], self.source)
         self.view.apply(changes, after=self.after, upto=tracking.notification_id)
         self.after = tracking.notification_id

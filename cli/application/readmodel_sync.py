@@ -29,7 +29,7 @@ def open_view(db: Database) -> ReadModelView:
     create = os.environ.get("CREATE_TABLE", "true")
     env = Environment(ReadModels.name, {**os.environ, **db.env, "CREATE_TABLE": create})
     if db.is_postgres:
-        from cli.persistence.readmodel_tables_postgres import PostgresReadModelView
+        from cli.persistence.readmodel_tables_postgres import PostgresReadModelView  # start-up: deferred (docs/architecture.md, "Start-up")
 
         view_class: type[ReadModelView] = PostgresReadModelView
     else:
@@ -67,23 +67,6 @@ def _catch_up(view: ReadModelView, ledger: Ledger) -> int:
         return catch_up(view, ledger)
     with processes.pool(processes.wanted(0, lag)) as executor:
         return catch_up(view, ledger, pool=executor)
-
-
-def keep_fresh(ctx: Any, ledger: Ledger) -> None:
-    """After a command that recorded events, bring the read models up to date before exiting."""
-    before = ledger.recorder.max_notification_id() or 0
-
-    def after() -> None:
-        if (ledger.recorder.max_notification_id() or 0) > before:
-            try:
-                refresh(ledger)
-            except Exception as error:  # noqa: BLE001 - the events are recorded; say so, exit 0
-                from cli.commands.context import err_console
-
-                err_console.print(f"[yellow]warning:[/] read models not refreshed ({error}); "
-                                  "run 'loanledger projections run' or 'projections rebuild'")
-
-    ctx.find_root().call_on_close(after)
 
 
 class FollowedLedger(Ledger):
@@ -133,9 +116,9 @@ def _acquire(lock: Any, stop: threading.Event, poll: float, echo: Echo) -> bool:
 
 def _follow(db: Database, ledger: Ledger, lock: Any, stop: threading.Event) -> None:
     """PostgreSQL: follow new events with the library's ProjectionRunner (LISTEN/NOTIFY)."""
-    from eventsourcing.projection import ProjectionRunner
+    from eventsourcing.projection import ProjectionRunner  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    from cli.persistence.readmodel_tables_postgres import PostgresReadModelView
+    from cli.persistence.readmodel_tables_postgres import PostgresReadModelView  # start-up: deferred (docs/architecture.md, "Start-up")
 
     projection = type("ReadModels", (ReadModels,), {"name": ReadModels.name, "source": ledger})
     with ProjectionRunner(application_class=FollowedLedger, projection_class=projection,

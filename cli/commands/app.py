@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli.commands import audit, files, readmodels, recording, setup
+from cli.commands import audit, files, readmodels, recording, reports, setup
 from cli.commands.context import refuse, settings
 from domain.errors import LedgerError
 
@@ -28,7 +28,7 @@ class LedgerGroup(TyperGroup):
 
 
 def database_fault(error: Exception) -> str | None:
-    from eventsourcing.persistence import PersistenceError
+    from eventsourcing.persistence import PersistenceError  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if isinstance(error, PersistenceError):
         return f"database error: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
@@ -73,12 +73,7 @@ files.register(app)
 audit.register(app)
 readmodels.register(app)
 
-try:
-    from cli.commands import reports
-except ImportError:  # the reports arrive with the projection engine
-    reports = None  # type: ignore[assignment]
-if reports is not None:
-    reports.register(app)
+reports.register(app)
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
     """A function from a stream id to its rows in the read models, to hold against the fold
     (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
     events (then there is nothing to hold against them)."""
-    from cli.application.readmodel_sync import close_view, open_view
+    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
     try:
@@ -45,11 +45,8 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
                       "(run 'loanledger projections run' or 'projections rebuild')")
 
     def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
-        key = (str(stream_id),)
-        summary = view.rows("SELECT * FROM rm_facility_summary WHERE facility_id = ?", key)
-        return (summary[0] if summary else None,
-                view.rows("SELECT * FROM rm_event_journal WHERE facility_id = ?", key),
-                view.rows("SELECT * FROM rm_portfolio_steps WHERE facility_id = ?", key))
+        summary, journal, steps = view.facility_rows(str(stream_id))
+        return (summary[0] if summary else None, journal, steps)
 
     return rows_of, None
 
@@ -73,8 +70,8 @@ def verify_command(
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
-    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows
-    from projections.verification import verify_streams
+    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.verification import verify_streams  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
     if code is not None:
@@ -126,8 +123,8 @@ def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE",
 
     Example: loanledger audit head ATG-LAURUS-2005
     """
-    from cli.persistence.stored_rows import stored_rows
-    from projections.integrity import check_stream
+    from cli.persistence.stored_rows import stored_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.integrity import check_stream  # start-up: deferred (docs/architecture.md, "Start-up")
 
     rows = stored_rows(ledger(ctx), code)
     if not rows:

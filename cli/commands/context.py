@@ -5,14 +5,18 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from cli.formats.dates import parse_day  # noqa: F401 - the commands' date parser
 from cli.formats.records import describe
 from domain.errors import LedgerError
+
+if TYPE_CHECKING:
+    from cli.application.ledger import Ledger
 
 err_console = Console(stderr=True, highlight=False)
 
@@ -22,7 +26,7 @@ class Settings:
     db: str | None = None
     json: bool = False
     actor: str | None = None
-    _ledger: Any = field(default=None, repr=False)
+    _ledger: "Ledger | None" = field(default=None, repr=False)
 
     @property
     def recorded_by(self) -> str:
@@ -36,19 +40,34 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj
 
 
-def ledger(ctx: typer.Context) -> Any:
+def ledger(ctx: typer.Context) -> "Ledger":
     """The ledger for this invocation, opened once and closed when the command ends."""
     state = settings(ctx)
     if state._ledger is None:
-        from cli.application.ledger import Ledger
-        from cli.persistence.storage import database, ready
+        from cli.application.ledger import Ledger  # start-up: deferred (docs/architecture.md, "Start-up")
+        from cli.persistence.storage import database, ready  # start-up: deferred (docs/architecture.md, "Start-up")
 
         state._ledger = Ledger(ready(database(state.db)), principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
-        from cli.application.readmodel_sync import keep_fresh
-
-        keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
+        _keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger
+
+
+def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
+    """After a command that recorded events, bring the read models up to date before exiting."""
+    before = book.recorder.max_notification_id() or 0
+
+    def after() -> None:
+        if (book.recorder.max_notification_id() or 0) > before:
+            from cli.application.readmodel_sync import refresh  # start-up: deferred (docs/architecture.md, "Start-up")
+
+            try:
+                refresh(book)
+            except Exception as error:  # noqa: BLE001 - the events are recorded; say so, exit 0
+                err_console.print(f"[yellow]warning:[/] read models not refreshed ({error}); "
+                                  "run 'loanledger projections run' or 'projections rebuild'")
+
+    ctx.find_root().call_on_close(after)
 
 
 def _principal_provider() -> Any:
@@ -56,7 +75,7 @@ def _principal_provider() -> Any:
 
     def principal_provider(facility: Any) -> Any:
         def principal_of(note: str, day: Any) -> Any:
-            from projections.commitment import principal_provider as engine_provider
+            from projections.commitment import principal_provider as engine_provider  # start-up: deferred (docs/architecture.md, "Start-up")
 
             return engine_provider(facility)(note, day)
 
@@ -94,16 +113,6 @@ def _as_options(message: str) -> str:
         option = OPTION_FOR.get(head, "--" + head.replace("_", "-"))
         parts.append(f"{option}{field[len(head):]}: {reason}" if reason else part)
     return "; ".join(parts)
-
-
-def parse_day(option: str, text: str) -> "date":
-    """A YYYY-MM-DD option value, or a refusal naming the option."""
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def emit_json(data: Any) -> None:

@@ -40,7 +40,7 @@ def import_file(
 
     Example: loanledger import examples/atg-laurus-2005.jsonl
     """
-    from cli.application.ledger import ImportRefused
+    from cli.application.ledger import ImportRefused  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if not file.is_file():
         raise LedgerError(f"{file}: no such file")

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 @projections_app.command("status")
 def status(ctx: typer.Context) -> None:
     """Position and lag of the read models (one tracked position: they are written together)."""
-    from cli.application.readmodel_sync import close_view, open_view, worker_running
+    from cli.application.readmodel_sync import close_view, open_view, worker_running  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
     view = open_view(book.db)
@@ -72,8 +72,8 @@ def rebuild(
 
     Example: loanledger --db postgresql://postgres@127.0.0.1:5432/loans projections rebuild
     """
-    from cli.application.readmodel_sync import close_view, open_view
-    from cli.application.rebuild import rebuild as rebuild_all
+    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.application.rebuild import rebuild as rebuild_all  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
     view = open_view(book.db)
@@ -111,7 +111,7 @@ def run(
     On PostgreSQL new events arrive by LISTEN/NOTIFY (eventsourcing's ProjectionRunner); on SQLite
     the worker polls. One worker per database is active; others wait to take over.
     """
-    from cli.application.readmodel_sync import run_worker
+    from cli.application.readmodel_sync import run_worker  # start-up: deferred (docs/architecture.md, "Start-up")
 
     db = ledger(ctx).db
     stop = threading.Event()
@@ -132,8 +132,8 @@ def portfolio(
 
     Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
     """
-    from cli.application.readmodel_sync import close_view, open_view
-    from projections.readmodels import portfolio as pf
+    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.readmodels import portfolio as pf  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = _day(as_of), _instant(known_at)
     book = ledger(ctx)
@@ -152,17 +152,14 @@ def portfolio(
 
 
 def _lagging(book: Any, position: int) -> set[str]:
-    ids: set[str] = set()
-    while True:
-        page = book.recorder.select_notifications(start=position, limit=5000, inclusive_of_start=False)
-        ids.update(str(n.originator_id) for n in page)
-        if len(page) < 5000:
-            return ids
-        position = page[-1].id
+    """Ids of the facilities with events after `position` (not yet in the read models)."""
+    from cli.persistence.notification_log import notifications  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    return {str(n.originator_id) for n in notifications(book.recorder, position, limit=5000)}
 
 
 def _json(day: date, instant: datetime | None, lines: list[Any], totals: list[Any]) -> dict[str, Any]:
-    from projections.json_views import money
+    from projections.json_views import money  # start-up: deferred (docs/architecture.md, "Start-up")
 
     return {
         "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
@@ -179,7 +176,7 @@ def _json(day: date, instant: datetime | None, lines: list[Any], totals: list[An
 
 
 def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any]) -> None:
-    from projections.json_views import money
+    from projections.json_views import money  # start-up: deferred (docs/architecture.md, "Start-up")
 
     title = f"Portfolio as of {day}" + (f", known at {known_at}" if known_at else "")
     table = new_table("facility", "status", "principal", "pd principal", "pd interest", "pd fees", "pd total",
@@ -204,6 +201,6 @@ def _day(text: str) -> date:
 
 def _instant(text: str | None) -> datetime | None:
     """The same instant rule as every --known-at (cli.formats.event_views.instant)."""
-    from cli.formats.event_views import instant
+    from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
     return instant("--known-at", text, end_of_day=True)

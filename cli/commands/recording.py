@@ -39,7 +39,7 @@ Description = Annotated[str, typer.Option("--description", help="What happened, 
 
 def record_fact(ctx: typer.Context, code: str, model: type[facts.Fact], source: str | None,
                 reference: str | None, **fields: Any) -> None:
-    from cli.application.ledger import Meta
+    from cli.application.ledger import Meta  # start-up: deferred (docs/architecture.md, "Start-up")
 
     fact = build(model, **fields)
     meta = Meta(settings(ctx).recorded_by, source, reference)
@@ -85,7 +85,7 @@ def facility_open(
     Example: loanledger facility open ATG-LAURUS-2005 --borrower "American Technologies Group, Inc."
     --lender "Laurus Master Fund, Ltd." --agent "LV Administrative Services, Inc." --agreement-date 2005-09-07
     """
-    from cli.application.ledger import Meta
+    from cli.application.ledger import Meta  # start-up: deferred (docs/architecture.md, "Start-up")
 
     fact = build(facts.OpenFacility, code=code, borrower=borrower, lender=lender, agent=agent,
                  agreement_date=agreement_date, currency=currency, timezone=timezone,
@@ -117,7 +117,7 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
     Example: loanledger facility show ATG-LAURUS-2005
     """
     facility = ledger(ctx).facility(code)
-    from domain.events import NoteIssued
+    from domain.events import NoteIssued  # start-up: deferred (docs/architecture.md, "Start-up")
 
     notes = [e for e in facility.history.values() if isinstance(e, NoteIssued)]
     if settings(ctx).json:

@@ -36,8 +36,8 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    from projections import report as reports  # the engine is imported only by the reports
-    from projections.json_views import balance_json, money
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
     position = reports.position_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
@@ -59,8 +59,8 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    from projections import report as reports  # the engine is imported only by the reports
-    from projections.json_views import money, past_due_json
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     figures = reports.past_due_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
@@ -86,8 +86,8 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
     """
-    from projections import report as reports  # the engine is imported only by the reports
-    from projections.json_views import exact, explain_json, money
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
     x = reports.explain(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
@@ -132,8 +132,8 @@ def timeline(
 
     Example: loanledger timeline ATG-LAURUS-2005 --from 2007-01-01 --to 2008-01-31 --every month
     """
-    from projections import report as reports  # the engine is imported only by the reports
-    from projections.json_views import balance_json, money, past_due_json
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
@@ -158,7 +158,7 @@ def _events(ctx: typer.Context, code: str) -> list[Any]:
 
 
 def _bucket(overdue: Any, as_of: date) -> str:
-    from projections.figures import bucket
+    from projections.figures import bucket  # start-up: deferred (docs/architecture.md, "Start-up")
 
     return bucket(overdue.amount, overdue.days(as_of))
 
@@ -169,17 +169,17 @@ def _known(known_at: str | None) -> str:
 
 def _instant(text: str | None) -> datetime | None:
     """Like --recorded-to: an aware date-time, or a date meaning the end of that day in UTC."""
-    from cli.formats.event_views import instant
+    from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
     return instant("--known-at", text, end_of_day=True)
 
 
 def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     """The seed letter's figures from the engine, and each notice checked against them."""
-    from projections import report as reports  # the engine is imported only by the reports
-    from projections.json_views import balance_json, money, past_due_json
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import balance_json, money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    from projections.notices import check_notices
+    from projections.notices import check_notices  # start-up: deferred (docs/architecture.md, "Start-up")
 
     events = _events(ctx, code)
     figures = reports.report(events, parse_day("--as-of", as_of))

@@ -40,9 +40,9 @@ def demo(
 
     Example: loanledger --db demo.db demo
     """
-    from cli.commands import reports
-    from cli.application.ledger import ImportRefused
-    from cli.formats.records import read_file
+    from cli.commands import reports  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.application.ledger import ImportRefused  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.records import read_file  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
     if book.facilities():
@@ -57,6 +57,6 @@ def demo(
 
 
 def _redact(url: str) -> str:
-    from cli.persistence.storage import _redacted
+    from cli.persistence.storage import _redacted  # start-up: deferred (docs/architecture.md, "Start-up")
 
     return _redacted(url)

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from dateutil.relativedelta import relativedelta
 
 _RULE = re.compile(
     r"^\s*(\d+)\s+monthly\s+installments?\s+of\s+([0-9][0-9,]*(?:\.\d+)?)\s+from\s+(\d{4}-\d{2}-\d{2})\s*$",
@@ -28,8 +29,6 @@ def parse_schedule(items: list[str]) -> list[dict[str, str]]:
 
 
 def monthly(count: int, amount: str, first: date) -> list[dict[str, str]]:
-    from dateutil.relativedelta import relativedelta  # imported only when a schedule is generated
-
     if not 1 <= count <= 600:
         raise ValueError("the number of installments must be between 1 and 600")
     return [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from cli.commands.context import parse_day
+from cli.formats.dates import parse_day
 from cli.formats.records import dumps, to_record
 from domain.errors import LedgerError
 from domain.events import EVENT_TYPES, FacilityEvent

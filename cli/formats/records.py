@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
 from domain.facts import Fact
 from domain.values import Code
+from pydantic import TypeAdapter
 
 EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash", "reversed_by")
 META = ("source", "reference")
@@ -83,8 +84,6 @@ def parse_record(line: int, raw: Any) -> Record | BadLine:
 
 @lru_cache(maxsize=1)
 def _code_adapter() -> Any:
-    from pydantic import TypeAdapter
-
     return TypeAdapter(Code)  # built once: building one costs ~250 µs, more than the validation
 
 
@@ -171,7 +170,7 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
     if path.stat().st_size > MAX_YAML_BYTES:
         yield BadLine(0, f"a YAML import file may be at most {MAX_YAML_BYTES:,} bytes; use JSON Lines for larger files")
         return
-    import yaml
+    import yaml  # start-up: deferred (docs/architecture.md, "Start-up")
 
     _NoAliasLoader = _no_alias_loader()
     with path.open(encoding="utf-8") as handle:
@@ -206,7 +205,7 @@ def _no_alias_loader() -> Any:
     """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text.
 
     Built on first use, so commands that read no YAML never import it."""
-    import yaml
+    import yaml  # start-up: deferred (docs/architecture.md, "Start-up")
 
     class NoAliasLoader(yaml.SafeLoader):
         def compose_node(self, parent, index):  # type: ignore[no-untyped-def]

@@ -14,6 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from cli.persistence import postgres
 from domain.errors import LedgerError
 
 RETRIED_METHODS = ("insert_events", "select_events", "select_notifications", "max_notification_id")
@@ -45,8 +48,6 @@ def own_retries(recorder: Any, seconds: str) -> None:
 
 
 def _retry_connection_loss(call: Callable[..., Any], seconds: str) -> Callable[..., Any]:
-    from eventsourcing.persistence import InterfaceError, OperationalError
-
     def retried(*args: Any, **kwargs: Any) -> Any:
         for attempt in range(CONNECTION_ATTEMPTS):
             try:
@@ -68,7 +69,7 @@ def busy(seconds: str) -> LedgerBusy:
 
 
 def is_lock_timeout(error: BaseException) -> bool:
-    import psycopg
+    import psycopg  # start-up: deferred (docs/architecture.md, "Start-up")
 
     cause = error.__cause__
     return isinstance(cause, psycopg.errors.LockNotAvailable) or "lock timeout" in str(error)
@@ -76,14 +77,10 @@ def is_lock_timeout(error: BaseException) -> bool:
 
 def connection_problem(env: dict[str, str], shown_url: str) -> str | None:
     """Why a connection to the configured PostgreSQL cannot be made, in one line (None if it can)."""
-    import psycopg
+    import psycopg  # start-up: psycopg costs ~140 ms, and a SQLite ledger never needs it
 
     try:
-        psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"],
-            connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
-        ).close()
+        postgres.connect(env).close()
     except psycopg.Error as error:
         return f"cannot connect to PostgreSQL ({shown_url}): {_reason(str(error))}"
     return None

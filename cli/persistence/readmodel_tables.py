@@ -10,12 +10,16 @@ both apply the same events: the later one rolls back and reads the new position.
 import os
 import time
 from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from projections.readmodels.changes import Changes, as_row, step_rows, summary_row
+from projections.readmodels.facility_figures import Step
+from projections.readmodels.portfolio import Summary
 from cli.persistence.readmodel_schema import TABLES, statements
 
 APPLICATION = "Ledger"
@@ -143,6 +147,20 @@ class ReadModelView:
         assert table in TABLES
         return int(self.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
 
+    def summaries(self) -> list[Summary]:
+        return [Summary(r["facility_id"], r["code"], r["borrower"], _instant(r["last_recorded_at"]))
+                for r in self.rows("SELECT facility_id, code, borrower, last_recorded_at FROM rm_facility_summary")]
+
+    def steps_on(self, day: date) -> dict[str, Step]:
+        value = day if self.postgres else day.isoformat()
+        return {r["facility_id"]: _step(r) for r in self.rows(
+            "SELECT * FROM rm_portfolio_steps WHERE valid_from <= ? AND valid_until > ?", (value, value))}
+
+    def facility_rows(self, facility_id: str) -> tuple[list[dict[str, Any]], ...]:
+        """A facility's summary, journal and portfolio-step rows (what `verify` compares)."""
+        return tuple(self.rows(f"SELECT * FROM {table} WHERE facility_id = ?", (facility_id,))
+                     for table in ("rm_facility_summary", "rm_event_journal", "rm_portfolio_steps"))
+
 
 class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):
     postgres = False
@@ -155,3 +173,17 @@ class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):
         c.execute("UPDATE tracking SET notification_id = notification_id WHERE application_name = ?", (APPLICATION,))
         c.execute("SELECT notification_id FROM tracking WHERE application_name = ?", (APPLICATION,))
         return int(c.fetchone()[0])
+
+
+def _step(row: dict[str, Any]) -> Step:
+    money = ("principal", "past_due_principal", "past_due_interest", "past_due_fees", "past_due_total")
+    return Step(_day(row["valid_from"]), _day(row["valid_until"]), row["status"],
+                *(Decimal(str(row[m])) for m in money), _day(row["oldest_due"]), row["problem"])
+
+
+def _day(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _instant(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value

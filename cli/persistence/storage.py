@@ -8,9 +8,12 @@
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import platformdirs
+
+from cli.persistence import postgres
 
 from domain.errors import LedgerError
 
@@ -100,16 +103,9 @@ def ready(db: Database) -> Database:
     return Database(db.url, {**db.env, "CREATE_TABLE": "false"})
 
 
-def connect(db: Database, **options: object):  # type: ignore[no-untyped-def]
+def connect(db: Database, **options: Any) -> Any:
     """A plain psycopg connection with the ledger's credentials (PostgreSQL only)."""
-    import psycopg
-
-    env = db.env
-    return psycopg.connect(
-        host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"] or None, dbname=env["POSTGRES_DBNAME"],
-        connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]), **options,
-    )
+    return postgres.connect(db.env, **options)
 
 
 def _redacted(url: str) -> str:

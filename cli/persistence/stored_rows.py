@@ -6,6 +6,9 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
+from cli.persistence.notification_log import notifications
 from domain.facility import facility_id
 from projections.integrity import StoredRow
 
@@ -24,14 +27,9 @@ def stream_ids(ledger: Any) -> dict[UUID, int]:
     pass over the notification log in pages (a stream whose FacilityOpened was deleted is found
     too). About 200 bytes per facility."""
     ids: dict[UUID, int] = {}
-    start = 1
-    while True:
-        page = ledger.recorder.select_notifications(start=start, limit=PAGE)
-        for n in page:
-            ids[n.originator_id] = ids.get(n.originator_id, 0) + 1
-        if len(page) < PAGE:
-            return ids
-        start = page[-1].id + 1
+    for n in notifications(ledger.recorder, limit=PAGE):
+        ids[n.originator_id] = ids.get(n.originator_id, 0) + 1
+    return ids
 
 
 def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
@@ -39,13 +37,7 @@ def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
 
 
 def _all_rows(ledger: Any) -> Iterator[StoredRow]:
-    start = 1
-    while True:
-        page = ledger.recorder.select_notifications(start=start, limit=PAGE)
-        yield from (_row(n) for n in page)
-        if len(page) < PAGE:
-            return
-        start = page[-1].id + 1
+    return (_row(n) for n in notifications(ledger.recorder, limit=PAGE))
 
 
 def _row(stored: Any) -> StoredRow:
@@ -73,8 +65,6 @@ def stream_ends(ledger: Any, upto: int) -> list[tuple[UUID, int]]:
 def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tuple[int, Any]]]:
     """The rows of these streams at notification ids up to `upto`, each as (notification id,
     StoredEvent), in version order: one query for them all."""
-    from eventsourcing.persistence import StoredEvent
-
     out: dict[UUID, list[tuple[int, Any]]] = {i: [] for i in ids}
     with _tuple_rows(ledger) as c:
         if ledger.db.is_postgres:
@@ -98,7 +88,7 @@ def _tuple_rows(ledger: Any) -> Iterator[Any]:
     """A read-only cursor whose rows are tuples on both backends (sqlite3 rows index like them)."""
     with ledger.recorder.datastore.transaction(commit=False) as c:
         if ledger.db.is_postgres:
-            from psycopg.rows import tuple_row
+            from psycopg.rows import tuple_row  # start-up: deferred (docs/architecture.md, "Start-up")
 
             c.row_factory = tuple_row
         yield c

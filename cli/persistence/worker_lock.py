@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from cli.persistence import postgres
+
 LOCK_KEY = 0x10A41ED6E5  # "loanledger read models": any fixed bigint shared by all workers
 REBUILD_KEY = LOCK_KEY + 1  # held by a running `projections rebuild` (one at a time per database)
 STALE = 15.0
@@ -48,13 +50,7 @@ def owner_alive(owner: str) -> bool:
 # ---- PostgreSQL -----------------------------------------------------------------------------
 
 def pg_connect(env: dict[str, str]) -> Any:
-    import psycopg
-
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env.get("POSTGRES_PORT", "5432"),
-        user=env["POSTGRES_USER"], password=env.get("POSTGRES_PASSWORD") or None, autocommit=True,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
-    )
+    return postgres.connect(env, autocommit=True)
 
 
 class PostgresWorkerLock:

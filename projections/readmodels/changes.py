@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ from domain.events import EventReversed, FacilityEvent
 from domain.reversals import reversed_by
 
 from projections.readmodels.facility_figures import FacilityFigures, facility_figures
+from projections.selection import as_utc
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def facility_rows(stream: Sequence[FacilityEvent], notification_ids: Sequence[in
 
 def summary_row(f: FacilityFigures, notification_id: int) -> tuple[Any, ...]:
     return (f.facility_id, f.code, f.borrower, f.status, f.principal, f.last_version, f.last_effective_date,
-            utc(f.last_recorded_at), f.horizon, f.problem, notification_id)
+            as_utc(f.last_recorded_at), f.horizon, f.problem, notification_id)
 
 
 def step_rows(f: FacilityFigures) -> list[tuple[Any, ...]]:
@@ -84,7 +85,7 @@ def journal_values(event: FacilityEvent, code: str, notification_id: int,
     """A journal row's columns but `reversed_by`, in table order (`facility`: the id as text, when known)."""
     amount = getattr(event, "amount", None) or getattr(event, "face_amount", None)
     return (facility or str(event.originator_id), code, event.originator_version, notification_id,
-            type(event).__name__, event.effective(), utc(event.timestamp), event.recorded_by,
+            type(event).__name__, event.effective(), as_utc(event.timestamp), event.recorded_by,
             getattr(event, "note", None), amount, event.reference, event.source, event.chain_hash)
 
 
@@ -94,12 +95,6 @@ def reversals(stream: Sequence[FacilityEvent]) -> list[Reversal]:
     in_force = reversed_by(stream)
     targets = sorted({e.target for e in stream if isinstance(e, EventReversed)})
     return [Reversal(str(stream[0].originator_id), t, in_force.get(t)) for t in targets]
-
-
-def utc(instant: datetime) -> datetime:
-    if instant.tzinfo is timezone.utc:
-        return instant
-    return instant.astimezone(timezone.utc) if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
 
 
 def as_row(values: Sequence[Any], postgres: bool) -> tuple[Any, ...]:
@@ -113,7 +108,7 @@ def _text(value: Any) -> Any:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, datetime):
-        return utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

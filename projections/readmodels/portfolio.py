@@ -7,11 +7,11 @@ horizon. Otherwise its figures come from a replay (projections.report.replay), t
 Either way the figures are the engine's.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Protocol
 
 from domain.events import FacilityEvent
 
@@ -19,10 +19,29 @@ from projections.engine import Sweep
 from projections.errors import ReportRefused
 from projections.figures import Overdue, bucket
 from projections.readmodels.facility_figures import Step, step_at
-from cli.persistence.readmodel_tables import ReadModelView
 from projections.selection import as_utc
 
 BUCKET_ORDER = ("current", "0-30", "31-60", "61-90", "91+")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A facility as the summary table knows it."""
+
+    facility_id: str
+    code: str
+    borrower: str
+    last_recorded_at: datetime
+
+
+class PortfolioTables(Protocol):
+    """What the portfolio reads from the materialised tables (cli.persistence.readmodel_tables)."""
+
+    def summaries(self) -> list[Summary]: ...
+
+    def steps_on(self, day: date) -> Mapping[str, Step]:
+        """facility id -> the portfolio step valid on `day` (valid_from <= day < valid_until)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -67,24 +86,21 @@ def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | N
 
 
 def portfolio(
-    view: ReadModelView, as_of: date, known_at: datetime | None,
+    tables: PortfolioTables, as_of: date, known_at: datetime | None,
     lagging: Iterable[str], events_of: Callable[[str], list[FacilityEvent]],
 ) -> list[Line]:
     """`lagging`: ids of facilities with events the read models have not applied yet."""
-    summaries = view.rows("SELECT facility_id, code, borrower, last_recorded_at FROM rm_facility_summary")
-    day = _db(as_of, view)
-    steps = {r["facility_id"]: r for r in view.rows(
-        "SELECT * FROM rm_portfolio_steps WHERE valid_from <= ? AND valid_until > ?", (day, day))}
+    steps = tables.steps_on(as_of)
     stale = set(lagging)
     instant = as_utc(known_at) if known_at is not None else None
     lines: list[Line] = []
-    for s in summaries:
-        fid = s["facility_id"]
-        row = steps.get(fid)
-        if fid in stale or row is None or (instant is not None and _instant(s["last_recorded_at"]) > instant):
+    for s in tables.summaries():
+        fid = s.facility_id
+        step = steps.get(fid)
+        if fid in stale or step is None or (instant is not None and as_utc(s.last_recorded_at) > instant):
             stale.add(fid)
             continue
-        lines.append(line(s["code"], s["borrower"], _step(row), as_of, "tables"))
+        lines.append(line(s.code, s.borrower, step, as_of, "tables"))
     for fid in sorted(stale):
         computed = engine_line(events_of(fid), as_of, known_at)
         if computed is not None:
@@ -111,21 +127,3 @@ def totals(lines: list[Line]) -> list[BucketTotal]:
                         sum((x.principal for x in lines if x.bucket == b), Decimal("0.00")),
                         sum((x.past_due_total for x in lines if x.bucket == b), Decimal("0.00")))
             for b in names]
-
-
-def _db(value: date, view: ReadModelView) -> Any:
-    return value if view.postgres else value.isoformat()
-
-
-def _step(row: dict[str, Any]) -> Step:
-    money = ("principal", "past_due_principal", "past_due_interest", "past_due_fees", "past_due_total")
-    return Step(_day(row["valid_from"]), _day(row["valid_until"]), row["status"],
-                *(Decimal(str(row[m])) for m in money), _day(row["oldest_due"]), row["problem"])
-
-
-def _day(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _instant(value: Any) -> datetime:
-    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
