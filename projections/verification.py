@@ -102,6 +102,27 @@ def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
     return head, findings
 
 
+def stray_findings(result: Verification, malformed: list[tuple[str, int]],
+                   listed: dict[str, str]) -> list[Finding]:
+    """What no stream's own checks can see: rows whose stream id is not written as the ledger
+    writes it (no reader of the facility would find them), and facilities the read models list
+    (facility id -> code) that have no stored event at all (their rows were deleted)."""
+    found = [Finding(f"stream {raw!r}", None, "malformed_stream_id",
+                     "a stream id as the ledger writes it (a UUID; 32 lower-case hex digits on SQLite)",
+                     f"{count} row(s) under {raw!r}")
+             for raw, count in malformed]
+    verified = {str(s.stream) for s in result.streams if s.rows}
+    found += [Finding(code, None, "no_events", "the stored events of a facility the read models list",
+                      "no stored event (its rows were deleted?)")
+              for fid, code in sorted(listed.items(), key=lambda item: item[1]) if fid not in verified]
+    return found
+
+
+def with_findings(result: Verification, more: list[Finding]) -> Verification:
+    findings = sorted(result.findings + more, key=lambda f: (f.facility, f.version or 0))
+    return Verification(result.streams, findings)
+
+
 def _replayed_cleanly(stream: Stream, figures: Any) -> bool:
     """True when the read-model figures' engine pass already replayed the whole stream, all
     known, through its latest effective date without a refusal: the engine is deterministic and

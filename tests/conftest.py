@@ -10,6 +10,9 @@ import uuid
 
 import pytest
 
+from cli.application.ledger import Ledger
+from cli.persistence.storage import database, ready
+
 PG_HOST = os.environ.get("LOANLEDGER_TEST_PGHOST", "127.0.0.1")
 PG_PORT = os.environ.get("LOANLEDGER_TEST_PGPORT", "5432")
 PG_USER = os.environ.get("LOANLEDGER_TEST_PGUSER", "postgres")
@@ -40,14 +43,23 @@ def postgres_url(postgres_server):
     name = f"loanledger_test_{uuid.uuid4().hex[:12]}"
     with _admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{postgres_server}/{name}"
+    url = f"{postgres_server}/{name}"
+    _create_ledger(url)
+    yield url
     with _admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def sqlite_url(tmp_path):
-    return str(tmp_path / "ledger.db")
+    url = str(tmp_path / "ledger.db")
+    _create_ledger(url)
+    return url
+
+
+def _create_ledger(url):
+    """What `loanledger init` does: only init, demo and import create a ledger (docs/cli.md)."""
+    Ledger(ready(database(url), create=True)).close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -75,7 +75,7 @@ def stored_content(db_url: str) -> list[tuple[str, int, str, dict]]:
 
 IMPORT_ONLY = (
     "import sys; from pathlib import Path; from cli.application.ledger import Ledger; from cli.persistence.storage import database, ready; "
-    "from cli.formats.records import read_file; ledger = Ledger(ready(database(sys.argv[1]))); "
+    "from cli.formats.records import read_file; ledger = Ledger(ready(database(sys.argv[1]), create=True)); "
     "print(ledger.import_records(lambda: read_file(Path(sys.argv[2])), 'importer', None, int(sys.argv[3])).recorded); "
     "ledger.close()"
 )

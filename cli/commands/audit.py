@@ -9,6 +9,7 @@ from cli.application.processes import WORTH_IT_FROM_EVENTS, pool, wanted
 from cli.commands.tables import output_console
 from cli.commands.context import emit_json, ledger, settings
 from domain.errors import LedgerError, UnknownFacility
+from domain.facility import facility_id
 
 console = output_console()
 audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
@@ -51,6 +52,17 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
     return rows_of, None
 
 
+def read_model_facilities(ctx: typer.Context) -> dict[str, str]:
+    """facility id -> code of every facility the read models list (they must all have events)."""
+    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    view = open_view(ledger(ctx).db)
+    try:
+        return {s.facility_id: s.code for s in view.summaries()}
+    finally:
+        close_view(view)
+
+
 def verify_command(
     ctx: typer.Context,
     code: Annotated[str | None, typer.Argument(metavar="[CODE]", help="One facility (default: all).")] = None,
@@ -71,24 +83,29 @@ def verify_command(
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
     from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.verification import verify_streams  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.verification import stray_findings, verify_streams, with_findings  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
+    models, note = stored_models(ctx)
+    listed = read_model_facilities(ctx) if models is not None else {}
+    malformed: list[tuple[str, int]] = []
     if code is not None:
         rows = stored_rows(book, code)
-        if not rows and expect is None:
+        if not rows and expect is None and str(facility_id(code)) not in listed:
             raise UnknownFacility(code)
         groups: Any = [(rows[0].stream, rows)] if rows else []
         events = len(rows)
+        listed = {k: v for k, v in listed.items() if k == str(facility_id(code))}
     else:
         ids = stream_ids(book)
-        groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids)
-        events = sum(ids.values())
-    models, note = stored_models(ctx)
+        groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids.well_formed)
+        events = sum(ids.well_formed.values())
+        malformed = ids.malformed
     count = wanted(processes, events)
     with pool(count) as executor:
         result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
                                 window=2 * count)
+    result = with_findings(result, stray_findings(result, malformed, listed))
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:

@@ -40,14 +40,15 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj
 
 
-def ledger(ctx: typer.Context) -> "Ledger":
-    """The ledger for this invocation, opened once and closed when the command ends."""
+def ledger(ctx: typer.Context, *, create: bool = False) -> "Ledger":
+    """The ledger for this invocation, opened once and closed when the command ends. Only `init`,
+    `demo` and `import` pass `create`: every other command refuses a database without a ledger."""
     state = settings(ctx)
     if state._ledger is None:
         from cli.application.ledger import Ledger  # start-up: deferred (docs/architecture.md, "Start-up")
         from cli.persistence.storage import database, ready  # start-up: deferred (docs/architecture.md, "Start-up")
 
-        state._ledger = Ledger(ready(database(state.db)), principal_provider=_principal_provider())
+        state._ledger = Ledger(ready(database(state.db), create=create), principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
         _keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger

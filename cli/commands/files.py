@@ -46,7 +46,7 @@ def import_file(
         raise LedgerError(f"{file}: no such file")
     try:
         with ImportProgress(file) as progress:
-            result = ledger(ctx).import_records(
+            result = ledger(ctx, create=True).import_records(
                 lambda: read_file(file), settings(ctx).recorded_by, progress, batch_size)
     except UnicodeDecodeError as error:
         raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); nothing was imported") from None

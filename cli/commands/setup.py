@@ -24,7 +24,7 @@ def init(ctx: typer.Context) -> None:
 
     Example: loanledger --db postgresql://postgres@127.0.0.1:5432/loans init
     """
-    book = ledger(ctx)
+    book = ledger(ctx, create=True)
     where = book.db.url if not book.db.is_postgres else _redact(book.db.url)
     if settings(ctx).json:
         emit_json({"database": where, "facilities": len(book.facilities())})
@@ -44,7 +44,7 @@ def demo(
     from cli.application.ledger import ImportRefused  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.records import read_file  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    book = ledger(ctx)
+    book = ledger(ctx, create=True)
     if book.facilities():
         raise LedgerError("demo needs a fresh, empty database: pass --db with a new file name")
     try:

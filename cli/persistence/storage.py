@@ -6,6 +6,7 @@
 """
 
 import os
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,6 @@ def database(url: str | None) -> Database:
     file = Path(path).expanduser()
     if file.is_dir():
         raise BadDatabaseURL(f"database path {file} is a directory, not a file")
-    file.parent.mkdir(parents=True, exist_ok=True)
     return Database(str(file), {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(file),
@@ -83,24 +83,63 @@ def _postgres_env(url: str) -> dict[str, str]:
     }
 
 
-def ready(db: Database) -> Database:
-    """The database to open the ledger on, without DDL once the schema exists.
+class NoLedger(LedgerError):
+    """The database holds no ledger, and this command may not create one."""
+
+
+def ready(db: Database, *, create: bool = False) -> Database:
+    """The database to open the ledger on: an existing ledger, or (`create`) a new one.
+
+    Only `init`, `demo` and `import` create a ledger; every other command refuses a path or a
+    database without one, so a mistyped path is an error, never a new empty ledger.
 
     The library runs CREATE TABLE/INDEX IF NOT EXISTS whenever an application starts, which a
     role without CREATE rights (the append-only writer, the auditor: `db roles`) may not do. So on
     PostgreSQL, when the events table already exists, CREATE_TABLE is turned off, unless
     CREATE_TABLE (or LEDGER_CREATE_TABLE) is set in the environment, which then decides.
     """
-    if not db.is_postgres or {"CREATE_TABLE", "LEDGER_CREATE_TABLE"} & os.environ.keys():
-        return db
+    if not db.is_postgres:
+        return _sqlite_ready(db, create)
     with connect(db) as connection:
         found = connection.execute(
             "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text))",
             (db.env.get("POSTGRES_SCHEMA") or "public", EVENTS_TABLE),
         ).fetchone()
     if found is None or found[0] is None:
+        if not create:
+            raise NoLedger(f"no ledger in {_redacted(db.url)}: it has no {EVENTS_TABLE} table "
+                           f"(create one with 'loanledger --db URL init')")
+        return db
+    if {"CREATE_TABLE", "LEDGER_CREATE_TABLE"} & os.environ.keys():
         return db
     return Database(db.url, {**db.env, "CREATE_TABLE": "false"})
+
+
+def _sqlite_ready(db: Database, create: bool) -> Database:
+    file = Path(db.env["SQLITE_DBNAME"])
+    if create:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LedgerError(f"cannot create the folder {file.parent}: {error.strerror}") from None
+        return db
+    if not file.is_file():
+        raise NoLedger(f"no ledger at {file}: the file does not exist "
+                       f"(create one with 'loanledger --db {file} init', or check the path)")
+    if not _has_events_table(file):
+        raise NoLedger(f"{file} is not a loanledger ledger: it has no stored_events table")
+    return db
+
+
+def _has_events_table(file: Path) -> bool:
+    import sqlite3  # start-up: only a SQLite ledger that is opened without creating it needs this check
+
+    try:
+        with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            return conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
 
 
 def connect(db: Database, **options: Any) -> Any:

@@ -3,6 +3,7 @@ stored, never decoded by the application's mapper."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -22,14 +23,43 @@ def stored_rows(ledger: Any, code: str | None = None) -> list[StoredRow]:
     return list(_all_rows(ledger))
 
 
-def stream_ids(ledger: Any) -> dict[UUID, int]:
-    """Every stream id that has rows, in order of first appearance, with its number of rows: one
-    pass over the notification log in pages (a stream whose FacilityOpened was deleted is found
-    too). About 200 bytes per facility."""
-    ids: dict[UUID, int] = {}
-    for n in notifications(ledger.recorder, limit=PAGE):
-        ids[n.originator_id] = ids.get(n.originator_id, 0) + 1
+@dataclass(frozen=True)
+class StreamIds:
+    """Every stream id that has rows, with its number of rows, in order of first appearance (a
+    stream whose FacilityOpened was deleted is found too); and, apart, the ids not written as the
+    ledger writes them (e.g. a row moved by hand to 'NOT-A-UUID' or to upper-case hex), which no
+    reader of the stream would ever find."""
+
+    well_formed: dict[UUID, int]
+    malformed: list[tuple[str, int]]
+
+
+def stream_ids(ledger: Any) -> StreamIds:
+    """One aggregate query, answered by the database; about 200 bytes per facility."""
+    position = "notification_id" if ledger.db.is_postgres else "rowid"
+    ids = StreamIds({}, [])
+    with _tuple_rows(ledger) as c:
+        c.execute(f"SELECT originator_id, COUNT(*) FROM {_events_table(ledger)} "
+                  f"GROUP BY originator_id ORDER BY MIN({position})")
+        for raw, count in c.fetchall():
+            stream = _well_formed(raw)
+            if stream is None:
+                ids.malformed.append((str(raw), int(count)))
+            else:
+                ids.well_formed[stream] = ids.well_formed.get(stream, 0) + int(count)
     return ids
+
+
+def _well_formed(raw: Any) -> UUID | None:
+    """PostgreSQL's uuid column holds only UUIDs; SQLite holds whatever text was written, and the
+    ledger writes 32 lower-case hex digits."""
+    if isinstance(raw, UUID):
+        return raw
+    try:
+        stream = UUID(str(raw))
+    except ValueError:
+        return None
+    return stream if stream.hex == raw else None
 
 
 def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
