@@ -8,6 +8,7 @@ import typer
 from rich.progress import MofNCompleteColumn, Progress
 
 from cli.formats import event_views as views
+from cli.formats.output_file import STDOUT, write_output
 from cli.commands.context import emit_json, err_console, ledger, settings
 from cli.formats.records import read_file
 from cli.commands.tables import new_table, output_console
@@ -114,7 +115,11 @@ RecordedTo = Annotated[str | None, typer.Option(
 def export(
     ctx: typer.Context,
     code: Code,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Write to this file instead of stdout (- is stdout). An existing file is kept unless --force; "
+             "a symbolic link is refused.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")] = False,
     fmt: Annotated[str, typer.Option("--format", metavar="jsonl|csv", help="JSON Lines (importable) or CSV.")] = "jsonl",
     type_: Types = None, since: EffectiveFrom = None, until: EffectiveTo = None,
     recorded_from: RecordedFrom = None, recorded_to: RecordedTo = None,
@@ -130,11 +135,8 @@ def export(
     chosen = views.selection(type_, since, until, recorded_from, recorded_to)
     chosen_rows = views.rows(code, ledger(ctx).facility_events(code), chosen)
     text = views.render(chosen_rows, fmt)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    output.write_text(text, encoding="utf-8")
-    err_console.print(f"Wrote {len(chosen_rows)} event(s) to {output}.")
+    if write_output(STDOUT if output is None else output, text, force=force):
+        err_console.print(f"Wrote {len(chosen_rows)} event(s) to {output}.")
 
 
 def events(
