@@ -173,7 +173,7 @@ class Ledger(Application[UUID]):
                 return Recorded(mine)  # saved, though the reply was lost: do not record it twice
             outcome = self._decide(facility, fact, meta)
             if outcome.duplicate:
-                return Recorded(self._event_at(facility, outcome.version), duplicate=True)
+                return Recorded(self._event_at(facility, outcome.version), duplicate=True, version=outcome.version)
             mine = outcome.event
             try:
                 self.save(facility)
