@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from cli.application.ledger import Ledger
 from domain import facts
-from domain.facility import Facility
+from domain.facility import Facility, decide
 
 START = date(2022, 1, 3)
 TODAY = date(2025, 1, 1)
@@ -21,7 +21,7 @@ PER_SAVE = 50  # facilities per save(): ~5,000 events per transaction
 
 def facility(code: str, events: int, rng: random.Random) -> Facility:
     def record(fact: facts.Fact) -> None:
-        f.record(fact, today=TODAY, recorded_by="bench", principal_of=None)
+        decide(f, fact, today=TODAY, recorded_by="bench")
 
     f = Facility.open(facts.OpenFacility(code=code, borrower=f"Borrower {code}", lender="Bench Bank",
                                          agreement_date=START), today=TODAY, recorded_by="bench")

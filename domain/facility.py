@@ -1,18 +1,26 @@
 """The Facility aggregate: one credit arrangement, one event stream.
 
-Decide, then record: each public command method checks the rules against the current state and
-the dates it is given, then records one event through `_record`, which stamps the version, the
-recorded time and the chain hash. `when` only changes state; it runs again on every replay, so
-no rule lives there.
+Decide, then record: each public command method (`issue_note`, `make_advance`, ...) checks the
+rules against the current state and the dates it is given, then records one event through
+`_record`, which stamps the version, the recorded time and the chain hash. `when` only changes
+state; it runs again on every replay, so no rule lives there.
+
+The aggregate keeps the state its rules read and nothing else: no events. Whoever needs the
+events themselves (the engine asked for a revolver's principal, a long import, `facility show`)
+reads them from the store or keeps them aside (cli.application).
+
+Generic input (an import file's records) is decided through `COMMANDS`, an explicit table from
+fact type to command method; a recordable fact without a command is an error when this module
+is imported.
 """
 
 import hashlib
 import json
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict, Unpack
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import BaseAggregate
@@ -39,6 +47,15 @@ class PrincipalOf(Protocol):
     def __call__(self, note: str, day: date) -> Decimal: ...
 
 
+class Stamp(TypedDict):
+    """What every command is given besides its fact: the facility's today and who records it."""
+
+    today: date
+    recorded_by: str
+    source: NotRequired[str | None]
+    reference: NotRequired[str | None]
+
+
 @dataclass
 class NoteState:
     code: str
@@ -60,27 +77,23 @@ class Default:
 
 @dataclass
 class Recorded:
-    """The outcome of a command: the event recorded, or the earlier one a reference matched.
+    """The outcome of a command: the event recorded, or the version a repeated reference matched.
 
-    `event` is None only for a duplicate found by a compact aggregate (`forget_details`), which
-    no longer holds the earlier event itself.
+    A repeat carries only the version (`event` None): the aggregate keeps no events, so the
+    application reads the earlier one from the store if it wants to show it.
     """
 
-    event: ev.FacilityEvent
+    event: ev.FacilityEvent | None
     duplicate: bool = False
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if self.event is not None:
+            self.version = self.event.version
 
 
-# The events the rules read again after they are recorded. Of every other event the aggregate
-# needs only its kind (a reversal may not target an opening or a note issue), and of an advance
-# its note, date and amount (`advances`, for the commitment), so a compact aggregate (a long
-# import) keeps just those and one byte per version.
-RULE_EVENTS: tuple[type[ev.FacilityEvent], ...] = (
-    ev.FacilityOpened, ev.NoteIssued, ev.EventOfDefaultDeclared,
-    ev.DefaultWaived, ev.MaturityExtended, ev.ObligationsAccelerated,
-    ev.AccelerationRescinded, ev.EventReversed,
-)
-_KIND_NAMES = list(ev.EVENT_TYPES)
-_KIND_INDEX = {name: i for i, name in enumerate(_KIND_NAMES)}
+# Versions a reversal may not target, by the kind of their event.
+UNREVERSIBLE = (ev.FacilityOpened, ev.NoteIssued)
 
 
 class Facility(BaseAggregate[UUID]):
@@ -110,139 +123,104 @@ class Facility(BaseAggregate[UUID]):
 
     def __init__(self) -> None:
         self.code = ""
+        self.agreement_date = date.min
+        self.timezone = ""  # the facility's dates are days in this zone: the caller's "today" too
         self.notes: dict[str, NoteState] = {}
-        self.references: dict[str, tuple[int, bytes]] = {}
-        self.reversals: dict[int, int] = {}
-        self.chain_head = ""
-        self.opened: ev.FacilityOpened | None = None
-        self.history: dict[int, ev.FacilityEvent] = {}
+        # reference -> (version, content digest). Any mapping will do: a long import keeps it on disk.
+        self.references: MutableMapping[str, tuple[int, bytes]] = {}
+        self.reversals: dict[int, int] = {}  # reversal version -> target version
+        self.unreversible: dict[int, str] = {}  # version -> kind, for openings and note issues
         self.advances: dict[int, tuple[str, date, Decimal]] = {}  # version -> (note, effective date, amount)
-        self.kinds = bytearray()  # kinds[version - 1]: index of the event's type in EVENT_TYPES
-        self.keeps_history = True
-        self.archive: MutableMapping[int, ev.FacilityEvent] | None = None
-
-    def forget_details(self, references: MutableMapping[str, tuple[int, bytes]] | None = None,
-                       archive: MutableMapping[int, ev.FacilityEvent] | None = None) -> None:
-        """Keep only what the rules need (RULE_EVENTS, kinds, references): for long imports.
-
-        The rules judge exactly as before; only `history` stops holding the other events.
-        `references` may be another mapping (e.g. one kept on disk) to hold the references in.
-        `archive` (e.g. kept on disk) receives the other events instead of forgetting them, for
-        a facility whose commitment rule asks the engine for a principal (`all_events`).
-        """
-        self.keeps_history = False
-        if archive is not None:
-            archive.update((v, e) for v, e in self.history.items() if not isinstance(e, RULE_EVENTS))
-        self.archive = archive
-        self.history = {v: e for v, e in self.history.items() if isinstance(e, RULE_EVENTS)}
-        if references is not None:
-            references.update(self.references)
-            self.references = references  # type: ignore[assignment]
-
-    def all_events(self) -> list[ev.FacilityEvent]:
-        """Every event of the stream so far, in version order: the history, plus the archive of a
-        facility that keeps its other events aside (`forget_details`)."""
-        if self.archive is None:
-            return [self.history[v] for v in sorted(self.history)]
-        merged = dict(self.archive.items())
-        merged.update(self.history)
-        return [merged[v] for v in sorted(merged)]
+        self.defaults: dict[int, tuple[str, date, tuple[str, ...] | None]] = {}  # version -> (clause, date, notes)
+        self.waivers: dict[int, tuple[str, date]] = {}  # version -> (clause, date)
+        self.accelerations: dict[int, tuple[bool, date]] = {}  # version -> (accelerated?, date); False: rescinded
+        self.chain_head = ""
 
     # ---- commands -------------------------------------------------------------------------
 
-    def record(
-        self, fact: facts.Fact, *, today: date, recorded_by: str,
-        source: str | None = None, reference: str | None = None,
-        principal_of: PrincipalOf | None = None,
-    ) -> Recorded:
-        """Check `fact` against the rules and record it, or return the earlier identical record."""
-        event_class = _EVENT_FOR[type(fact)]
-        if reference is not None and reference in self.references:
-            version, content = self.references[reference]
-            if content != _content(event_class.__name__, fact.model_dump(mode="json")):
-                raise ReferenceConflict(reference, version)
-            return Recorded(self.history.get(version), duplicate=True)  # type: ignore[arg-type]
-        check = getattr(self, "_check_" + type(fact).__name__, None)
-        self._check_dates(fact, today)
-        if check is not None:
-            check(fact, today=today, principal_of=principal_of)
-        return Recorded(self._record(event_class, fact, recorded_by, source, reference))
-
-    def _record(
-        self, event_class: type[ev.FacilityEvent], fact: facts.Fact,
-        recorded_by: str, source: str | None, reference: str | None,
-    ) -> ev.FacilityEvent:
-        draft = event_class(
-            originator_id=self.id, originator_version=self.version + 1,
-            timestamp=event_class.create_timestamp(), recorded_by=recorded_by,
-            source=source, reference=reference, **dict(fact),
-        )
-        event = _chained(draft, self.chain_head)
-        event.mutate(self)
-        self.pending_events.append(event)
-        return event
-
-    # ---- rules ----------------------------------------------------------------------------
-
-    def _check_dates(self, fact: facts.Fact, today: date) -> None:
-        effective = fact.effective()
-        if effective is None:
-            return
-        if effective > today:
-            raise RuleViolation(f"effective date {effective} is after today ({today})")
-        if not isinstance(fact, facts.SetIndexRate) and effective < self.agreement_date:
-            raise RuleViolation(
-                f"effective date {effective} is before the agreement date {self.agreement_date}"
-            )
-
-    def _check_IssueNote(self, fact: facts.IssueNote, **_: Any) -> None:
+    def issue_note(self, fact: facts.IssueNote, **stamp: Unpack[Stamp]) -> Recorded:
+        """Issue a note: its code is new under this facility."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         if fact.note in self.notes:
             raise RuleViolation(f"note {fact.note!r} is already issued under {self.code}")
+        return self._record(fact, stamp)
 
-    def _check_MakeAdvance(
-        self, fact: facts.MakeAdvance, principal_of: PrincipalOf | None, **_: Any
-    ) -> None:
+    def make_advance(
+        self, fact: facts.MakeAdvance, *, principal_of: PrincipalOf | None = None, **stamp: Unpack[Stamp],
+    ) -> Recorded:
+        """Advance on a note between its issue and maturity, within its commitment. A revolver's
+        room depends on repayments, which only the engine knows (`principal_of`)."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         note = self.note(fact.note)
         if fact.effective_date < note.issue_date:
             raise RuleViolation(f"advance on {fact.effective_date} is before note {note.code} was issued ({note.issue_date})")
         if fact.effective_date > note.maturity_date:
             raise RuleViolation(f"advance on {fact.effective_date} is after note {note.code} matured ({note.maturity_date})")
-        if note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING) and principal_of is not None:
-            # A revolver's principal on a day is at most what was advanced by then (payments only
-            # reduce it), so the engine is asked only when that bound leaves too little room.
-            drawn = self._advanced(note.code, through=fact.effective_date)
-            if fact.amount > note.face_amount - drawn:
-                drawn = principal_of(note.code, fact.effective_date)
-        else:
-            drawn = self._advanced(note.code)
-        room = note.face_amount - drawn
+        room = note.face_amount - self._drawn(note, fact, principal_of)
         if fact.amount > room:
             raise RuleViolation(
                 f"advance of {fact.amount} on note {note.code} exceeds its commitment: "
                 f"{room} of {note.face_amount} is available"
             )
+        return self._record(fact, stamp)
 
-    def _check_ReceivePayment(self, fact: facts.ReceivePayment, **_: Any) -> None:
+    def receive_payment(self, fact: facts.ReceivePayment, **stamp: Unpack[Stamp]) -> Recorded:
+        """Receive a payment, on the whole facility or on a named note."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         if fact.note is not None:
             self.note(fact.note)
+        return self._record(fact, stamp)
 
-    def _check_MissPayment(self, fact: facts.MissPayment, today: date, **_: Any) -> None:
+    def miss_payment(self, fact: facts.MissPayment, **stamp: Unpack[Stamp]) -> Recorded:
+        """Record a missed payment, once the note's grace period is over."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        today = stamp["today"]
+        self._check_dates(fact, today)
         note = self.note(fact.note)
         if (today - fact.due_date).days <= note.grace_days:
             raise RuleViolation(
                 f"payment due {fact.due_date} on note {note.code} is still within its "
                 f"{note.grace_days}-day grace period on {today}"
             )
+        return self._record(fact, stamp)
 
-    def _check_AssessFee(self, fact: facts.AssessFee, **_: Any) -> None:
+    def set_index_rate(self, fact: facts.SetIndexRate, **stamp: Unpack[Stamp]) -> Recorded:
+        """Set an index rate: it may predate the agreement (the rate in force when it began)."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"], before_agreement=True)
+        return self._record(fact, stamp)
+
+    def assess_fee(self, fact: facts.AssessFee, **stamp: Unpack[Stamp]) -> Recorded:
+        """Assess a fee, on the whole facility or on a named note."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         if fact.note is not None:
             self.note(fact.note)
+        return self._record(fact, stamp)
 
-    def _check_DeclareDefault(self, fact: facts.DeclareDefault, **_: Any) -> None:
+    def declare_default(self, fact: facts.DeclareDefault, **stamp: Unpack[Stamp]) -> Recorded:
+        """Declare an event of default, on every note or on the notes named."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         for code in fact.notes or ():
             self.note(code)
+        return self._record(fact, stamp)
 
-    def _check_WaiveDefault(self, fact: facts.WaiveDefault, **_: Any) -> None:
+    def waive_default(self, fact: facts.WaiveDefault, **stamp: Unpack[Stamp]) -> Recorded:
+        """Waive an event of default that is open under the same clause on that day."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         if not any(
             d.clause == fact.clause and d.effective_date <= fact.effective_date and d.waived_on is None
             for d in self._defaults()
@@ -250,19 +228,33 @@ class Facility(BaseAggregate[UUID]):
             raise RuleViolation(
                 f"no event of default under {fact.clause!r} is open on {fact.effective_date} to waive"
             )
+        return self._record(fact, stamp)
 
-    def _check_ExtendMaturity(self, fact: facts.ExtendMaturity, **_: Any) -> None:
+    def extend_maturity(self, fact: facts.ExtendMaturity, **stamp: Unpack[Stamp]) -> Recorded:
+        """Extend a note's maturity; a new schedule must fall within the new maturity."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         note = self.note(fact.note)
         if fact.effective_date < note.issue_date:
             raise RuleViolation(f"extension on {fact.effective_date} is before note {note.code} was issued")
         for item in fact.amortization or ():
             if item.due_date > fact.new_maturity_date:
                 raise RuleViolation(f"installment due {item.due_date} falls after the new maturity")
+        return self._record(fact, stamp)
 
-    def _check_IssueDefaultNotice(self, fact: facts.IssueDefaultNotice, **_: Any) -> None:
-        return None
+    def issue_default_notice(self, fact: facts.IssueDefaultNotice, **stamp: Unpack[Stamp]) -> Recorded:
+        """Record a notice of default sent to the borrower: only its dates are checked."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
+        return self._record(fact, stamp)
 
-    def _check_AccelerateObligations(self, fact: facts.AccelerateObligations, **_: Any) -> None:
+    def accelerate(self, fact: facts.AccelerateObligations, **stamp: Unpack[Stamp]) -> Recorded:
+        """Accelerate every note, or the notes named: each needs an event of default in force."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         codes = fact.notes if fact.notes is not None else tuple(self.notes)
         for code in codes:
             self.note(code)
@@ -271,31 +263,73 @@ class Facility(BaseAggregate[UUID]):
                     f"cannot accelerate note {code}: no event of default is in force on "
                     f"{fact.effective_date} (record one with 'loanledger record default')"
                 )
+        return self._record(fact, stamp)
 
-    def _check_RescindAcceleration(self, fact: facts.RescindAcceleration, **_: Any) -> None:
+    def rescind_acceleration(self, fact: facts.RescindAcceleration, **stamp: Unpack[Stamp]) -> Recorded:
+        """Rescind an acceleration in force on that day."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         if not self._accelerated_on(fact.effective_date):
             raise RuleViolation(f"nothing is accelerated on {fact.effective_date} to rescind")
+        return self._record(fact, stamp)
 
-    def _check_ReverseEvent(self, fact: facts.ReverseEvent, **_: Any) -> None:
+    def reverse(self, fact: facts.ReverseEvent, **stamp: Unpack[Stamp]) -> Recorded:
+        """Reverse an earlier event that is not an opening or a note issue and is in force."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_dates(fact, stamp["today"])
         target = fact.target
-        if not 1 <= target <= len(self.kinds):
+        if not 1 <= target <= self.version:
             raise RuleViolation(f"{self.code} has no version {target} to reverse (last is {self.version})")
-        kind = self.kind_of(target)
-        if kind in ("FacilityOpened", "NoteIssued"):
+        if target in self.unreversible:
             raise RuleViolation(
-                f"version {target} is a {kind}, which cannot be reversed: "
+                f"version {target} is a {self.unreversible[target]}, which cannot be reversed: "
                 "open or issue a corrected one under a new code"
             )
         cancelled = self.cancelled()
         if target in cancelled:
             raise RuleViolation(f"version {target} is already reversed (by version {cancelled[target]})")
+        return self._record(fact, stamp)
+
+    # ---- what every command does ----------------------------------------------------------
+
+    def _repeat(self, fact: facts.Fact, stamp: Stamp) -> Recorded | None:
+        """The earlier record of this fact's reference, if it was recorded already (a no-op);
+        the same reference with other content is refused."""
+        reference = stamp.get("reference")
+        if reference is None or reference not in self.references:
+            return None
+        version, content = self.references[reference]
+        if content != _content(_EVENT_FOR[type(fact)].__name__, fact.model_dump(mode="json")):
+            raise ReferenceConflict(reference, version)
+        return Recorded(None, duplicate=True, version=version)
+
+    def _check_dates(self, fact: facts.Fact, today: date, before_agreement: bool = False) -> None:
+        effective = fact.effective()
+        if effective is None:
+            return
+        if effective > today:
+            raise RuleViolation(f"effective date {effective} is after today ({today})")
+        if not before_agreement and effective < self.agreement_date:
+            raise RuleViolation(
+                f"effective date {effective} is before the agreement date {self.agreement_date}"
+            )
+
+    def _record(self, fact: facts.Fact, stamp: Stamp) -> Recorded:
+        event_class = _EVENT_FOR[type(fact)]
+        recorded_by, source, reference = stamp["recorded_by"], stamp.get("source"), stamp.get("reference")
+        draft = event_class(
+            originator_id=self.id, originator_version=self.version + 1,
+            timestamp=event_class.create_timestamp(), recorded_by=recorded_by,
+            source=source, reference=reference, **dict(fact),
+        )
+        event = _chained(draft, self.chain_head)
+        event.mutate(self)
+        self.pending_events.append(event)
+        return Recorded(event)
 
     # ---- queries used by the rules --------------------------------------------------------
-
-    @property
-    def agreement_date(self) -> date:
-        assert self.opened is not None
-        return self.opened.agreement_date
 
     def note(self, code: str) -> NoteState:
         try:
@@ -303,29 +337,41 @@ class Facility(BaseAggregate[UUID]):
         except KeyError:
             raise UnknownNote(self.code, code) from None
 
-    def kind_of(self, version: int) -> str:
-        return _KIND_NAMES[self.kinds[version - 1]]
-
     def cancelled(self) -> dict[int, int]:
         """Versions whose effect is cancelled, each with the reversal in force that cancels it."""
         return reversal_rules.cancelled(self.reversals)
 
-    def live(self, *types: type[ev.FacilityEvent]) -> list[Any]:
+    def _drawn(self, note: NoteState, fact: facts.MakeAdvance, principal_of: PrincipalOf | None) -> Decimal:
+        if note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING) and principal_of is not None:
+            # A revolver's principal on a day is at most what was advanced by then (payments only
+            # reduce it), so the engine is asked only when that bound leaves too little room.
+            drawn = self._advanced(note.code, through=fact.effective_date)
+            if fact.amount > note.face_amount - drawn:
+                drawn = principal_of(note.code, fact.effective_date)
+            return drawn
+        return self._advanced(note.code)
+
+    def _advanced(self, note: str, through: date | None = None) -> Decimal:
         cancelled = self.cancelled()
-        return [
-            e for v, e in sorted(self.history.items())
-            if v not in cancelled and isinstance(e, types)
-        ]
+        return sum((
+            amount for version, (code, day, amount) in self.advances.items()
+            if version not in cancelled and code == note and (through is None or day <= through)
+        ), Decimal("0"))
 
     def _defaults(self) -> list[Default]:
+        """The defaults in force, each with the day it was waived, in the order recorded."""
+        cancelled = self.cancelled()
         defaults: list[Default] = []
-        for e in self.live(ev.EventOfDefaultDeclared, ev.DefaultWaived):
-            if isinstance(e, ev.EventOfDefaultDeclared):
-                defaults.append(Default(e.version, e.clause, e.effective_date, e.notes))
+        for version in sorted(self.defaults.keys() | self.waivers.keys()):
+            if version in cancelled:
                 continue
+            if version in self.defaults:
+                defaults.append(Default(version, *self.defaults[version]))
+                continue
+            clause, day = self.waivers[version]
             for d in defaults:
-                if d.clause == e.clause and d.effective_date <= e.effective_date and d.waived_on is None:
-                    d.waived_on = e.effective_date
+                if d.clause == clause and d.effective_date <= day and d.waived_on is None:
+                    d.waived_on = day
         return defaults
 
     def _in_default(self, note: str, day: date) -> bool:
@@ -337,47 +383,46 @@ class Facility(BaseAggregate[UUID]):
         )
 
     def _accelerated_on(self, day: date) -> bool:
-        state = False
-        for e in sorted(
-            self.live(ev.ObligationsAccelerated, ev.AccelerationRescinded),
-            key=lambda e: (e.effective_date, e.version),
-        ):
-            if e.effective_date <= day:
-                state = isinstance(e, ev.ObligationsAccelerated)
-        return state
-
-    def _advanced(self, note: str, through: date | None = None) -> Decimal:
         cancelled = self.cancelled()
-        return sum((
-            amount for version, (code, day, amount) in self.advances.items()
-            if version not in cancelled and code == note and (through is None or day <= through)
-        ), Decimal("0"))
+        live = sorted(
+            (effective, version, accelerated)
+            for version, (accelerated, effective) in self.accelerations.items() if version not in cancelled
+        )
+        state = False
+        for effective, _, accelerated in live:
+            if effective <= day:
+                state = accelerated
+        return state
 
     # ---- state changes (run on every replay) ---------------------------------------------
 
     def when(self, event: ev.FacilityEvent) -> None:
-        self.kinds.append(_KIND_INDEX[type(event).__name__])
-        if isinstance(event, ev.AdvanceMade):
-            self.advances[event.version] = (event.note, event.effective_date, event.amount)
-        if self.keeps_history or isinstance(event, RULE_EVENTS):
-            self.history[event.version] = event
-        elif self.archive is not None:
-            self.archive[event.version] = event
         self.chain_head = event.chain_hash
         if event.reference is not None:
             self.references[event.reference] = (
                 event.version, _content(type(event).__name__, event.fact_fields())
             )
+        if isinstance(event, UNREVERSIBLE):
+            self.unreversible[event.version] = type(event).__name__
         if isinstance(event, ev.FacilityOpened):
             self.code = event.code
-            self.opened = event
+            self.agreement_date = event.agreement_date
+            self.timezone = event.timezone
         elif isinstance(event, ev.NoteIssued):
             self.notes[event.note] = NoteState(
                 event.note, event.kind, event.face_amount, event.issue_date,
                 event.maturity_date, event.grace_days,
             )
+        elif isinstance(event, ev.AdvanceMade):
+            self.advances[event.version] = (event.note, event.effective_date, event.amount)
+        elif isinstance(event, ev.EventOfDefaultDeclared):
+            self.defaults[event.version] = (event.clause, event.effective_date, event.notes)
+        elif isinstance(event, ev.DefaultWaived):
+            self.waivers[event.version] = (event.clause, event.effective_date)
         elif isinstance(event, ev.MaturityExtended):
             self.notes[event.note].maturity_date = event.new_maturity_date
+        elif isinstance(event, (ev.ObligationsAccelerated, ev.AccelerationRescinded)):
+            self.accelerations[event.version] = (isinstance(event, ev.ObligationsAccelerated), event.effective_date)
         elif isinstance(event, ev.EventReversed):
             self.reversals[event.version] = event.target
 
@@ -385,6 +430,46 @@ class Facility(BaseAggregate[UUID]):
 _EVENT_FOR: dict[type[facts.Fact], type[ev.FacilityEvent]] = {
     fact: ev.EVENT_TYPES[name] for name, fact in ev.FACT_OF.items()
 }
+
+
+Command = Callable[..., Recorded]
+
+
+def command_table(commands: Mapping[type[facts.Fact], Command], recordable: Iterable[type[facts.Fact]]) -> dict[type[facts.Fact], Command]:
+    """The table as given, once every recordable fact has its command (else a TypeError)."""
+    missing = sorted(f.__name__ for f in recordable if f not in commands)
+    if missing:
+        raise TypeError(f"no Facility command records {', '.join(missing)}: add one to COMMANDS")
+    return dict(commands)
+
+
+# Which command decides each fact, for generic input (an import file's records, test helpers).
+# Opening a facility is not here: it creates the aggregate (`Facility.open`).
+COMMANDS = command_table({
+    facts.IssueNote: Facility.issue_note,
+    facts.MakeAdvance: Facility.make_advance,
+    facts.ReceivePayment: Facility.receive_payment,
+    facts.MissPayment: Facility.miss_payment,
+    facts.SetIndexRate: Facility.set_index_rate,
+    facts.AssessFee: Facility.assess_fee,
+    facts.DeclareDefault: Facility.declare_default,
+    facts.WaiveDefault: Facility.waive_default,
+    facts.ExtendMaturity: Facility.extend_maturity,
+    facts.IssueDefaultNotice: Facility.issue_default_notice,
+    facts.AccelerateObligations: Facility.accelerate,
+    facts.RescindAcceleration: Facility.rescind_acceleration,
+    facts.ReverseEvent: Facility.reverse,
+}, recordable=(f for f in _EVENT_FOR if f is not facts.OpenFacility))
+
+
+def decide(
+    facility: Facility, fact: facts.Fact, *, principal_of: PrincipalOf | None = None, **stamp: Unpack[Stamp],
+) -> Recorded:
+    """Decide a fact of any type with its command from `COMMANDS`. Only an advance may ask the
+    engine (`principal_of`); the other commands are not given it."""
+    if isinstance(fact, facts.MakeAdvance):
+        return facility.make_advance(fact, principal_of=principal_of, **stamp)
+    return COMMANDS[type(fact)](facility, fact, **stamp)
 
 
 def _content(event_type: str, fields: dict[str, Any]) -> bytes:

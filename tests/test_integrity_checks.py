@@ -6,7 +6,7 @@ from datetime import date
 
 from domain import facts
 from domain.chain import chain_start, next_chain_hash
-from domain.facility import Facility, facility_id
+from domain.facility import Facility, decide, facility_id
 from projections.integrity import StoredRow, check_streams, expected_head
 from projections.verification import verify
 
@@ -17,7 +17,7 @@ def stream_of(code, *history):
     facility = Facility.open(facts.OpenFacility(code=code, borrower="B", lender="L", agreement_date="2005-09-07"),
                              today=TODAY, recorded_by="t")
     for fact in history:
-        facility.record(fact, today=TODAY, recorded_by="t")
+        decide(facility, fact, today=TODAY, recorded_by="t")
     return [StoredRow(e.originator_id, e.version, f"domain.events:{type(e).__name__}",
                       json.dumps(e.model_dump(mode="json"), separators=(",", ":")).encode())
             for e in facility.collect_events()]

@@ -4,9 +4,9 @@ A file is read three times, never held whole:
 
 0. **scan** (raw JSON/YAML only): which facilities the file gives a revolving or minimum
    borrowing note. Their commitment rule asks the engine for a principal computed from every
-   event, so those facilities keep their other events too, in an archive on disk; every
-   facility is kept compact in memory (`Facility.forget_details`): only the events the rules
-   read again, one byte per version, and its references on disk (cli.persistence.spill).
+   event, so the import keeps those facilities' events (stored and decided) in an archive on
+   disk. The aggregate itself holds no events, only the state its rules read; the import moves
+   its references to disk too (cli.persistence.spill), so memory stays flat.
 1. **validate**: parse and decide every record in file order, against the facilities as
    stored plus what the file recorded so far, then drop the decided events. Any bad line means
    every bad line is reported and nothing is written.
@@ -28,7 +28,7 @@ from eventsourcing.persistence import IntegrityError
 
 from cli.application.meta import Meta
 from cli.formats.records import BadLine, Record, parse_record
-from cli.persistence.spill import Seen, SpillFile
+from cli.persistence.spill import Archive, Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent
 from domain.facility import Facility, Recorded, facility_id
@@ -52,7 +52,10 @@ class DecidingLedger(Protocol):
 
     def today(self, zone: str) -> date: ...
 
-    def _decide(self, facility: Facility, fact: Any, meta: Meta) -> Recorded: ...
+    def _decide(self, facility: Facility, fact: Any, meta: Meta,
+                events: Callable[[], Iterable[FacilityEvent]] | None = None) -> Recorded: ...
+
+    def opening(self, code: str) -> Any: ...
 
     def save(self, *facilities: Facility) -> Any: ...
 
@@ -82,11 +85,22 @@ class ImportResult:
 
 @dataclass
 class Entry:
-    """One facility as the import sees it: the aggregate, and what was stored before the import."""
+    """One facility as the import sees it: the aggregate, what was stored before the import, and
+    (for a facility whose commitment rule asks the engine) every event so far, on disk."""
 
     facility: Facility | None
     stored_open: bool
     seen: Seen
+    archive: Archive | None = None
+
+    def events(self) -> list[FacilityEvent]:
+        if self.archive is None:  # the scan found no revolver: no rule asks the engine
+            raise AssertionError(f"{self.facility.code if self.facility else '?'} has no archive of its events")
+        return self.archive.events()
+
+    def keep(self, event: FacilityEvent) -> None:
+        if self.archive is not None:
+            self.archive[event.version] = event
 
 
 class Importer:
@@ -172,13 +186,16 @@ class Importer:
             content = content_key(record)
             if entry.seen.take(content):
                 return False
-        outcome = self.ledger._decide(entry.facility, record.fact, Meta(self.actor, record.source, record.reference))
+        outcome = self.ledger._decide(entry.facility, record.fact, Meta(self.actor, record.source, record.reference),
+                                      entry.events)
+        if outcome.event is not None:
+            entry.keep(outcome.event)
         return not outcome.duplicate
 
     def _open(self, entry: Entry, record: Record) -> bool:
         if entry.facility is not None:
-            opened = entry.facility.opened
-            if entry.stored_open and opened is not None and opened.reference == record.reference \
+            opened = self.ledger.opening(record.facility) if entry.stored_open else None
+            if opened is not None and opened.reference == record.reference \
                     and opened.source == record.source \
                     and opened.fact_fields() == record.fact.model_dump(mode="json"):
                 return False
@@ -188,47 +205,56 @@ class Importer:
             fact, today=self.ledger.today(fact.timezone), recorded_by=self.actor,
             source=record.source, reference=record.reference,
         )
-        self._compact(entry.facility)
+        self._references_on_disk(entry.facility)
+        if self._needs_history(entry.facility):
+            entry.archive = self._archive(record.facility)
+        entry.keep(entry.facility.pending_events[0])
         return True
 
     # ---- loading and saving ---------------------------------------------------------------
 
     def _load(self, entries: dict[str, Entry], code: str) -> Entry:
-        """The stored facility, read a page at a time and kept compact unless it needs its history
-        (then it is read again in full: a stored revolver can be found only by reading)."""
-        facility, seen = self._replay(code)
-        if facility is not None and facility.archive is None and self._needs_history(facility):
-            facility, seen = self._replay(code, archived=True)
-        entries[code] = Entry(facility, facility is not None, seen)
-        return entries[code]
+        """The stored facility, read a page at a time; a facility that needs its events is read
+        again into the archive (a stored revolver can be found only by reading)."""
+        entry = self._replay(code)
+        if entry.facility is not None and self._needs_history(entry.facility):
+            entry = self._replay(code, self._archive(code))
+        entries[code] = entry
+        return entry
 
-    def _replay(self, code: str, archived: bool = False) -> tuple[Any, Seen]:
-        facility: Any = None
-        seen = self.spill.seen(code)
-        seen.clear()
+    def _replay(self, code: str, archive: Archive | None = None) -> Entry:
+        entry = Entry(None, False, self.spill.seen(code), archive)
+        entry.seen.clear()
         last = 0
         while True:
             page = list(self.ledger.events.get(facility_id(code), gt=last, limit=PAGE))
             for event in page:
-                facility = event.mutate(facility)
-                self._compact(facility, archived)
+                if entry.facility is None:
+                    entry.facility = event.mutate(None)
+                    self._references_on_disk(entry.facility)
+                else:
+                    event.mutate(entry.facility)
+                entry.keep(event)
                 if event.reference is None:
-                    seen.add(_digest([type(event).__name__, event.fact_fields(), event.source]))
+                    entry.seen.add(_digest([type(event).__name__, event.fact_fields(), event.source]))
             if len(page) < PAGE:
-                return facility, seen
+                entry.stored_open = entry.facility is not None
+                return entry
             last = page[-1].originator_version
 
-    def _compact(self, facility: Facility, archived: bool = False) -> None:
-        """Keep only what the rules read in memory; a facility whose commitment rule replays
-        every event through the engine keeps the others in the spill file's archive."""
-        if facility.keeps_history:
-            archive = None
-            if archived or self._needs_history(facility):
-                archive = self.spill.archive(facility.code)
-                archive.clear()
-            facility.forget_details(self.spill.references(facility.code), archive)
+    def _references_on_disk(self, facility: Facility) -> None:
+        """The aggregate takes any mapping for its references: a long import keeps them on disk."""
+        on_disk = self.spill.references(facility.code)
+        on_disk.update(facility.references)
+        facility.references = on_disk
+
+    def _archive(self, code: str) -> Archive:
+        archive = self.spill.archive(code)
+        archive.clear()
+        return archive
 
     def _needs_history(self, facility: Facility) -> bool:
+        """Whether the facility's commitment rule may ask the engine, which replays every event."""
         return facility.code in self.full_history or any(
             n.kind.value in FULL_HISTORY_KINDS for n in facility.notes.values())
 

@@ -8,13 +8,13 @@ A version conflict (another writer saved first) is retried by reloading and deci
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, PersistenceError, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
@@ -25,7 +25,7 @@ from cli.persistence.notification_log import notifications
 from cli.persistence.storage import Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
-from domain.facility import Facility, PrincipalOf, Recorded, facility_id
+from domain.facility import Facility, PrincipalOf, Recorded, decide, facility_id
 from domain.facts import Fact, OpenFacility
 
 __all__ = ["ImportInterrupted", "ImportRefused", "ImportResult", "Ledger", "Meta"]
@@ -64,7 +64,9 @@ class ConflictPersisted(LedgerError):
     pass
 
 
-PrincipalProvider = Callable[[Facility], PrincipalOf | None]
+# The facility's events so far (stored and pending), read only when a rule asks the engine.
+EventsSoFar = Callable[[], Iterable[FacilityEvent]]
+PrincipalProvider = Callable[[EventsSoFar], PrincipalOf | None]
 
 
 class Ledger(Application[UUID]):
@@ -145,32 +147,33 @@ class Ledger(Application[UUID]):
     # ---- writing --------------------------------------------------------------------------
 
     def open_facility(self, fact: OpenFacility, meta: Meta) -> Recorded:
-        existing = self._find(fact.code)
+        existing = self.opening(fact.code)
         if existing is not None:
-            if meta.reference and existing.opened and existing.opened.reference == meta.reference \
-                    and existing.opened.fact_fields() == fact.model_dump(mode="json"):
-                return Recorded(existing.opened, duplicate=True)
+            if meta.reference and existing.reference == meta.reference \
+                    and existing.fact_fields() == fact.model_dump(mode="json"):
+                return Recorded(existing, duplicate=True)
             raise DuplicateFacility(fact.code)
         facility = Facility.open(
             fact, today=self.today(fact.timezone), recorded_by=meta.recorded_by,
             source=meta.source, reference=meta.reference,
         )
+        opened = facility.pending_events[0]
         try:
             self.save(facility)
         except IntegrityError:
             raise DuplicateFacility(fact.code) from None
-        return Recorded(facility.opened)  # type: ignore[arg-type]
+        return Recorded(opened)  # type: ignore[arg-type]
 
     def record(self, code: str, fact: Fact, meta: Meta) -> Recorded:
         """Decide and save; on a version conflict reload and decide again (bounded, with backoff)."""
         mine: FacilityEvent | None = None
         for attempt in range(ATTEMPTS):
             facility = self.facility(code)
-            if mine is not None and _landed(facility, mine):
+            if mine is not None and self._landed(facility, mine):
                 return Recorded(mine)  # saved, though the reply was lost: do not record it twice
             outcome = self._decide(facility, fact, meta)
             if outcome.duplicate:
-                return outcome
+                return Recorded(self._event_at(facility, outcome.version), duplicate=True, version=outcome.version)
             mine = outcome.event
             try:
                 self.save(facility)
@@ -183,12 +186,31 @@ class Ledger(Application[UUID]):
             "(nothing was recorded: run the command again)"
         )
 
-    def _decide(self, facility: Facility, fact: Fact, meta: Meta) -> Recorded:
-        return facility.record(
-            fact, today=self.today(facility.opened.timezone),  # type: ignore[union-attr]
+    def _decide(self, facility: Facility, fact: Fact, meta: Meta, events: EventsSoFar | None = None) -> Recorded:
+        """Let the facility's command for `fact` decide it. `events`: the facility's events so far,
+        should the engine be asked (by default the stored ones as loaded, then the pending ones)."""
+        return decide(
+            facility, fact, today=self.today(facility.timezone),
             recorded_by=meta.recorded_by, source=meta.source, reference=meta.reference,
-            principal_of=self.principal_provider(facility),
+            principal_of=self.principal_provider(events or self._events_so_far(facility)),
         )
+
+    def _events_so_far(self, facility: Facility) -> EventsSoFar:
+        loaded = facility.version - len(facility.pending_events)
+
+        def events() -> list[FacilityEvent]:
+            stored = self.events.get(facility.id, lte=loaded) if loaded else ()
+            return [*stored, *facility.pending_events]  # type: ignore[list-item]
+
+        return events
+
+    def _event_at(self, facility: Facility, version: int) -> FacilityEvent | None:
+        found = list(self.events.get(facility.id, gt=version - 1, lte=version))
+        return found[0] if found else None  # type: ignore[return-value]
+
+    def _landed(self, facility: Facility, event: FacilityEvent) -> bool:
+        stored = self._event_at(facility, event.version) if event.version <= facility.version else None
+        return stored is not None and stored.chain_hash == event.chain_hash
 
     def import_records(
         self, raw: RawItems, actor: str, progress: Progress | None = None, batch_size: int = BATCH_SIZE,
@@ -212,6 +234,15 @@ class Ledger(Application[UUID]):
         except AggregateNotFoundError:
             return None
 
+    def opening(self, code: str) -> FacilityOpened | None:
+        """The stored opening of a facility (its first event), or None."""
+        return next(iter(self.events.get(facility_id(code), lte=1)), None)  # type: ignore[arg-type]
+
+    def facility_with_events(self, code: str) -> tuple[Facility, list[FacilityEvent]]:
+        """The facility and the events it was built from, read once."""
+        events = self.facility_events(code)
+        return project_aggregate(None, events), events  # type: ignore[arg-type, return-value]
+
     def facility_events(self, code: str) -> list[FacilityEvent]:
         events = list(self.events.get(facility_id(code)))
         if not events:
@@ -229,7 +260,3 @@ class Ledger(Application[UUID]):
     def today(self, zone: str) -> date:
         return self.now().astimezone(ZoneInfo(zone)).date()
 
-
-def _landed(facility: Facility, event: FacilityEvent) -> bool:
-    stored = facility.history.get(event.version)
-    return stored is not None and stored.chain_hash == event.chain_hash

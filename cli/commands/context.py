@@ -74,11 +74,11 @@ def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
 def _principal_provider() -> Any:
     """The engine answers a revolver's principal; it is imported only when a rule asks."""
 
-    def principal_provider(facility: Any) -> Any:
+    def principal_provider(events: Any) -> Any:
         def principal_of(note: str, day: Any) -> Any:
             from projections.commitment import principal_provider as engine_provider  # start-up: deferred (docs/architecture.md, "Start-up")
 
-            return engine_provider(facility)(note, day)
+            return engine_provider(events)(note, day)
 
         return principal_of
 

@@ -116,15 +116,15 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
 
     Example: loanledger facility show ATG-LAURUS-2005
     """
-    facility = ledger(ctx).facility(code)
+    facility, events = ledger(ctx).facility_with_events(code)
     from domain.events import NoteIssued  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    notes = [e for e in facility.history.values() if isinstance(e, NoteIssued)]
+    o = events[0]
+    notes = [e for e in events if isinstance(e, NoteIssued)]
     if settings(ctx).json:
-        emit_json({**facility.opened.fact_fields(), "version": facility.version,
+        emit_json({**o.fact_fields(), "version": facility.version,
                    "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes]})
         return
-    o = facility.opened
     console.print(f"[bold]{o.code}[/]  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")

@@ -1,8 +1,8 @@
 """What a long import must remember per record, kept on disk instead of in memory.
 
 A private temporary SQLite database (SQLite deletes it when the connection closes), with a
-small page cache, holds each facility's references and the content digests of its stored
-events without a reference. Memory then stays the same whatever the size of the file.
+small page cache, holds each facility's references, the content digests of its stored
+events without a reference, and the events of a facility whose commitment rule asks the engine. Memory then stays the same whatever the size of the file.
 """
 
 import sqlite3
@@ -90,8 +90,8 @@ class Seen:
 
 
 class Archive(MutableMapping[int, Any]):
-    """One facility's events that its rules do not read again but the engine may (a revolver's
-    commitment check replays every event): version -> event, as JSON on disk, decoded when read."""
+    """One facility's events, for the engine (a revolver's commitment check replays every event;
+    the aggregate keeps none): version -> event, as JSON on disk, decoded when read."""
 
     def __init__(self, db: sqlite3.Connection, facility: str) -> None:
         self.db, self.facility = db, facility
@@ -121,6 +121,10 @@ class Archive(MutableMapping[int, Any]):
         rows = self.db.execute("SELECT version, type, json FROM archive WHERE facility = ? ORDER BY version",
                                (self.facility,)).fetchall()
         return [(v, EVENT_TYPES[t].model_validate_json(j)) for v, t, j in rows]
+
+    def events(self) -> list[Any]:
+        """Every event, in version order."""
+        return [event for _, event in self.items()]
 
     def clear(self) -> None:
         self.db.execute("DELETE FROM archive WHERE facility = ?", (self.facility,))
