@@ -25,3 +25,11 @@ def next_chain_hash(previous: str, event_type: str, stored_fields: dict[str, Any
 
 def chain_start(facility_id: UUID) -> str:
     return str(facility_id)
+
+
+def content_digest(content: Any) -> bytes:
+    """A short digest of JSON content (equal exactly when the canonical JSON is): what "identical
+    content" means for a repeated reference, and for an imported record without one. Kept in
+    memory or in an import's spill file, never stored with an event, so only its equality counts."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()

@@ -14,8 +14,6 @@ fact type to command method; a recordable fact without a command is an error whe
 is imported.
 """
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +26,7 @@ from eventsourcing.utils import get_topic
 
 from domain import events as ev
 from domain import facts
-from domain.chain import chain_start, next_chain_hash
+from domain.chain import chain_start, content_digest, next_chain_hash
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
 from domain import reversals as reversal_rules
 from domain.values import NoteKind
@@ -473,13 +471,21 @@ def decide(
 
 
 def _content(event_type: str, fields: dict[str, Any]) -> bytes:
-    """What 'identical content' means for a repeated reference: the type and the fact's fields.
+    """What 'identical content' means for a repeated reference: the type and the fact's fields,
+    kept as a digest so that a facility with many references stays small."""
+    return content_digest({"type": event_type, **fields})
 
-    Kept as a digest of their canonical JSON (equal exactly when the fields are), so a facility
-    with many references stays small.
-    """
-    canonical = json.dumps({"type": event_type, **fields}, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
+
+def repeats_opening(opened: ev.FacilityOpened, fact: facts.OpenFacility, *, reference: str | None,
+                    source: str | None, by_content: bool) -> bool:
+    """Whether opening `fact` again is a no-op rather than a second facility under one code: the
+    same reference with identical content (DESIGN §2); and, for an imported record without a
+    reference (`by_content`), identical content and source (docs/architecture.md, "Import")."""
+    if opened.fact_fields() != fact.model_dump(mode="json"):
+        return False
+    if reference is not None:
+        return opened.reference == reference
+    return by_content and opened.reference is None and opened.source == source
 
 
 def _chained(draft: ev.FacilityEvent, previous: str) -> Any:

@@ -16,8 +16,6 @@ A file is read three times, never held whole:
    failed half way resumes where it stopped when run again, and a finished one is a no-op.
 """
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +29,8 @@ from cli.formats.records import BadLine, Record, parse_record
 from cli.persistence.spill import Archive, Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent
-from domain.facility import Facility, Recorded, facility_id
+from domain.chain import content_digest
+from domain.facility import Facility, Recorded, facility_id, repeats_opening
 from domain.facts import OpenFacility
 
 RawItems = Callable[[], Iterable[tuple[int, Any] | BadLine]]
@@ -195,9 +194,8 @@ class Importer:
     def _open(self, entry: Entry, record: Record) -> bool:
         if entry.facility is not None:
             opened = self.ledger.opening(record.facility) if entry.stored_open else None
-            if opened is not None and opened.reference == record.reference \
-                    and opened.source == record.source \
-                    and opened.fact_fields() == record.fact.model_dump(mode="json"):
+            if opened is not None and repeats_opening(opened, record.fact, reference=record.reference,
+                                                      source=record.source, by_content=True):
                 return False
             raise DuplicateFacility(record.facility)
         fact = record.fact
@@ -302,6 +300,4 @@ def content_key(record: Record) -> bytes:
     return _digest([record.type, record.fact.model_dump(mode="json"), record.source])
 
 
-def _digest(content: list[Any]) -> bytes:
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
+_digest = content_digest

@@ -25,7 +25,7 @@ from cli.persistence.notification_log import notifications
 from cli.persistence.storage import Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
-from domain.facility import Facility, PrincipalOf, Recorded, decide, facility_id
+from domain.facility import Facility, PrincipalOf, Recorded, decide, facility_id, repeats_opening
 from domain.facts import Fact, OpenFacility
 
 __all__ = ["ImportInterrupted", "ImportRefused", "ImportResult", "Ledger", "Meta"]
@@ -149,8 +149,7 @@ class Ledger(Application[UUID]):
     def open_facility(self, fact: OpenFacility, meta: Meta) -> Recorded:
         existing = self.opening(fact.code)
         if existing is not None:
-            if meta.reference and existing.reference == meta.reference \
-                    and existing.fact_fields() == fact.model_dump(mode="json"):
+            if repeats_opening(existing, fact, reference=meta.reference, source=meta.source, by_content=False):
                 return Recorded(existing, duplicate=True)
             raise DuplicateFacility(fact.code)
         facility = Facility.open(
