@@ -44,6 +44,7 @@ def record_commands():
 @pytest.fixture(scope="module")
 def fuzz_db(tmp_path_factory):
     url = str(tmp_path_factory.mktemp("fuzz") / "ledger.db")
+    run(url, "init")
     facility_with_two_notes(url)
     return url
 
