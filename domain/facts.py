@@ -46,7 +46,7 @@ class OpenFacility(Fact):
     currency: CurrencyCode = "USD"
     timezone: TimeZoneName = "America/New_York"
     payment_cutoff: time = time(12, 0)
-    calendar: str = Field(default="US", pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+    calendar: str = Field(default="US-FED", pattern=r"^(US-GOVT|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 
     def effective(self) -> date:
         return self.agreement_date

@@ -76,7 +76,7 @@ def facility_open(
     currency: Annotated[str, typer.Option(help="ISO 4217 currency code.")] = "USD",
     timezone: Annotated[str, typer.Option(help="IANA time zone of the facility's dates.")] = "America/New_York",
     payment_cutoff: Annotated[str, typer.Option(metavar="HH:MM", help="Payments received later take effect next business day.")] = "12:00",
-    calendar: Annotated[str, typer.Option(help="Holiday calendar (country code, e.g. US).")] = "US",
+    calendar: Annotated[str, typer.Option(help="Business-day calendar: US-FED (Federal Reserve), US-GOVT (SIFMA, SOFR), or a country code such as GB.")] = "US-FED",
     source: Source = None,
     reference: Reference = None,
 ) -> None:
