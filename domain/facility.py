@@ -22,6 +22,7 @@ from domain import events as ev
 from domain import facts
 from domain.chain import chain_start, next_chain_hash
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
+from domain.minor_units import check_minor_units
 from domain import reversals as reversal_rules
 from domain.values import NoteKind
 
@@ -163,6 +164,7 @@ class Facility(BaseAggregate[UUID]):
                 raise ReferenceConflict(reference, version)
             return Recorded(self.history.get(version), duplicate=True)  # type: ignore[arg-type]
         check = getattr(self, "_check_" + type(fact).__name__, None)
+        check_minor_units(fact, self.opened.currency)  # type: ignore[union-attr]
         self._check_dates(fact, today)
         if check is not None:
             check(fact, today=today, principal_of=principal_of)

@@ -24,6 +24,8 @@ from domain.values import (
     Interest,
     NonNegativeRate,
     NoteKind,
+    Rate,
+    ShortText,
     StatedFigures,
     Text,
     TimeZoneName,
@@ -39,9 +41,9 @@ class Fact(Frozen):
 
 class OpenFacility(Fact):
     code: Code
-    borrower: Text
-    lender: Text
-    agent: Text | None = None
+    borrower: ShortText
+    lender: ShortText
+    agent: ShortText | None = None
     agreement_date: Day
     currency: CurrencyCode = "USD"
     timezone: TimeZoneName = "America/New_York"
@@ -109,7 +111,7 @@ class MissPayment(Fact):
 
 class SetIndexRate(Fact):
     index: Code
-    rate: NonNegativeRate
+    rate: Rate  # index rates may be negative (DESIGN §3 Revisions)
     effective_date: Day
 
 
@@ -123,14 +125,14 @@ class AssessFee(Fact):
 
 class DeclareDefault(Fact):
     effective_date: Day
-    clause: Text
+    clause: ShortText
     description: Text
     notes: tuple[Code, ...] | None = None
 
 
 class WaiveDefault(Fact):
     effective_date: Day
-    clause: Text
+    clause: ShortText
     description: Text
 
 
@@ -151,7 +153,7 @@ class IssueDefaultNotice(Fact):
     effective_date: Day
     demand_deadline: AwareDateTime
     stated_past_due: StatedFigures
-    clauses: tuple[Text, ...] = ()
+    clauses: tuple[ShortText, ...] = ()
     delivery: Text | None = None
 
     @field_validator("demand_deadline")
