@@ -22,7 +22,8 @@ def check_minor_units(fact: BaseModel, currency: str) -> None:
     for where, value in amounts_in(fact):
         if parsing.places(value) > units:
             raise RuleViolation(
-                f"{where}: {value.normalize():f} has more decimal places than {currency} allows ({units})"
+                f"{where}: {value.normalize():f} has more decimal places than {currency} allows ({units})",
+                field=where,
             )
 
 
