@@ -144,7 +144,7 @@ def places(number: Decimal) -> int:
 
 @lru_cache(maxsize=None)
 def _iso4217_exponent(currency: str) -> int | None:
-    from iso4217 import Currency  # the ISO 4217 list, kept by its maintainers (docs/dependencies.md)
+    from iso4217 import Currency  # start-up: deferred, ~50 ms (docs/architecture.md, "Start-up"; docs/dependencies.md)
 
     try:
         return Currency(currency).exponent
