@@ -29,6 +29,7 @@ from domain.values import (
     StatedFigures,
     Text,
     TimeZoneName,
+    WholeNumber,
 )
 
 
@@ -62,11 +63,11 @@ class IssueNote(Fact):
     maturity_date: Day
     interest: Interest
     day_count: DayCount = DayCount.ACT_360
-    interest_day: int = Field(default=1, ge=1, le=31)
+    interest_day: WholeNumber = Field(default=1, ge=1, le=31)
     amortization: tuple[Installment, ...] = ()
     default_margin: NonNegativeRate = Decimal("0")
     default_premium: DefaultPremium | None = None
-    grace_days: int = Field(default=0, ge=0, le=366)
+    grace_days: WholeNumber = Field(default=0, ge=0, le=366)
 
     def effective(self) -> date:
         return self.issue_date
@@ -175,7 +176,7 @@ class RescindAcceleration(Fact):
 
 
 class ReverseEvent(Fact):
-    target: int = Field(ge=1)
+    target: WholeNumber = Field(ge=1)
     reason: Text
 
     def effective(self) -> None:

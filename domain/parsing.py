@@ -24,6 +24,7 @@ LONG_TEXT = 2000  # descriptions, sources, bases
 # digits, an optional comma every three digits from the point, an optional fraction; no leading zero
 _AMOUNT = re.compile(r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?", re.ASCII)
 _RATE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
+_WHOLE = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -98,6 +99,15 @@ def rate(value: Any, *, negative_allowed: bool) -> Decimal:
     if number.as_tuple().exponent < -MAX_RATE_PLACES:  # type: ignore[operator]
         raise ValueError(f"has more than {MAX_RATE_PLACES} decimal places")
     return number.normalize() if number == number.to_integral() else number
+
+
+def whole_number(value: Any) -> int:
+    """A count or day of month: an integer, or ASCII digits with no sign, '_' or leading zero."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and len(value) <= 10 and _WHOLE.fullmatch(value):
+        return int(value)
+    raise ValueError(f"{value!r} is not a whole number written in plain digits")
 
 
 def day(value: Any) -> date:

@@ -102,6 +102,11 @@ def test_bad_dates_and_text_are_usage_errors(ledger, option, value, says):
     refused(ledger, *ADVANCE[:-3], "--amount", "5", "--date", "2024-01-16", option, value, code=2, says=says)
 
 
+def test_a_version_is_plain_digits(ledger):
+    refused(ledger, "record", "reversal", "ACME-1", "--target", "1_5", "--reason", "x", code=2,
+            says="--target: '1_5' is not a whole number written in plain digits")
+
+
 def test_control_characters_in_a_description_are_refused(ledger):
     refused(ledger, "record", "default", "ACME-1", "--date", "2024-03-05", "--clause", "c",
             "--description", "line one\nline two", code=2, says="--description: must not contain control characters")

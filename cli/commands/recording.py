@@ -166,14 +166,14 @@ def note_issue(
     floor: Annotated[str | None, typer.Option(help="Minimum rate, % p.a.")] = None,
     cap: Annotated[str | None, typer.Option(help="Maximum rate, % p.a.")] = None,
     day_count: Annotated[str, typer.Option(help="ACT/360, ACT/365F, ACT/ACT-ISDA, 30/360, 30/360-US or 30E/360.")] = "ACT/360",
-    interest_day: Annotated[int, typer.Option(help="Day of month interest is due, in arrears.")] = 1,
+    interest_day: Annotated[str, typer.Option(metavar="DAY", help="Day of month interest is due, in arrears.")] = "1",
     amortization: Annotated[list[str] | None, typer.Option(
         help='Installments: "22 monthly installments of 75000.00 from 2006-04-01", '
              'or DATE:AMOUNT (repeat the option for each).')] = None,
     default_margin: Annotated[str, typer.Option(help="Extra % p.a. while in default.")] = "0",
     default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
     default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",
-    grace_days: Annotated[int, typer.Option(help="Days after a due date before a payment counts as missed.")] = 0,
+    grace_days: Annotated[str, typer.Option(metavar="DAYS", help="Days after a due date before a payment counts as missed.")] = "0",
     source: Source = None,
     reference: Reference = None,
 ) -> None:
@@ -368,7 +368,7 @@ def record_rescission(ctx: typer.Context, code: Code, date: On,
 @record_app.command("reversal")
 def record_reversal(
     ctx: typer.Context, code: Code,
-    target: Annotated[int, typer.Option(help="The version of the event to cancel (see 'loanledger events').")],
+    target: Annotated[str, typer.Option(metavar="VERSION", help="The version of the event to cancel (see 'loanledger events').")],
     reason: Annotated[str, typer.Option(help="Why it is reversed.")],
     source: Source = None, reference: Reference = None,
 ) -> None:
