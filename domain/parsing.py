@@ -49,6 +49,8 @@ def amount(value: Any, *, zero_allowed: bool = False) -> Decimal:
         raise ValueError("must be greater than zero" if not zero_allowed else "must not be negative")
     if number >= MAX_AMOUNT:
         raise ValueError("is larger than any facility can hold (limit 10^15)")
+    if places(number) > MAX_AMOUNT_PLACES:
+        raise ValueError(f"has more than {MAX_AMOUNT_PLACES} decimal places")
     return _at_least_cents(number)
 
 
@@ -62,10 +64,7 @@ def _amount_text(text: str) -> Decimal:
             f"{text!r} is not a plain amount: ASCII digits, at most one '.', commas only between "
             "groups of three digits (1,000.00); no sign, currency sign, exponent, '_' or leading zero"
         )
-    number = Decimal(text.replace(",", ""))
-    if -number.as_tuple().exponent > MAX_AMOUNT_PLACES:  # type: ignore[operator]
-        raise ValueError(f"has more than {MAX_AMOUNT_PLACES} decimal places")
-    return number
+    return Decimal(text.replace(",", ""))
 
 
 def _at_least_cents(number: Decimal) -> Decimal:
