@@ -4,9 +4,23 @@
 class LedgerError(Exception):
     """A refused command: the message says what is wrong; nothing was recorded."""
 
+    field: str | None = None  # the field or option at fault, when there is one
+
+
+class InvalidInput(LedgerError):
+    """A value typed in that does not read as its field's type: a usage error (exit 2)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 class RuleViolation(LedgerError):
     """The command breaks a rule of the facility (DESIGN §2)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class UnknownNote(LedgerError):

@@ -28,6 +28,7 @@ from domain import events as ev
 from domain import facts
 from domain.chain import chain_start, content_digest, next_chain_hash
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
+from domain.minor_units import check_minor_units
 from domain import reversals as reversal_rules
 from domain.values import NoteKind
 
@@ -123,6 +124,7 @@ class Facility(BaseAggregate[UUID]):
         self.code = ""
         self.agreement_date = date.min
         self.timezone = ""  # the facility's dates are days in this zone: the caller's "today" too
+        self.currency = ""
         self.notes: dict[str, NoteState] = {}
         # reference -> (version, content digest). Any mapping will do: a long import keeps it on disk.
         self.references: MutableMapping[str, tuple[int, bytes]] = {}
@@ -140,7 +142,7 @@ class Facility(BaseAggregate[UUID]):
         """Issue a note: its code is new under this facility."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         if fact.note in self.notes:
             raise RuleViolation(f"note {fact.note!r} is already issued under {self.code}")
         return self._record(fact, stamp)
@@ -152,7 +154,7 @@ class Facility(BaseAggregate[UUID]):
         room depends on repayments, which only the engine knows (`principal_of`)."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         note = self.note(fact.note)
         if fact.effective_date < note.issue_date:
             raise RuleViolation(f"advance on {fact.effective_date} is before note {note.code} was issued ({note.issue_date})")
@@ -170,7 +172,7 @@ class Facility(BaseAggregate[UUID]):
         """Receive a payment, on the whole facility or on a named note."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         if fact.note is not None:
             self.note(fact.note)
         return self._record(fact, stamp)
@@ -180,7 +182,7 @@ class Facility(BaseAggregate[UUID]):
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
         today = stamp["today"]
-        self._check_dates(fact, today)
+        self._check_fact(fact, today)
         note = self.note(fact.note)
         if (today - fact.due_date).days <= note.grace_days:
             raise RuleViolation(
@@ -193,14 +195,14 @@ class Facility(BaseAggregate[UUID]):
         """Set an index rate: it may predate the agreement (the rate in force when it began)."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"], before_agreement=True)
+        self._check_fact(fact, stamp["today"], before_agreement=True)
         return self._record(fact, stamp)
 
     def assess_fee(self, fact: facts.AssessFee, **stamp: Unpack[Stamp]) -> Recorded:
         """Assess a fee, on the whole facility or on a named note."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         if fact.note is not None:
             self.note(fact.note)
         return self._record(fact, stamp)
@@ -209,7 +211,7 @@ class Facility(BaseAggregate[UUID]):
         """Declare an event of default, on every note or on the notes named."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         for code in fact.notes or ():
             self.note(code)
         return self._record(fact, stamp)
@@ -218,7 +220,7 @@ class Facility(BaseAggregate[UUID]):
         """Waive an event of default that is open under the same clause on that day."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         if not any(
             d.clause == fact.clause and d.effective_date <= fact.effective_date and d.waived_on is None
             for d in self._defaults()
@@ -232,7 +234,7 @@ class Facility(BaseAggregate[UUID]):
         """Extend a note's maturity; a new schedule must fall within the new maturity."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         note = self.note(fact.note)
         if fact.effective_date < note.issue_date:
             raise RuleViolation(f"extension on {fact.effective_date} is before note {note.code} was issued")
@@ -245,14 +247,14 @@ class Facility(BaseAggregate[UUID]):
         """Record a notice of default sent to the borrower: only its dates are checked."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         return self._record(fact, stamp)
 
     def accelerate(self, fact: facts.AccelerateObligations, **stamp: Unpack[Stamp]) -> Recorded:
         """Accelerate every note, or the notes named: each needs an event of default in force."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         codes = fact.notes if fact.notes is not None else tuple(self.notes)
         for code in codes:
             self.note(code)
@@ -267,7 +269,7 @@ class Facility(BaseAggregate[UUID]):
         """Rescind an acceleration in force on that day."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         if not self._accelerated_on(fact.effective_date):
             raise RuleViolation(f"nothing is accelerated on {fact.effective_date} to rescind")
         return self._record(fact, stamp)
@@ -276,7 +278,7 @@ class Facility(BaseAggregate[UUID]):
         """Reverse an earlier event that is not an opening or a note issue and is in force."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
-        self._check_dates(fact, stamp["today"])
+        self._check_fact(fact, stamp["today"])
         target = fact.target
         if not 1 <= target <= self.version:
             raise RuleViolation(f"{self.code} has no version {target} to reverse (last is {self.version})")
@@ -303,7 +305,10 @@ class Facility(BaseAggregate[UUID]):
             raise ReferenceConflict(reference, version)
         return Recorded(None, duplicate=True, version=version)
 
-    def _check_dates(self, fact: facts.Fact, today: date, before_agreement: bool = False) -> None:
+    def _check_fact(self, fact: facts.Fact, today: date, before_agreement: bool = False) -> None:
+        """What every fact must satisfy: amounts in the facility currency's minor units, and an
+        effective date neither after today nor (except where allowed) before the agreement."""
+        check_minor_units(fact, self.currency)
         effective = fact.effective()
         if effective is None:
             return
@@ -406,6 +411,7 @@ class Facility(BaseAggregate[UUID]):
             self.code = event.code
             self.agreement_date = event.agreement_date
             self.timezone = event.timezone
+            self.currency = event.currency
         elif isinstance(event, ev.NoteIssued):
             self.notes[event.note] = NoteState(
                 event.note, event.kind, event.face_amount, event.issue_date,

@@ -24,9 +24,12 @@ from domain.values import (
     Interest,
     NonNegativeRate,
     NoteKind,
+    Rate,
+    ShortText,
     StatedFigures,
     Text,
     TimeZoneName,
+    WholeNumber,
 )
 
 
@@ -39,9 +42,9 @@ class Fact(Frozen):
 
 class OpenFacility(Fact):
     code: Code
-    borrower: Text
-    lender: Text
-    agent: Text | None = None
+    borrower: ShortText
+    lender: ShortText
+    agent: ShortText | None = None
     agreement_date: Day
     currency: CurrencyCode = "USD"
     timezone: TimeZoneName = "America/New_York"
@@ -60,11 +63,11 @@ class IssueNote(Fact):
     maturity_date: Day
     interest: Interest
     day_count: DayCount = DayCount.ACT_360
-    interest_day: int = Field(default=1, ge=1, le=31)
+    interest_day: WholeNumber = Field(default=1, ge=1, le=31)
     amortization: tuple[Installment, ...] = ()
     default_margin: NonNegativeRate = Decimal("0")
     default_premium: DefaultPremium | None = None
-    grace_days: int = Field(default=0, ge=0, le=366)
+    grace_days: WholeNumber = Field(default=0, ge=0, le=366)
 
     def effective(self) -> date:
         return self.issue_date
@@ -109,7 +112,7 @@ class MissPayment(Fact):
 
 class SetIndexRate(Fact):
     index: Code
-    rate: NonNegativeRate
+    rate: Rate  # index rates may be negative (DESIGN §3 Revisions)
     effective_date: Day
 
 
@@ -123,14 +126,14 @@ class AssessFee(Fact):
 
 class DeclareDefault(Fact):
     effective_date: Day
-    clause: Text
+    clause: ShortText
     description: Text
     notes: tuple[Code, ...] | None = None
 
 
 class WaiveDefault(Fact):
     effective_date: Day
-    clause: Text
+    clause: ShortText
     description: Text
 
 
@@ -151,7 +154,7 @@ class IssueDefaultNotice(Fact):
     effective_date: Day
     demand_deadline: AwareDateTime
     stated_past_due: StatedFigures
-    clauses: tuple[Text, ...] = ()
+    clauses: tuple[ShortText, ...] = ()
     delivery: Text | None = None
 
     @field_validator("demand_deadline")
@@ -173,7 +176,7 @@ class RescindAcceleration(Fact):
 
 
 class ReverseEvent(Fact):
-    target: int = Field(ge=1)
+    target: WholeNumber = Field(ge=1)
     reason: Text
 
     def effective(self) -> None:

@@ -10,10 +10,10 @@ from tests.helpers import facility_with_two_notes, run, stored
 ADVANCE = ("record", "advance", "ACME-1", "--note", "REV", "--date", "2024-01-16", "--amount")
 
 
-def refused(db_url, *args, says):
+def refused(db_url, *args, says, code=1):
     before = stored(db_url)
     result = run(db_url, *args, ok=False)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == code, result.output
     assert says in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 or args[0] == "import"
     assert stored(db_url) == before
@@ -28,12 +28,15 @@ def ledger(db_url):
 @pytest.mark.parametrize("amount, says", [
     ("0", "--amount: must be greater than zero"),
     ("-5", "--amount: must be greater than zero"),
-    ("1.234", "--amount: has more than two decimal places"),
-    ("ten", "--amount: 'ten' is not a number"),
-    ("NaN", "--amount: must be a finite number"),
+    ("ten", "--amount: 'ten' is not a plain amount"),
+    ("NaN", "--amount: 'NaN' is not a plain amount"),
 ])
-def test_bad_amounts(ledger, amount, says):
-    refused(ledger, *ADVANCE, amount, says=says)
+def test_bad_amounts_are_usage_errors(ledger, amount, says):
+    refused(ledger, *ADVANCE, amount, says=says, code=2)
+
+
+def test_an_amount_finer_than_the_currency_is_a_refused_fact(ledger):
+    refused(ledger, *ADVANCE, "1.234", says="amount: 1.234 has more decimal places than USD allows (2)")
 
 
 @pytest.mark.parametrize("day, says", [
@@ -42,7 +45,8 @@ def test_bad_amounts(ledger, amount, says):
     ("16/01/2024", "is not a date in the form YYYY-MM-DD"),
 ])
 def test_impossible_dates(ledger, day, says):
-    refused(ledger, "record", "advance", "ACME-1", "--note", "REV", "--amount", "1", "--date", day, says=says)
+    refused(ledger, "record", "advance", "ACME-1", "--note", "REV", "--amount", "1", "--date", day, says=says,
+            code=2)
 
 
 def test_unknown_facility(ledger):
@@ -132,7 +136,7 @@ def test_an_import_with_bad_lines_names_every_one_and_writes_nothing(ledger, tmp
     assert "line 3: type: 'LoanForgiven' is not an event type" in err
     assert "line 4: amount: is required" in err
     assert "line 5: AdvanceMade on ACME-1: facility ACME-1 has no note 'NOPE'" in err
-    assert "line 6: amount: has more than two decimal places" in err
+    assert "line 6: AdvanceMade on ACME-1: amount: 1.001 has more decimal places than USD allows (2)" in err
     assert "line 1:" not in err and "nothing was imported" in err
     assert stored(ledger) == before
 

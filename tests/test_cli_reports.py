@@ -46,10 +46,11 @@ def test_a_refused_report_exits_1_with_a_one_line_message(db_url):
     assert "SOFR" in result.stderr and "2024-02-01" in result.stderr
 
 
-def test_bad_dates_are_refused(db_url):
+def test_bad_dates_are_usage_errors(db_url):
     run(db_url, "import", SEED)
-    result = run(db_url, "balance", "ATG-LAURUS-2005", "--as-of", "31/01/2008", ok=False)
-    assert result.exit_code == 1 and "--as-of" in result.stderr
+    for written in ("31/01/2008", "20080131", "2008-W05-4"):
+        result = run(db_url, "balance", "ATG-LAURUS-2005", "--as-of", written, ok=False)
+        assert result.exit_code == 2 and "--as-of: " in result.stderr
 
 
 def test_demo_loads_the_seed_and_prints_the_letters_figures(tmp_path):

@@ -66,7 +66,7 @@ def test_every_record_command_refuses_hostile_options_cleanly(fuzz_db, command):
         after = stored(fuzz_db)
         if result.exit_code != 0:
             assert after == before
-            assert result.stderr.strip(), "a refusal says why"
+            assert json.loads(result.stdout)["error"], "a refusal says why (with --json, as JSON on stdout)"
             return
         assert after[:len(before)] == before and len(after) - len(before) in (0, 1)
         if len(after) > len(before):

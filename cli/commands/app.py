@@ -1,30 +1,44 @@
 """loanledger: record what happens on a loan facility, and ask what was owed on any day.
 
 The entry point: global options, the command groups, and the one place where expected
-failures (refused commands, database faults) become a message on stderr and exit status 1.
+failures become one line on stderr (or, with --json, {"error", "field"} on stdout): a value that
+does not read as its option's type exits 2 (a usage error), a refused command or a database
+fault exits 1.
 """
 
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError  # typer 0.29 vendors click and exports no UsageError
 from typer.core import TyperGroup
 
 from cli.commands import audit, files, readmodels, recording, reports, setup
 from cli.commands.context import refuse, settings
-from domain.errors import LedgerError
+from domain.errors import InvalidInput, LedgerError
 
 
 class LedgerGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as error:
+            if not settings(ctx).json:
+                raise  # click prints the usage and exits 2
+            raise refuse(error.format_message(), field=_param(error), code=2, as_json=True) from None
+        except InvalidInput as error:
+            raise refuse(str(error), field=error.field, code=2, as_json=settings(ctx).json) from None
         except LedgerError as error:
-            raise refuse(str(error)) from None
+            raise refuse(str(error), field=error.field, as_json=settings(ctx).json) from None
         except Exception as error:  # noqa: BLE001 - only database faults are expected here
             message = database_fault(error)
             if message is None:
                 raise
-            raise refuse(message) from None
+            raise refuse(message, as_json=settings(ctx).json) from None
+
+
+def _param(error: UsageError) -> str | None:
+    param = getattr(error, "param", None)
+    return getattr(param, "name", None)
 
 
 def database_fault(error: Exception) -> str | None:

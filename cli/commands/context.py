@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from cli.formats.dates import parse_day  # noqa: F401 - the commands' date parser
 from cli.formats.records import describe
-from domain.errors import LedgerError
+from domain import parsing
+from domain.errors import InvalidInput, LedgerError
 
 if TYPE_CHECKING:
     from cli.application.ledger import Ledger
@@ -30,7 +32,8 @@ class Settings:
 
     @property
     def recorded_by(self) -> str:
-        return self.actor or os.environ.get("LOANLEDGER_ACTOR") or _os_user()
+        actor = self.actor or os.environ.get("LOANLEDGER_ACTOR") or _os_user()
+        return meta_text("--actor", actor, parsing.SHORT_TEXT)  # type: ignore[return-value]
 
 
 def settings(ctx: typer.Context) -> Settings:
@@ -95,11 +98,22 @@ def _closer(state: Settings) -> Any:
 
 
 def build(model: Any, **fields: Any) -> Any:
-    """Validate CLI input into a fact; a bad value is a refused command naming the option."""
+    """Validate CLI input into a fact; a bad value is a usage error (exit 2) naming the option."""
     try:
         return model.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as error:
-        raise LedgerError(_as_options(describe(error))) from None
+        first = error.errors()[0]["loc"]
+        raise InvalidInput(_as_options(describe(error)), field=str(first[0]) if first else None) from None
+
+
+def meta_text(option: str, value: str | None, max_length: int) -> str | None:
+    """--source, --reference and --actor: one line of text of at most max_length characters."""
+    if value is None:
+        return None
+    try:
+        return parsing.text(value, max_length=max_length)
+    except ValueError as error:
+        raise InvalidInput(f"{option}: {error}", field=option.lstrip("-")) from None
 
 
 OPTION_FOR = {"effective_date": "--date"}
@@ -127,6 +141,10 @@ def _os_user() -> str:
         return "unknown"
 
 
-def refuse(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(code=1)
+def refuse(message: str, *, field: str | None = None, code: int = 1, as_json: bool = False) -> typer.Exit:
+    """Say why a command was refused, one line (JSON on stdout with --json), and exit `code`."""
+    if as_json:
+        emit_json({"error": message, "field": field})
+    else:
+        err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    return typer.Exit(code=code)

@@ -10,9 +10,9 @@ import typer
 from cli.commands.tables import new_table, output_console
 
 from cli.formats.amortization import parse_schedule
-from cli.commands.context import build, emit_json, ledger, settings
-from domain import facts
-from domain.errors import LedgerError
+from cli.commands.context import build, emit_json, ledger, meta_text, settings
+from domain import facts, parsing
+from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 
@@ -27,7 +27,7 @@ record_app = typer.Typer(
 Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code, e.g. ATG-LAURUS-2005.")]
 Note = Annotated[str, typer.Option("--note", help="The note code, e.g. TERM-A.")]
 OptNote = Annotated[str | None, typer.Option("--note", help="The note code, e.g. TERM-A.")]
-Amount = Annotated[str, typer.Option("--amount", help="Positive amount, at most two decimals, e.g. 75000.00.")]
+Amount = Annotated[str, typer.Option("--amount", help="Positive plain amount, e.g. 75000.00 or 1,000.00; at most the currency's minor units (USD 2, JPY 0).")]
 On = Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="Effective (value) date.")]
 Source = Annotated[str | None, typer.Option("--source", help="The document this fact comes from.")]
 Reference = Annotated[str | None, typer.Option(
@@ -39,12 +39,17 @@ Description = Annotated[str, typer.Option("--description", help="What happened, 
 
 def record_fact(ctx: typer.Context, code: str, model: type[facts.Fact], source: str | None,
                 reference: str | None, **fields: Any) -> None:
-    from cli.application.ledger import Meta  # start-up: deferred (docs/architecture.md, "Start-up")
-
     fact = build(model, **fields)
-    meta = Meta(settings(ctx).recorded_by, source, reference)
+    meta = _meta(ctx, source, reference)
     outcome = ledger(ctx).record(code, fact, meta)
     report(code, outcome, ctx)
+
+
+def _meta(ctx: typer.Context, source: str | None, reference: str | None) -> Any:
+    from cli.application.ledger import Meta  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    return Meta(settings(ctx).recorded_by, meta_text("--source", source, parsing.LONG_TEXT),
+                meta_text("--reference", reference, parsing.SHORT_TEXT))
 
 
 def report(code: str, outcome: Any, ctx: typer.Context) -> None:
@@ -85,12 +90,10 @@ def facility_open(
     Example: loanledger facility open ATG-LAURUS-2005 --borrower "American Technologies Group, Inc."
     --lender "Laurus Master Fund, Ltd." --agent "LV Administrative Services, Inc." --agreement-date 2005-09-07
     """
-    from cli.application.ledger import Meta  # start-up: deferred (docs/architecture.md, "Start-up")
-
     fact = build(facts.OpenFacility, code=code, borrower=borrower, lender=lender, agent=agent,
                  agreement_date=agreement_date, currency=currency, timezone=timezone,
                  payment_cutoff=payment_cutoff, calendar=calendar)
-    outcome = ledger(ctx).open_facility(fact, Meta(settings(ctx).recorded_by, source, reference))
+    outcome = ledger(ctx).open_facility(fact, _meta(ctx, source, reference))
     report(code, outcome, ctx)
 
 
@@ -163,14 +166,14 @@ def note_issue(
     floor: Annotated[str | None, typer.Option(help="Minimum rate, % p.a.")] = None,
     cap: Annotated[str | None, typer.Option(help="Maximum rate, % p.a.")] = None,
     day_count: Annotated[str, typer.Option(help="ACT/360, ACT/365F, ACT/ACT-ISDA, 30/360, 30/360-US or 30E/360.")] = "ACT/360",
-    interest_day: Annotated[int, typer.Option(help="Day of month interest is due, in arrears.")] = 1,
+    interest_day: Annotated[str, typer.Option(metavar="DAY", help="Day of month interest is due, in arrears.")] = "1",
     amortization: Annotated[list[str] | None, typer.Option(
         help='Installments: "22 monthly installments of 75000.00 from 2006-04-01", '
              'or DATE:AMOUNT (repeat the option for each).')] = None,
     default_margin: Annotated[str, typer.Option(help="Extra % p.a. while in default.")] = "0",
     default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
     default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",
-    grace_days: Annotated[int, typer.Option(help="Days after a due date before a payment counts as missed.")] = 0,
+    grace_days: Annotated[str, typer.Option(metavar="DAYS", help="Days after a due date before a payment counts as missed.")] = "0",
     source: Source = None,
     reference: Reference = None,
 ) -> None:
@@ -189,7 +192,7 @@ def note_issue(
     try:
         schedule = parse_schedule(amortization or [])
     except ValueError as error:
-        raise LedgerError(f"amortization: {error}") from None
+        raise InvalidInput(f"--amortization: {error}", field="amortization") from None
     record_fact(ctx, code, facts.IssueNote, source, reference, note=note, kind=kind,
                 face_amount=face_amount, issue_date=issue_date, maturity_date=maturity_date,
                 interest={k: v for k, v in interest.items() if v is not None},
@@ -310,7 +313,7 @@ def record_extension(
     try:
         schedule = parse_schedule(amortization) if amortization else None
     except ValueError as error:
-        raise LedgerError(f"amortization: {error}") from None
+        raise InvalidInput(f"--amortization: {error}", field="amortization") from None
     record_fact(ctx, code, facts.ExtendMaturity, source, reference, note=note, effective_date=date,
                 new_maturity_date=new_maturity_date, amortization=schedule)
 
@@ -365,7 +368,7 @@ def record_rescission(ctx: typer.Context, code: Code, date: On,
 @record_app.command("reversal")
 def record_reversal(
     ctx: typer.Context, code: Code,
-    target: Annotated[int, typer.Option(help="The version of the event to cancel (see 'loanledger events').")],
+    target: Annotated[str, typer.Option(metavar="VERSION", help="The version of the event to cancel (see 'loanledger events').")],
     reason: Annotated[str, typer.Option(help="Why it is reversed.")],
     source: Source = None, reference: Reference = None,
 ) -> None:

@@ -4,8 +4,10 @@ import re
 from datetime import date
 from dateutil.relativedelta import relativedelta
 
+from domain import parsing
+
 _RULE = re.compile(
-    r"^\s*(\d+)\s+monthly\s+installments?\s+of\s+([0-9][0-9,]*(?:\.\d+)?)\s+from\s+(\d{4}-\d{2}-\d{2})\s*$",
+    r"^\s*([0-9]+)\s+monthly\s+installments?\s+of\s+(\S+)\s+from\s+(\S+)\s*$",
     re.IGNORECASE,
 )
 
@@ -16,7 +18,7 @@ def parse_schedule(items: list[str]) -> list[dict[str, str]]:
     for item in items:
         rule = _RULE.match(item)
         if rule:
-            count, amount, first = int(rule[1]), rule[2].replace(",", ""), rule[3]
+            count, amount, first = int(rule[1]), rule[2], rule[3]  # the amount as typed: the fact reads it
             schedule.extend(monthly(count, amount, _day(first)))
         elif ":" in item:
             due, amount = item.split(":", 1)
@@ -38,7 +40,4 @@ def monthly(count: int, amount: str, first: date) -> list[dict[str, str]]:
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a real calendar date") from None
+    return parsing.day(text)

@@ -1,13 +1,14 @@
-"""Dates as a user types them in an option: YYYY-MM-DD."""
+"""Dates as a user types them in an option: exactly YYYY-MM-DD (domain.parsing)."""
 
 from datetime import date
 
-from domain.errors import LedgerError
+from domain import parsing
+from domain.errors import InvalidInput
 
 
 def parse_day(option: str, text: str) -> date:
-    """A YYYY-MM-DD option value, or a refusal naming the option."""
+    """A YYYY-MM-DD option value, or a usage error naming the option."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date in the form YYYY-MM-DD") from None
+        return parsing.day(text)
+    except ValueError as error:
+        raise InvalidInput(f"{option}: {error}", field=option.lstrip("-")) from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain import parsing
 from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
 from domain.facts import Fact
 from domain.values import Code
@@ -71,8 +72,8 @@ def parse_record(line: int, raw: Any) -> Record | BadLine:
     try:
         Code_ = _code(facility)
         fact = FACT_OF[kind].model_validate(data)
-        source = _optional_text("source", meta["source"])
-        reference = _optional_text("reference", meta["reference"])
+        source = _optional_text("source", meta["source"], parsing.LONG_TEXT)
+        reference = _optional_text("reference", meta["reference"], parsing.SHORT_TEXT)
     except ValidationError as error:
         return BadLine(line, describe(error))
     except ValueError as error:
@@ -94,14 +95,13 @@ def _code(value: Any) -> str:
         raise ValueError("facility: " + describe(error).split(": ", 1)[1]) from None
 
 
-def _optional_text(name: str, value: Any) -> str | None:
+def _optional_text(name: str, value: Any, max_length: int) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > 2000:
-        raise ValueError(f"{name}: must be non-empty text of at most 2000 characters")
-    if any(ord(c) < 32 for c in value):
-        raise ValueError(f"{name}: must not contain control characters")
-    return value
+    try:
+        return parsing.text(value, max_length=max_length)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 MAX_LINE = 1_000_000  # characters: a record is a few hundred; a long amortization a few dozen thousand
@@ -137,7 +137,10 @@ def _skip_rest_of_line(handle: Any) -> None:
 
 def _parse_json_line(number: int, text: str) -> tuple[int, Any] | BadLine:
     try:
-        return number, json.loads(text, parse_float=_no_float, parse_constant=_no_constant)
+        return number, json.loads(text, parse_float=_no_float, parse_constant=_no_constant,
+                                  object_pairs_hook=_no_repeated_keys)
+    except RepeatedKey as repeated:
+        return BadLine(number, f"repeated key {repeated.key!r} (a key may appear once per record)")
     except _FloatGiven:
         return BadLine(number, "amounts and rates must be strings such as \"75000.00\", not JSON numbers with a fraction")
     except _ConstantGiven as given:
@@ -152,6 +155,22 @@ def _parse_json_line(number: int, text: str) -> tuple[int, Any] | BadLine:
 
 class _ConstantGiven(Exception):
     pass
+
+
+class RepeatedKey(ValueError):
+    def __init__(self, key: str, line: int = 0) -> None:
+        super().__init__(f"repeated key {key!r}")
+        self.key, self.line = key, line
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects whose keys are unique: json.loads would otherwise keep the last silently."""
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise RepeatedKey(key)
+        record[key] = value
+    return record
 
 
 def _no_constant(text: str) -> Any:
@@ -186,6 +205,10 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
     if node is None or not isinstance(node, yaml.MappingNode):
         yield BadLine(1, "a YAML import file is a mapping with a list under 'events:'")
         return
+    repeated = _first_repeated_key(node)
+    if repeated is not None:
+        yield BadLine(repeated.start_mark.line + 1, f"repeated key {repeated.value!r} (a key may appear once per mapping)")
+        return
     events = next((v for k, v in node.value if k.value == "events"), None)
     if not isinstance(events, yaml.SequenceNode):
         yield BadLine(1, "a YAML import file needs a list under 'events:'")
@@ -194,17 +217,30 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Any] | BadLine]:
     for item in events.value:
         try:
             yield item.start_mark.line + 1, loader.construct_document(item)
+        except RepeatedKey as repeated:
+            yield BadLine(repeated.line, f"repeated key {repeated.key!r} (a key may appear once per record)")
         except RecursionError:
             yield BadLine(item.start_mark.line + 1, "YAML nested too deeply")
         except (yaml.YAMLError, ValueError) as error:
             yield BadLine(item.start_mark.line + 1, f"not valid YAML ({str(error).splitlines()[0]})")
 
 
+def _first_repeated_key(node: Any) -> Any:
+    seen: set[Any] = set()
+    for key, _ in node.value:
+        if key.value in seen:
+            return key
+        seen.add(key.value)
+    return None
+
+
 @lru_cache(maxsize=1)
 def _no_alias_loader() -> Any:
-    """YAML without aliases (no 'billion laughs'), with dates and numbers kept as text.
+    """YAML without aliases (no 'billion laughs') or repeated keys, every scalar but null as text.
 
-    Built on first use, so commands that read no YAML never import it."""
+    YAML 1.1 would read `010` as 8, `0x10` as 16, `1:30` as 90, `yes` as true and 1.5 as a
+    binary float; here each stays the text it is, and the fact's strict types (domain.parsing)
+    accept or refuse it. Built on first use, so commands that read no YAML never import it."""
     import yaml  # start-up: deferred (docs/architecture.md, "Start-up")
 
     class NoAliasLoader(yaml.SafeLoader):
@@ -214,8 +250,16 @@ def _no_alias_loader() -> Any:
                 raise yaml.composer.ComposerError(None, None, "aliases are not allowed in import files", event.start_mark)
             return super().compose_node(parent, index)
 
-    for tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
-        NoAliasLoader.add_constructor(tag, yaml.SafeLoader.construct_yaml_str)
+        def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+            repeated = _first_repeated_key(node) if isinstance(node, yaml.MappingNode) else None
+            if repeated is not None:
+                raise RepeatedKey(repeated.value, repeated.start_mark.line + 1)
+            return super().construct_mapping(node, deep=deep)
+
+    NoAliasLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     return NoAliasLoader
 
 
