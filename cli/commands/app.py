@@ -28,7 +28,8 @@ class LedgerGroup(TyperGroup):
         except InvalidInput as error:
             raise refuse(str(error), field=error.field, code=2, as_json=settings(ctx).json) from None
         except LedgerError as error:
-            raise refuse(str(error), field=error.field, as_json=settings(ctx).json) from None
+            as_json = settings(ctx).json and not getattr(error, "answered_on_stdout", False)
+            raise refuse(str(error), field=error.field, as_json=as_json) from None
         except Exception as error:  # noqa: BLE001 - only database faults are expected here
             message = database_fault(error)
             if message is None:

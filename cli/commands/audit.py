@@ -16,6 +16,8 @@ audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a
 
 
 class VerificationFailed(LedgerError):
+    answered_on_stdout = True  # with --json the findings are already on stdout: the message goes to stderr
+
     def __init__(self, verification: Any) -> None:
         findings = verification.findings
         super().__init__(f"verification failed: {len(findings)} finding(s); the first: {findings[0]}")
