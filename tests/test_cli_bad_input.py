@@ -158,3 +158,13 @@ def test_yaml_aliases_are_refused(ledger, tmp_path):
     file = tmp_path / "laughs.yaml"
     file.write_text("a: &a [x, x]\nb: &b [*a, *a]\nevents: [*b]\n")
     refused(ledger, "import", str(file), says="aliases are not allowed")
+
+
+def test_a_report_date_beyond_any_loan_is_refused_at_once_with_the_range(sqlite_url):
+    facility_with_two_notes(sqlite_url)
+    for command in (["balance", "ACME-1"], ["past-due", "ACME-1"], ["explain", "ACME-1"], ["portfolio"]):
+        result = run(sqlite_url, *command, "--as-of", "9999-12-31", ok=False)
+        assert result.exit_code == 2, (command, result.output)
+        assert "1900-01-01 to 2199-12-31" in result.output
+    result = run(sqlite_url, "timeline", "ACME-1", "--from", "1066-10-14", "--to", "2024-01-31", ok=False)
+    assert result.exit_code == 2 and "--from" in result.output

@@ -12,10 +12,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from cli.formats.dates import parse_day  # noqa: F401 - the commands' date parser
 from cli.formats.records import describe
 from domain import parsing
-from domain.errors import InvalidInput, LedgerError
+from domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from cli.application.ledger import Ledger

@@ -12,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from cli.commands.tables import new_table, output_console
 from rich.text import Text
 
-from cli.commands.context import emit_json, err_console, ledger, parse_day, settings
+from cli.commands.context import emit_json, err_console, ledger, settings
+from cli.formats.dates import parse_report_day
 from cli.persistence.readmodel_schema import BATCH, REBUILD_CHUNK, TABLES
 
 console = output_console()
@@ -196,7 +197,7 @@ def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any])
 
 
 def _day(text: str) -> date:
-    return parse_day("--as-of", text)
+    return parse_report_day("--as-of", text)
 
 
 def _instant(text: str | None) -> datetime | None:

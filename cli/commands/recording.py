@@ -12,7 +12,7 @@ from cli.commands.tables import new_table, output_console
 from cli.formats.amortization import parse_schedule
 from cli.commands.context import build, emit_json, ledger, meta_text, settings
 from domain import facts, parsing
-from domain.errors import InvalidInput, LedgerError
+from domain.errors import InvalidInput
 
 console = output_console()
 

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 import typer
 from cli.commands.tables import new_table, output_console
 
-from cli.commands.context import emit_json, ledger, parse_day, settings
+from cli.commands.context import emit_json, ledger, settings
+from cli.formats.dates import parse_report_day
 from domain.errors import LedgerError
 
 console = output_console()
@@ -39,7 +40,7 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    position = reports.position_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
+    position = reports.position_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
@@ -62,7 +63,7 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    figures = reports.past_due_as_of(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
+    figures = reports.past_due_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
@@ -89,7 +90,7 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    x = reports.explain(_events(ctx, code), parse_day("--as-of", as_of), _instant(known_at))
+    x = reports.explain(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
@@ -137,7 +138,7 @@ def timeline(
 
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
-    low, high = parse_day("--from", start), parse_day("--to", end)
+    low, high = parse_report_day("--from", start), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
@@ -182,7 +183,7 @@ def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     from projections.notices import check_notices  # start-up: deferred (docs/architecture.md, "Start-up")
 
     events = _events(ctx, code)
-    figures = reports.report(events, parse_day("--as-of", as_of))
+    figures = reports.report(events, parse_report_day("--as-of", as_of))
     checks = check_notices(events)
     if settings(ctx).json:
         emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),
