@@ -34,10 +34,6 @@ class OpenItems:
         self.items = [i for i in self.items if i.outstanding > 0]
         self._earliest_due = min((i.due_date for i in self.items), default=None)
 
-    def _anything_due(self, day: date) -> bool:
-        """Whether an open item may be due on `day` (none is before `_earliest_due`)."""
-        return self._earliest_due is not None and self._earliest_due <= day
-
     def due(self, day: date) -> list[Item]:
         return [i for i in self.items if i.outstanding > 0 and i.due_date <= day]
 

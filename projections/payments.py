@@ -32,7 +32,7 @@ class Payments:
             rest = self._pay(rest, in_waterfall_order(due) if payment.component is None else due, parts)
             if payment.component in (None, Component.PRINCIPAL):
                 rest = self._prepay(target, rest, parts)
-        if self._anything_due(day):
+        if self._earliest_due is not None and self._earliest_due <= day:  # else nothing is due yet
             rest = self._pay(rest, in_waterfall_order(self.due(day)), parts)
         self.credit += rest
         if self.explains:
@@ -52,8 +52,8 @@ class Payments:
 
     def _apply_credit(self, day: date) -> None:
         """Unapplied credit pays the items due, in waterfall order (never principal not yet due)."""
-        if self.credit <= 0 or not self._anything_due(day):
-            return
+        if self.credit <= 0 or self._earliest_due is None or self._earliest_due > day:
+            return  # no credit, or nothing open is due yet (a hot path: the test is inline)
         parts: list[Allocation] = []
         self.credit = self._pay(self.credit, in_waterfall_order(self.due(day)), parts)
         if parts and self.explains:
