@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.events import IndexRateSet
-from domain.values import Interest
+from domain.events import StoredInterest as Interest
 
 
 class IndexRates:
