@@ -13,16 +13,17 @@ library's convention, applied here on every decode path ("Changing an event's sh
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_serializer, model_validator
 
 from domain import facts
 from domain.values import Component, DayCount, FeeKind, NoteKind, PremiumBase
 
 StoredAmount = Annotated[Decimal, Field(gt=0)]
+_FROM_STORAGE: dict[str, bool] = {"from_storage": True}  # the validation context of a stored state
 
 
 class Stored(BaseModel):
@@ -75,11 +76,26 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     reference: str | None = None
     chain_hash: str = ""
 
+    @classmethod
+    def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
+        """The event from its stored state (JSON, or a dict of JSON values), upcast to this version.
+
+        Every reader of stored rows decodes through here: a state without a `class_version`
+        was stored as version 1. A constructor call or a plain `model_validate` takes a state
+        of the current version (new events are never upcast).
+        """
+        if isinstance(state, dict):
+            return cls.model_validate(state, context=_FROM_STORAGE)
+        return cls.model_validate_json(state, context=_FROM_STORAGE)
+
     @model_validator(mode="before")
     @classmethod
-    def _upcast(cls, state: Any) -> Any:
+    def _upcast(cls, state: Any, info: ValidationInfo) -> Any:
         """Bring a stored state of an older class version up to this one, step by step."""
-        if not isinstance(state, dict) or ("class_version" not in state and cls.class_version == 1):
+        if not isinstance(state, dict):
+            return state
+        stored = info.context is _FROM_STORAGE
+        if "class_version" not in state and (cls.class_version == 1 or not stored):
             return state
         state = dict(state)
         version = state.pop("class_version", 1)
