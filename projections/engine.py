@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain import events as ev
 from domain.money import ZERO, to_cents
@@ -69,7 +69,7 @@ class Sweep:
         self._note_states = tuple(self.notes.values())
         self.defaults = default_periods(of_type.get(ev.EventOfDefaultDeclared, []),  # type: ignore[arg-type]
                                         of_type.get(ev.DefaultWaived, []))  # type: ignore[arg-type]
-        self.agenda = agenda.build(facts, ZoneInfo(opened.timezone), opened.payment_cutoff, self.calendar)
+        self.agenda = agenda.build(facts, _zone(opened.timezone), opened.payment_cutoff, self.calendar)
         first = min(self.agenda, default=opened.agreement_date)
         self.day = min(first, opened.agreement_date) - timedelta(days=1)
         self.items: list[Item] = []
@@ -460,3 +460,11 @@ class Sweep:
         rank = note.rank if note is not None else FACILITY_RANK
         return Item(component, note.code if note else None, due, amount, rank, self._seq, label)
 
+
+def _zone(name: str) -> ZoneInfo:
+    """The facility's time zone. Stored events are read without re-validating their input, so a
+    name the time zone database does not know (a tampered row) is refused here, with its name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ReportRefused(f"no time zone {name!r} is known") from None
