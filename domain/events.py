@@ -349,4 +349,3 @@ EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
 
 FACT_OF: dict[str, type[facts.Fact]] = {event.__name__: fact for fact, event in EVENT_FOR.items()}
 """The command that an event type's record in an import file is read as."""
-

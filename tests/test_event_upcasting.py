@@ -16,6 +16,7 @@ from cli.application.ledger import Ledger
 from cli.application.meta import Meta
 from cli.persistence.storage import database
 from domain import events as ev
+from domain import facility as facility_module
 from domain import facts
 from projections.integrity import check_streams
 from tests.golden.make_golden import ROWS
@@ -49,6 +50,9 @@ def switch_to_version_2(monkeypatch):
     monkeypatch.setitem(_topic_cache, TOPIC, PaymentReceived)
     monkeypatch.setitem(ev.EVENT_TYPES, "PaymentReceived", PaymentReceived)
     monkeypatch.setitem(ev.EVENT_FOR, ReceivePaymentV2, PaymentReceived)
+    commands = getattr(facility_module, "COMMANDS", None)  # where the aggregate dispatches by fact type
+    if commands is not None:
+        monkeypatch.setitem(commands, ReceivePaymentV2, commands[facts.ReceivePayment])
     assert get_topic(PaymentReceived) == TOPIC
 
 
