@@ -1,30 +1,118 @@
-"""The facility's events: immutable, flat, past tense (DESIGN §2).
+"""The facility's events: immutable, flat, past tense (DESIGN §2). The permanent contract.
 
-Each event is a fact (domain.facts) plus the common metadata. Stored topics are
-`domain.events:<Name>`: these names are permanent (docs/events.md).
+Stored topics are `domain.events:<Name>`: these names are permanent (docs/events.md). Each event
+declares its own stored schema here, apart from the commands (`domain.facts`) that produce it:
+storage types only (Decimal, date, datetime, str, int, closed enums, small frozen value models)
+and no business rule, so that tightening a command's validation never makes an old stream
+unreadable. The one constraint kept, amounts > 0, has held for every stored row since the first
+release; a storage constraint may be loosened, never tightened.
+
+A change of shape gets a `class_version` and an `upcast_vN_vN+1(state)` static method, the
+library's convention, applied here on every decode path ("Changing an event's shape").
 """
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Self
 from uuid import UUID
 
 from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_serializer, model_validator
 
 from domain import facts
-from domain.values import Frozen, Text
+from domain.values import Component, DayCount, FeeKind, NoteKind, PremiumBase
+
+StoredAmount = Annotated[Decimal, Field(gt=0)]
+_FROM_STORAGE: dict[str, bool] = {"from_storage": True}  # the validation context of a stored state
 
 
-class FacilityEvent(Frozen, CanMutateAggregate[UUID]):
+class Stored(BaseModel):
+    """A stored shape: frozen, and no key that the shape does not name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
+
+
+# ---- value models inside events (their module and names are not stored) --------------------
+
+
+class StoredInterest(Stored):
+    rate: Decimal | None = None
+    index: str | None = None
+    margin: Decimal = Decimal("0")
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+
+
+class StoredInstallment(Stored):
+    due_date: date
+    amount: StoredAmount
+
+
+class StoredPremium(Stored):
+    rate: Decimal
+    base: PremiumBase = PremiumBase.PRINCIPAL_AND_INTEREST
+
+
+class StoredFigures(Stored):
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    total: Decimal
+
+
+# ---- the common part ------------------------------------------------------------------------
+
+
+class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     """Common to every event: who recorded it, from which document, with which external id."""
+
+    class_version: ClassVar[int] = 1
 
     originator_id: UUID
     originator_version: int
     timestamp: datetime
-    recorded_by: str = Field(min_length=1, max_length=200)
-    source: Text | None = None
-    reference: str | None = Field(default=None, min_length=1, max_length=200)
+    recorded_by: str
+    source: str | None = None
+    reference: str | None = None
     chain_hash: str = ""
+
+    @classmethod
+    def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
+        """The event from its stored state (JSON, or a dict of JSON values), upcast to this version.
+
+        Every reader of stored rows decodes through here: a state without a `class_version`
+        was stored as version 1. A constructor call or a plain `model_validate` takes a state
+        of the current version (new events are never upcast).
+        """
+        if isinstance(state, dict):
+            return cls.model_validate(state, context=_FROM_STORAGE)
+        return cls.model_validate_json(state, context=_FROM_STORAGE)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upcast(cls, state: Any, info: ValidationInfo) -> Any:
+        """Bring a stored state of an older class version up to this one, step by step."""
+        if not isinstance(state, dict):
+            return state
+        stored = info.context is _FROM_STORAGE
+        if "class_version" not in state and (cls.class_version == 1 or not stored):
+            return state
+        state = dict(state)
+        version = state.pop("class_version", 1)
+        if not isinstance(version, int) or not 1 <= version <= cls.class_version:
+            raise ValueError(f"class_version {version!r} is not one of 1..{cls.class_version} of {cls.__name__}")
+        while version < cls.class_version:
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
+        return state
+
+    @model_serializer(mode="wrap")
+    def _with_class_version(self, handler: Any) -> Any:
+        """Version 1 is stored without a marker (every event so far); later versions say theirs."""
+        state = handler(self)
+        if type(self).class_version > 1 and isinstance(state, dict):
+            state["class_version"] = type(self).class_version
+        return state
 
     @property
     def version(self) -> int:
@@ -37,69 +125,189 @@ class FacilityEvent(Frozen, CanMutateAggregate[UUID]):
     def apply(self, aggregate: Any) -> None:
         aggregate.when(self)
 
+    def effective(self) -> date | None:
+        """The date the event takes effect (None for a reversal), as its fact's `effective()`."""
+        return getattr(self, "effective_date", None)
+
     def fact_fields(self) -> dict[str, Any]:
         """The fields of the fact alone, as JSON values (what import and export carry)."""
-        return self.model_dump(mode="json", exclude=set(FacilityEvent.model_fields) | {"originator_topic"})
+        fields = self.model_dump(mode="json", exclude=set(FacilityEvent.model_fields) | {"originator_topic"})
+        fields.pop("class_version", None)
+        return fields
 
 
-class FacilityOpened(FacilityEvent, facts.OpenFacility, CanInitAggregate[UUID]):
+# ---- each event's own fields, then the event (the field order is the stored key order) ------
+
+
+class FacilityOpenedFields(Stored):
+    code: str
+    borrower: str
+    lender: str
+    agent: str | None = None
+    agreement_date: date
+    currency: str = "USD"
+    timezone: str = "America/New_York"
+    payment_cutoff: time = time(12, 0)
+    calendar: str = "US"
+
+
+class FacilityOpened(FacilityEvent, FacilityOpenedFields, CanInitAggregate[UUID]):
     originator_topic: str
 
     def mutate(self, aggregate: Any) -> Any:
         return CanInitAggregate.mutate(self, aggregate)
 
+    def effective(self) -> date:
+        return self.agreement_date
 
-class NoteIssued(FacilityEvent, facts.IssueNote):
+
+class NoteIssuedFields(Stored):
+    note: str
+    kind: NoteKind
+    face_amount: StoredAmount
+    issue_date: date
+    maturity_date: date
+    interest: StoredInterest
+    day_count: DayCount = DayCount.ACT_360
+    interest_day: int = 1
+    amortization: tuple[StoredInstallment, ...] = ()
+    default_margin: Decimal = Decimal("0")
+    default_premium: StoredPremium | None = None
+    grace_days: int = 0
+
+
+class NoteIssued(FacilityEvent, NoteIssuedFields):
+    def effective(self) -> date:
+        return self.issue_date
+
+
+class AdvanceMadeFields(Stored):
+    note: str
+    amount: StoredAmount
+    effective_date: date
+
+
+class AdvanceMade(FacilityEvent, AdvanceMadeFields):
     pass
 
 
-class AdvanceMade(FacilityEvent, facts.MakeAdvance):
+class PaymentReceivedFields(Stored):
+    amount: StoredAmount
+    effective_date: date
+    received_at: datetime | None = None
+    note: str | None = None
+    component: Component | None = None
+
+
+class PaymentReceived(FacilityEvent, PaymentReceivedFields):
     pass
 
 
-class PaymentReceived(FacilityEvent, facts.ReceivePayment):
+class PaymentMissedFields(Stored):
+    note: str
+    due_date: date
+    amount: StoredAmount
+    component: Component
+
+
+class PaymentMissed(FacilityEvent, PaymentMissedFields):
+    def effective(self) -> date:
+        return self.due_date
+
+
+class IndexRateSetFields(Stored):
+    index: str
+    rate: Decimal
+    effective_date: date
+
+
+class IndexRateSet(FacilityEvent, IndexRateSetFields):
     pass
 
 
-class PaymentMissed(FacilityEvent, facts.MissPayment):
+class FeeAssessedFields(Stored):
+    amount: StoredAmount
+    kind: FeeKind
+    effective_date: date
+    note: str | None = None
+    basis: str
+
+
+class FeeAssessed(FacilityEvent, FeeAssessedFields):
     pass
 
 
-class IndexRateSet(FacilityEvent, facts.SetIndexRate):
+class EventOfDefaultDeclaredFields(Stored):
+    effective_date: date
+    clause: str
+    description: str
+    notes: tuple[str, ...] | None = None
+
+
+class EventOfDefaultDeclared(FacilityEvent, EventOfDefaultDeclaredFields):
     pass
 
 
-class FeeAssessed(FacilityEvent, facts.AssessFee):
+class DefaultWaivedFields(Stored):
+    effective_date: date
+    clause: str
+    description: str
+
+
+class DefaultWaived(FacilityEvent, DefaultWaivedFields):
     pass
 
 
-class EventOfDefaultDeclared(FacilityEvent, facts.DeclareDefault):
+class MaturityExtendedFields(Stored):
+    note: str
+    new_maturity_date: date
+    effective_date: date
+    amortization: tuple[StoredInstallment, ...] | None = None
+
+
+class MaturityExtended(FacilityEvent, MaturityExtendedFields):
     pass
 
 
-class DefaultWaived(FacilityEvent, facts.WaiveDefault):
+class DefaultNoticeIssuedFields(Stored):
+    effective_date: date
+    demand_deadline: datetime
+    stated_past_due: StoredFigures
+    clauses: tuple[str, ...] = ()
+    delivery: str | None = None
+
+
+class DefaultNoticeIssued(FacilityEvent, DefaultNoticeIssuedFields):
     pass
 
 
-class MaturityExtended(FacilityEvent, facts.ExtendMaturity):
+class ObligationsAcceleratedFields(Stored):
+    effective_date: date
+    notes: tuple[str, ...] | None = None
+
+
+class ObligationsAccelerated(FacilityEvent, ObligationsAcceleratedFields):
     pass
 
 
-class DefaultNoticeIssued(FacilityEvent, facts.IssueDefaultNotice):
+class AccelerationRescindedFields(Stored):
+    effective_date: date
+
+
+class AccelerationRescinded(FacilityEvent, AccelerationRescindedFields):
     pass
 
 
-class ObligationsAccelerated(FacilityEvent, facts.AccelerateObligations):
+class EventReversedFields(Stored):
+    target: int
+    reason: str
+
+
+class EventReversed(FacilityEvent, EventReversedFields):
     pass
 
 
-class AccelerationRescinded(FacilityEvent, facts.RescindAcceleration):
-    pass
-
-
-class EventReversed(FacilityEvent, facts.ReverseEvent):
-    pass
-
+# ---- the catalogue, and which command records which event ----------------------------------
 
 EVENT_TYPES: dict[str, type[FacilityEvent]] = {
     cls.__name__: cls
@@ -121,7 +329,23 @@ EVENT_TYPES: dict[str, type[FacilityEvent]] = {
     )
 }
 
-FACT_OF: dict[str, type[facts.Fact]] = {
-    name: next(b for b in cls.__mro__ if b.__module__ == facts.__name__ and b is not facts.Fact)
-    for name, cls in EVENT_TYPES.items()
+EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
+    facts.OpenFacility: FacilityOpened,
+    facts.IssueNote: NoteIssued,
+    facts.MakeAdvance: AdvanceMade,
+    facts.ReceivePayment: PaymentReceived,
+    facts.MissPayment: PaymentMissed,
+    facts.SetIndexRate: IndexRateSet,
+    facts.AssessFee: FeeAssessed,
+    facts.DeclareDefault: EventOfDefaultDeclared,
+    facts.WaiveDefault: DefaultWaived,
+    facts.ExtendMaturity: MaturityExtended,
+    facts.IssueDefaultNotice: DefaultNoticeIssued,
+    facts.AccelerateObligations: ObligationsAccelerated,
+    facts.RescindAcceleration: AccelerationRescinded,
+    facts.ReverseEvent: EventReversed,
 }
+"""The event each command (fact) records, when the facility's rules accept it."""
+
+FACT_OF: dict[str, type[facts.Fact]] = {event.__name__: fact for fact, event in EVENT_FOR.items()}
+"""The command that an event type's record in an import file is read as."""

@@ -113,7 +113,7 @@ class Facility(BaseAggregate[UUID]):
         draft = ev.FacilityOpened(
             originator_id=originator_id, originator_version=cls.INITIAL_VERSION,
             timestamp=ev.FacilityOpened.create_timestamp(), originator_topic=get_topic(cls),
-            recorded_by=recorded_by, source=source, reference=reference, **dict(fact),
+            recorded_by=recorded_by, source=source, reference=reference, **fact.model_dump(),
         )
         opened = _chained(draft, chain_start(originator_id))
         facility = opened.mutate(None)
@@ -325,7 +325,7 @@ class Facility(BaseAggregate[UUID]):
         draft = event_class(
             originator_id=self.id, originator_version=self.version + 1,
             timestamp=event_class.create_timestamp(), recorded_by=recorded_by,
-            source=source, reference=reference, **dict(fact),
+            source=source, reference=reference, **fact.model_dump(),
         )
         event = _chained(draft, self.chain_head)
         event.mutate(self)
@@ -431,9 +431,7 @@ class Facility(BaseAggregate[UUID]):
             self.reversals[event.version] = event.target
 
 
-_EVENT_FOR: dict[type[facts.Fact], type[ev.FacilityEvent]] = {
-    fact: ev.EVENT_TYPES[name] for name, fact in ev.FACT_OF.items()
-}
+_EVENT_FOR: dict[type[facts.Fact], type[ev.FacilityEvent]] = ev.EVENT_FOR
 
 
 Command = Callable[..., Recorded]

@@ -33,7 +33,7 @@ Business-day adjustment is memoised by the calendar itself (`BusinessCalendar.fo
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain import events as ev
 from domain.money import ZERO
@@ -82,7 +82,7 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self._note_states = tuple(self.notes.values())
         self.defaults = default_periods(of_type.get(ev.EventOfDefaultDeclared, []),  # type: ignore[arg-type]
                                         of_type.get(ev.DefaultWaived, []))  # type: ignore[arg-type]
-        self.agenda = agenda.build(facts, ZoneInfo(opened.timezone), opened.payment_cutoff, self.calendar)
+        self.agenda = agenda.build(facts, _zone(opened.timezone), opened.payment_cutoff, self.calendar)
         self.day = min(min(self.agenda, default=opened.agreement_date), opened.agreement_date) - timedelta(days=1)
         self._started = False
         self.items: list[Item] = []
@@ -164,3 +164,12 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
             for code in event.notes or tuple(self.notes):
                 if code in self.notes and not self.notes[code].accelerated:
                     self._accelerate(self.notes[code], event.version, day)
+
+
+def _zone(name: str) -> ZoneInfo:
+    """The facility's time zone. Stored events are read without re-validating their input, so a
+    name the time zone database does not know (a tampered row) is refused here, with its name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ReportRefused(f"no time zone {name!r} is known") from None

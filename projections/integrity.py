@@ -147,7 +147,7 @@ def _decode(row: StoredRow, state: dict[str, Any], event_type: str | None, strea
         stream.undecodable += 1
         return
     try:
-        stream.events.append(EVENT_TYPES[event_type].model_validate(state))
+        stream.events.append(EVENT_TYPES[event_type].from_stored(state))
     except ValidationError as error:
         stream.undecodable += 1
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())

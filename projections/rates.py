@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from domain.events import IndexRateSet
-from domain.values import Interest
+from domain.events import IndexRateSet, StoredInterest
 
 
 class IndexRates:
@@ -31,7 +30,7 @@ class IndexRates:
         return {d for dates in self._dates.values() for d in dates}
 
 
-def contractual_rate(interest: Interest, index_rate: Decimal | None) -> Decimal:
+def contractual_rate(interest: StoredInterest, index_rate: Decimal | None) -> Decimal:
     """Fixed rate, or index + margin bounded below by the floor and above by the cap."""
     if interest.rate is not None:
         return interest.rate

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from domain.events import EVENT_TYPES, FacilityEvent
+from domain.events import EVENT_TYPES, FACT_OF, FacilityEvent
 
 START = datetime(2005, 9, 7, 14, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,10 +17,13 @@ def facility_id(code: str):  # type: ignore[no-untyped-def]
 
 
 def stream(*records: dict[str, Any], start: datetime = START, step: timedelta = timedelta(hours=1)) -> list[FacilityEvent]:
-    """Events for records {"type": ..., fields}: versions 1..n, timestamps increasing by `step`."""
+    """Events for records {"type": ..., fields}, validated as commands first (as the ledger does):
+    versions 1..n, timestamps increasing by `step`."""
     events = []
     for version, record in enumerate(records, start=1):
-        fields = {k: v for k, v in record.items() if k not in ("type", "facility")}
+        raw = {k: v for k, v in record.items() if k not in ("type", "facility")}
+        meta = {k: raw.pop(k) for k in ("source", "reference") if k in raw}
+        fields = {**FACT_OF[record["type"]].model_validate(raw).model_dump(), **meta}  # as the ledger records it
         cls = EVENT_TYPES[record["type"]]
         extra = {"originator_topic": "domain.events:FacilityOpened"} if record["type"] == "FacilityOpened" else {}
         events.append(cls(

@@ -53,7 +53,7 @@ class EventMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        return resolve_topic(stored_event.topic).model_validate_json(stored_event.state)
+        return resolve_topic(stored_event.topic).from_stored(stored_event.state)
 
 
 class WriteRefused(LedgerError):

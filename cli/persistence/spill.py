@@ -101,7 +101,7 @@ class Archive(MutableMapping[int, Any]):
                               (self.facility, version)).fetchone()
         if row is None:
             raise KeyError(version)
-        return EVENT_TYPES[row[0]].model_validate_json(row[1])
+        return EVENT_TYPES[row[0]].from_stored(row[1])
 
     def __setitem__(self, version: int, event: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO archive VALUES (?, ?, ?, ?)",
@@ -120,7 +120,7 @@ class Archive(MutableMapping[int, Any]):
     def items(self) -> Any:  # one query, not one per version
         rows = self.db.execute("SELECT version, type, json FROM archive WHERE facility = ? ORDER BY version",
                                (self.facility,)).fetchall()
-        return [(v, EVENT_TYPES[t].model_validate_json(j)) for v, t, j in rows]
+        return [(v, EVENT_TYPES[t].from_stored(j)) for v, t, j in rows]
 
     def events(self) -> list[Any]:
         """Every event, in version order."""

@@ -1,0 +1,101 @@
+"""How the golden fixture beside this script was made, once, by the engine of its day.
+
+    .venv/bin/python -m tests.golden.make_golden [--force]
+
+It builds a purpose-made facility (GOLDEN-1, one of every event type) as the CLI writes it:
+`loanledger import golden-facility.jsonl`, then `loanledger record ...` for the facts that depend
+on figures (the notice states the engine's past due) or on versions (a reversal). It writes:
+
+- `ledger.db`: the SQLite ledger file, as the CLI left it;
+- `stored-rows.jsonl`: every stored row (notification id, stream id, version, topic, state as
+  text), which the test loads into a fresh PostgreSQL events table;
+- `expected-figures.json`: balance and past due at a few dates, as the engine computed them.
+
+The committed files are the contract: the tests read them and never run this script. Run it
+again only to add a new event type, and review the diff: rows already there must not change.
+"""
+
+import json
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.application.ledger import Ledger
+from cli.commands.app import app
+from cli.persistence.storage import database
+
+HERE = Path(__file__).parent
+CODE = "GOLDEN-1"
+NOTICE_DATE = "2020-08-03"
+FIGURE_DATES = ("2020-03-31", "2020-06-30", NOTICE_DATE, "2020-12-31", "2021-09-30")
+SOURCE = HERE / "golden-facility.jsonl"
+LEDGER = HERE / "ledger.db"
+ROWS = HERE / "stored-rows.jsonl"
+FIGURES = HERE / "expected-figures.json"
+
+
+def cli(db: str, *args: str) -> str:
+    result = CliRunner().invoke(app, ["--db", db, "--actor", "golden-maker", *args])
+    if result.exit_code != 0:
+        raise SystemExit(f"{args} failed: {result.output}{result.exception!r}")
+    return result.stdout
+
+
+def figures(db: str, report: str, day: str) -> dict:
+    return json.loads(cli(db, "--json", report, CODE, "--as-of", day))
+
+
+def record_the_rest(db: str) -> None:
+    """What the import file cannot say in advance: the notice's figures are the engine's."""
+    due = figures(db, "past-due", NOTICE_DATE)
+    cli(db, "record", "notice", CODE, "--date", NOTICE_DATE, "--demand-deadline", "2020-08-10T17:00-05:00",
+        "--principal", due["principal"], "--interest", due["interest"], "--fees", due["fees"],
+        "--total", due["total"], "--clause", "Security Agreement §19(b)", "--clause", "Note §4",
+        "--delivery", "courier and e-mail", "--source", "Notice of default 2020-08-03")
+    cli(db, "record", "acceleration", CODE, "--date", "2020-08-12", "--notes", "REV", "--notes", "TERM-A")
+    cli(db, "record", "rescission", CODE, "--date", "2020-09-15", "--reference", "rescind-1")
+    cli(db, "record", "reversal", CODE, "--target", "24", "--reason", "payment returned unpaid (NSF)")
+    cli(db, "record", "payment", CODE, "--amount", "30000.00", "--date", "2020-09-20")
+
+
+def dump_rows(db: str) -> list[dict]:
+    ledger = Ledger(database(db))
+    try:
+        rows = ledger.recorder.select_notifications(start=1, limit=1_000_000)
+        return [{"id": r.id, "originator_id": str(r.originator_id), "originator_version": r.originator_version,
+                 "topic": r.topic, "state": bytes(r.state).decode("utf-8")} for r in rows]
+    finally:
+        ledger.close()
+
+
+def checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the file, so the one file holds the whole ledger."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        extra.unlink(missing_ok=True)
+
+
+def main(force: bool) -> None:
+    if LEDGER.exists() and not force:
+        raise SystemExit(f"{LEDGER} exists: the committed fixture is the contract (use --force to remake it)")
+    LEDGER.unlink(missing_ok=True)
+    db = str(LEDGER)
+    cli(db, "init")
+    cli(db, "import", str(SOURCE))
+    record_the_rest(db)
+    expected = {day: {"balance": figures(db, "balance", day), "past_due": figures(db, "past-due", day)}
+                for day in FIGURE_DATES}
+    rows = dump_rows(db)
+    checkpoint(LEDGER)
+    ROWS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    FIGURES.write_text(json.dumps({"facility": CODE, "figures": expected}, indent=1, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    print(f"{len(rows)} rows; {shutil.os.path.getsize(LEDGER)} bytes in {LEDGER.name}")
+
+
+if __name__ == "__main__":
+    main("--force" in sys.argv[1:])
