@@ -1,13 +1,5 @@
-"""loanledger db roles: an append-only writer role and a read-only auditor role on PostgreSQL (DESIGN §5).
-
-The writer may SELECT and INSERT events and use the notification id sequence. The library's
-insert takes `LOCK TABLE ledger_events IN EXCLUSIVE MODE` (to keep notification ids gap-free),
-and PostgreSQL before 17 allows that lock only to a role with UPDATE, DELETE or TRUNCATE on the
-table (17 adds MAINTAIN, which changes no data). So the writer is granted UPDATE (MAINTAIN on 17+)
-for the lock alone, and a statement trigger owned by the table's owner refuses every UPDATE,
-DELETE and TRUNCATE on the events table, whoever runs it: the table is append-only. The auditor
-may only SELECT. Running it again changes nothing (passwords are set when given).
-"""
+"""loanledger db roles: an append-only writer role and a read-only auditor role on PostgreSQL.
+What each role is granted, and why, is in cli.persistence.roles and docs/auditor-guide.md."""
 
 from typing import Annotated
 
