@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 import psycopg
 import pytest
 
+from cli.persistence.faults import write_denied
 from tests.conftest import PG_HOST, PG_PORT, PG_USER
 from tests.helpers import facility_with_two_notes, run, run_json, stored
 
@@ -138,8 +139,8 @@ def test_a_refused_write_is_named_whichever_way_the_pipeline_reports_it(postgres
     as_auditor = Ledger(ready(database(as_role(postgres_url, auditor))))
     as_writer = Ledger(ready(database(as_role(postgres_url, writer))))
     try:
-        assert as_auditor._write_denied().startswith(f"permission denied: role {auditor} may not record")
-        assert as_writer._write_denied() is None
+        assert write_denied(as_auditor.recorder).startswith(f"permission denied: role {auditor} may not record")
+        assert write_denied(as_writer.recorder) is None
     finally:
         as_auditor.close()
         as_writer.close()

@@ -20,7 +20,8 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from cli.application.meta import Meta
 from cli.application.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
-from cli.persistence.faults import CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout, own_retries
+from cli.persistence.faults import (CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout,
+                                   own_retries, write_denied)
 from cli.persistence.notification_log import notifications
 from cli.persistence.storage import Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
@@ -123,23 +124,10 @@ class Ledger(Application[UUID]):
         try:
             return super().save(*objs, **kwargs)
         except Exception as error:
-            denied = self._write_denied() if self.db.is_postgres and "pipeline aborted" in str(error) else None
+            denied = write_denied(self.recorder) if self.db.is_postgres and "pipeline aborted" in str(error) else None
             if denied:
                 raise WriteRefused(denied) from None
             raise
-
-    def _write_denied(self) -> str | None:
-        table = self.recorder.events_table_name  # type: ignore[attr-defined]
-        try:
-            with self.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
-                row = conn.execute("SELECT current_user AS who, has_table_privilege(current_user, %s, 'INSERT') AS ok",
-                                   (table,)).fetchone()
-        except Exception:  # noqa: BLE001 - the original error stands
-            return None
-        if row["ok"]:
-            return None
-        return (f"permission denied: role {row['who']} may not record events (no INSERT on {table}); "
-                "nothing was recorded: record with the writer role")
 
     def construct_mapper(self) -> Mapper[UUID]:
         return EventMapper(transcoder=JSONTranscoder())

@@ -95,3 +95,20 @@ def _reason(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     first = lines[0] if lines else "no reason given"
     return first.rsplit("failed: ", 1)[-1]
+
+
+def write_denied(recorder: Any) -> str | None:
+    """Why this PostgreSQL role may not record events, asked of the server (None: it may, or the
+    server cannot say). The library writes in a pipeline, so a refused LOCK or INSERT surfaces
+    only as "pipeline aborted"."""
+    table = recorder.events_table_name
+    try:
+        with recorder.datastore.get_connection() as conn:
+            row = conn.execute("SELECT current_user AS who, has_table_privilege(current_user, %s, 'INSERT') AS ok",
+                               (table,)).fetchone()
+    except Exception:  # noqa: BLE001 - the original error stands
+        return None
+    if row["ok"]:
+        return None
+    return (f"permission denied: role {row['who']} may not record events (no INSERT on {table}); "
+            "nothing was recorded: record with the writer role")
