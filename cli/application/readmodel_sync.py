@@ -62,6 +62,8 @@ def refresh(ledger: Ledger) -> int:
 
 
 def _catch_up(view: ReadModelView, ledger: Ledger) -> int:
+    if view.stale_rules():  # computed by another edition of the rules: start again from nothing
+        view.reset()
     lag = (ledger.recorder.max_notification_id() or 0) - view.position()
     if lag <= processes.WORTH_IT_FROM_EVENTS:
         return catch_up(view, ledger)
@@ -86,6 +88,9 @@ def run_worker(db: Database, stop: threading.Event, *, batch: int, poll: float, 
         echo(f"worker started at position {view.position()}")
         while not stop.is_set():
             try:
+                if view.stale_rules():
+                    echo(f"read models computed by rules edition {view.rules_edition()}: starting again from 0")
+                    view.reset()
                 applied = catch_up(view, ledger, batch=batch, should_stop=stop.is_set)
                 if applied:
                     echo(f"applied {applied} event(s); position {view.position()}")

@@ -42,6 +42,9 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
         return None, f"read models not compared: {str(error).splitlines()[0]}"
     ctx.find_root().call_on_close(lambda: close_view(view))
     head = book.recorder.max_notification_id() or 0
+    if view.stale_rules():
+        return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
+                      "(run 'loanledger projections rebuild')")
     if view.position() < head:
         lag = head - view.position()
         return None, (f"read models not compared: they are {lag} event(s) behind "
