@@ -158,3 +158,25 @@ def test_the_commands_status_words_are_the_engines():
 
     assert STATUSES == ENGINE_STATUSES
     assert BUCKETS == ("current", *(name for _, name in ENGINE_BUCKETS), "91+")
+
+
+def test_acceleration_scope_rescission_and_same_day_waiver_through_the_ledger(db_url):
+    """TERM accelerated on 3 Jun 2024 (all notes issued by then); LATE issued 10 Jun is not
+    accelerated. The default is waived and declared again on 1 Jul (in that recorded order): still in
+    default, so a protective advance is accepted on TERM; the rescission on 2 Jul cancels it with
+    the acceleration's principal."""
+    accelerated(db_url)
+    run(db_url, "note", "issue", "ACME-1", "LATE", "--kind", "term", "--face-amount", "100000",
+        "--issue-date", "2024-06-10", "--maturity-date", "2026-01-15", "--rate", "8")
+    run(db_url, "record", "waiver", "ACME-1", "--date", "2024-07-01", "--clause", "§8.1", "--description", "w")
+    run(db_url, "record", "default", "ACME-1", "--date", "2024-07-01", "--clause", "§8.1", "--description", "again",
+        "--notes", "TERM")
+    run(db_url, "record", "advance", "ACME-1", "--note", "LATE", "--amount", "1000", "--date", "2024-07-01")
+    run(db_url, "record", "advance", "ACME-1", "--note", "TERM", "--amount", "500", "--date", "2024-07-01",
+        "--protective", "--basis", "insurance")
+    before = run_json(db_url, "past-due", "ACME-1", "--as-of", "2024-07-01")
+    run(db_url, "record", "rescission", "ACME-1", "--date", "2024-07-02")
+    after = run_json(db_url, "past-due", "ACME-1", "--as-of", "2024-07-02")
+
+    assert before["notes"]["TERM"]["principal"] == "400500.00" and before["notes"]["LATE"]["principal"] == "0.00"
+    assert after["notes"]["TERM"]["principal"] == "0.00"
