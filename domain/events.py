@@ -75,6 +75,7 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     source: str | None = None
     reference: str | None = None
     chain_hash: str = ""
+    on_behalf_of: str | None = None  # who the recorder said it acted for (--actor); stored only when given
 
     @classmethod
     def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
@@ -110,6 +111,8 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     def _with_class_version(self, handler: Any) -> Any:
         """Version 1 is stored without a marker (every event so far); later versions say theirs."""
         state = handler(self)
+        if isinstance(state, dict) and "on_behalf_of" in state and state["on_behalf_of"] is None:
+            del state["on_behalf_of"]  # absent, as in every event stored before the field existed
         if type(self).class_version > 1 and isinstance(state, dict):
             state["class_version"] = type(self).class_version
         return state

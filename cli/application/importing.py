@@ -56,6 +56,8 @@ class DecidingLedger(Protocol):
 
     def opening(self, code: str) -> Any: ...
 
+    def authors(self, actor: str) -> dict[str, str | None]: ...
+
     def save(self, *facilities: Facility) -> Any: ...
 
 
@@ -200,7 +202,7 @@ class Importer:
             raise DuplicateFacility(record.facility)
         fact = record.fact
         entry.facility = Facility.open(
-            fact, today=self.ledger.today(fact.timezone), recorded_by=self.actor,
+            fact, today=self.ledger.today(fact.timezone), **self.ledger.authors(self.actor),
             source=record.source, reference=record.reference,
         )
         self._references_on_disk(entry.facility)
