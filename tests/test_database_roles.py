@@ -133,6 +133,12 @@ def test_setting_up_roles_twice_changes_nothing_and_grants_only_what_is_needed(p
                                  "'EXECUTE')", (role,)).fetchone()[0]
 
         assert [appends(writer), appends(auditor), appends(projector)] == [True, False, False]
+        assert admin.execute("SELECT has_table_privilege(%s, 'rm_event_journal', 'SELECT'), "
+                             "has_table_privilege(%s, 'rm_event_journal', 'INSERT'), "
+                             "has_table_privilege(%s, 'rm_event_journal', 'UPDATE')",
+                             (writer, writer, projector)).fetchone() == (True, False, True)
+    for role in (auditor, projector):
+        assert "permission denied" in refused(postgres_url, role, "LOCK TABLE ledger_events IN EXCLUSIVE MODE")
 
 
 def test_roles_need_postgresql(sqlite_url):

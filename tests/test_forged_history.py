@@ -239,14 +239,14 @@ def test_db_roles_refuses_an_existing_role_with_more_powers_than_its_part(postgr
                          autocommit=True) as admin:
         admin.execute(f'CREATE ROLE "{writer}" LOGIN')
         admin.execute(f'GRANT pg_write_all_data TO "{writer}"')
-        admin.execute(f'CREATE ROLE "{auditor}" LOGIN CREATEROLE')
+        admin.execute(f'CREATE ROLE "{auditor}" LOGIN CREATEROLE BYPASSRLS REPLICATION')
 
     result = run(postgres_url, "db", "roles", "--writer", writer, "--auditor", auditor, "--projector", projector,
                  ok=False)
 
     assert result.exit_code == 1
     assert f"role {writer}: member of pg_write_all_data" in result.stderr
-    assert f"role {auditor}: CREATEROLE" in result.stderr
+    assert f"role {auditor}: CREATEROLE, BYPASSRLS, REPLICATION" in result.stderr
     assert "nothing changed" in result.stderr
     with psycopg.connect(postgres_url) as admin:
         assert admin.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (projector,)).fetchone()[0] == 0
@@ -262,6 +262,9 @@ def test_db_roles_refuses_a_superuser_and_a_member_of_the_tables_owner(postgres_
         admin.execute(f'CREATE ROLE "{writer}" LOGIN SUPERUSER')
         admin.execute(f'CREATE ROLE "{projector}" LOGIN')
         admin.execute(f'GRANT "{PG_USER}" TO "{projector}"')
+        admin.execute(f'CREATE ROLE "{auditor}_helper"')  # a grant reaching the auditor through a membership
+        admin.execute(f'GRANT TRIGGER ON ledger_events TO "{auditor}_helper"')
+        admin.execute(f'CREATE ROLE "{auditor}" LOGIN IN ROLE "{auditor}_helper"')
 
     result = run(postgres_url, "db", "roles", "--writer", writer, "--auditor", auditor, "--projector", projector,
                  ok=False)
@@ -269,6 +272,10 @@ def test_db_roles_refuses_a_superuser_and_a_member_of_the_tables_owner(postgres_
     assert result.exit_code == 1
     assert f"role {writer}: SUPERUSER" in result.stderr
     assert f"role {projector}: a member of the owner of ledger_events" in result.stderr
+    assert f"role {auditor}: may TRIGGER on ledger_events" in result.stderr
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'DROP OWNED BY "{auditor}_helper"')
+        admin.execute(f'DROP ROLE "{auditor}", "{auditor}_helper"')
 
 
 def test_a_ledger_made_before_the_store_stamped_loads_verifies_and_is_brought_up_to_date(postgres_url, roles):
