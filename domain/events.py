@@ -87,6 +87,7 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     """Common to every event: who recorded it, from which document, with which external id."""
 
     class_version: ClassVar[int] = 1
+    added_fields: ClassVar[frozenset[str]] = frozenset({"on_behalf_of"})
 
     originator_id: UUID
     originator_version: int
@@ -95,6 +96,7 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     source: str | None = None
     reference: str | None = None
     chain_hash: str = ""
+    on_behalf_of: str | None = None  # who the recorder said it acted for (--actor); stored only when given
 
     @classmethod
     def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:

@@ -53,6 +53,7 @@ class Stamp(TypedDict):
     recorded_by: str
     source: NotRequired[str | None]
     reference: NotRequired[str | None]
+    on_behalf_of: NotRequired[str | None]
 
 
 @dataclass
@@ -116,7 +117,7 @@ class Facility(BaseAggregate[UUID]):
     @classmethod
     def open(
         cls, fact: facts.OpenFacility, *, today: date, recorded_by: str,
-        source: str | None = None, reference: str | None = None,
+        source: str | None = None, reference: str | None = None, on_behalf_of: str | None = None,
     ) -> "Facility":
         if fact.agreement_date > today:
             raise RuleViolation(f"agreement_date {fact.agreement_date} is after today ({today})")
@@ -124,7 +125,8 @@ class Facility(BaseAggregate[UUID]):
         draft = ev.FacilityOpened(
             originator_id=originator_id, originator_version=cls.INITIAL_VERSION,
             timestamp=ev.FacilityOpened.create_timestamp(), originator_topic=get_topic(cls),
-            recorded_by=recorded_by, source=source, reference=reference, **fact.model_dump(),
+            recorded_by=recorded_by, source=source, reference=reference, on_behalf_of=on_behalf_of,
+            **fact.model_dump(),
         )
         opened = _chained(draft, chain_start(originator_id))
         facility = opened.mutate(None)
@@ -350,8 +352,9 @@ class Facility(BaseAggregate[UUID]):
         recorded_by, source, reference = stamp["recorded_by"], stamp.get("source"), stamp.get("reference")
         draft = event_class(
             originator_id=self.id, originator_version=self.version + 1,
-            timestamp=event_class.create_timestamp(), recorded_by=recorded_by,
-            source=source, reference=reference, **fact.model_dump(),
+            # recorded times never decrease along a stream, even when writers' clocks differ a little
+            timestamp=max(event_class.create_timestamp(), self.modified_on), recorded_by=recorded_by,
+            source=source, reference=reference, on_behalf_of=stamp.get("on_behalf_of"), **fact.model_dump(),
         )
         event = _chained(draft, self.chain_head)
         event.mutate(self)

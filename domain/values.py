@@ -41,7 +41,8 @@ class Frozen(BaseModel):
 def omit_unused_additions(model: BaseModel, state: Any) -> Any:
     """`state` (a dump of `model`) without the added fields that hold their default."""
     if isinstance(state, dict):
-        for name in getattr(type(model), "added_fields", ()):
+        added = set().union(*(k.__dict__.get("added_fields", ()) for k in type(model).__mro__))
+        for name in added:  # a class's own, and those of the classes it extends
             if name in state and (state[name] is None or state[name] is False):  # not `in`: 0 == False
                 del state[name]
     return state
