@@ -278,3 +278,19 @@ def test_an_assignment_beyond_what_is_held_is_refused_and_nothing_is_written(db_
     assert result.exit_code == 1 and "Fund D holds 40000000.00 of note TL on 2024-01-26" in result.stderr
     assert bad.exit_code == 2 and "--accrued" in bad.stderr
     assert stored(db_url) == before
+
+
+def test_the_syndicated_example_imports_and_its_distributions_add_up_to_every_receipt(db_url):
+    from pathlib import Path
+    example = Path(__file__).resolve().parent.parent / "examples" / "syndicated-term-loan-2024.jsonl"
+    run(db_url, "import", str(example))
+    wires = [r for r in map(__import__("json").loads, example.read_text().splitlines()) if r["type"] == "PaymentReceived"]
+
+    for wire in wires:
+        d = run_json(db_url, "distribution", "HARBOR-TL-2024", "--date", wire["effective_date"])
+        receipt = d["receipts"][0]
+        assert receipt["amount"] == receipt["allocated"] == wire["amount"]
+        assert sum(Decimal(v) for v in receipt["lenders"].values()) == Decimal(wire["amount"])
+    final = run_json(db_url, "distribution", "HARBOR-TL-2024", "--date", "2025-01-03")
+    assert len(final["lenders"]) == 7
+    assert {x["unpaid_to_date"] for x in final["lenders"]} == {"0.00"}
