@@ -40,7 +40,8 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    position = reports.position_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    position = reports.position_as_of(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
@@ -63,7 +64,8 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    figures = reports.past_due_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    figures = reports.past_due_as_of(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
@@ -90,7 +92,8 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    x = reports.explain(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    x = reports.explain(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
@@ -141,7 +144,8 @@ def timeline(
     low, high = parse_report_day("--from", start), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
-    series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    series = list(reports.timeline(events, low, high, every, _instant(known_at), fixings=fixings))
     if settings(ctx).json:
         emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
         return
@@ -156,6 +160,15 @@ def timeline(
 
 def _events(ctx: typer.Context, code: str) -> list[Any]:
     return ledger(ctx).facility_events(code)
+
+
+def _events_and_fixings(ctx: typer.Context, code: str, known_at: str | None) -> tuple[list[Any], Any]:
+    """The facility's events and the market's fixings of the indexes its notes name, as known at
+    `known_at` (docs/market-data.md)."""
+    from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    events = _events(ctx, code)
+    return events, fixings_for(ledger(ctx), events, _instant(known_at))
 
 
 def _bucket(overdue: Any, as_of: date) -> str:
@@ -182,8 +195,8 @@ def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
 
     from projections.notices import check_notices  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    events = _events(ctx, code)
-    figures = reports.report(events, parse_report_day("--as-of", as_of))
+    events, fixings = _events_and_fixings(ctx, code, None)
+    figures = reports.report(events, parse_report_day("--as-of", as_of), fixings=fixings)
     checks = check_notices(events)
     if settings(ctx).json:
         emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),
