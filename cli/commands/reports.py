@@ -5,7 +5,7 @@ events, as-of date and known-at instant) and prints them as a table or, with --j
 A report the engine refuses (e.g. no index rate in force) raises a LedgerError: exit 1.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -118,7 +118,23 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     premiums = new_table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
     for r in x.premiums:
         premiums.add_row(r.note, str(r.effective_date), str(r.rate), money(r.principal), money(r.interest), money(r.base), money(r.amount))
-    for table in (accrual, bills, payments, premiums):
+    fixings = new_table("note", "period", "from", "to (excl.)", "fixing of", "rate %", "days",
+                        title="Index fixings used (SOFR-era conventions)")
+    derived = new_table("note", "from", "to (excl.)", "convention", "index rate %", "spread adj.", "margin",
+                        "bounds", "default margin", "all-in %", "interest", title="Rates from fixings")
+    periods = [(b.note, f"{b.period_start}..{b.period_end}", b.sub_intervals) for b in x.bills]
+    periods += [(c.note, f"{c.period_start}..(open)", c.sub_intervals) for c in x.current]
+    for note, period, pieces in periods:
+        for s in pieces:
+            if not hasattr(s, "fixings"):
+                continue
+            for o in s.fixings:
+                fixings.add_row(note, period, str(o.day), str(o.day + timedelta(days=o.days)), str(o.observed),
+                                str(o.rate), str(o.days))
+            derived.add_row(note, str(s.start), str(s.end), s.convention, exact(s.index_rate), str(s.spread_adjustment),
+                            str(s.margin), s.bounds, str(s.default_margin), exact(s.rate), exact(s.interest))
+    shown = [accrual, bills, payments, premiums] + ([derived, fixings] if derived.row_count else [])
+    for table in shown:
         console.print(table)
     for line in x.skipped:
         console.print(f"skipped: {line}")
