@@ -141,6 +141,7 @@ class ConventionCalculator:
         self.lockout = terms.lockout_days or 0
         self.lag = terms.fixing_lag_days if terms.fixing_lag_days is not None else DEFAULT_FIXING_LAG
         self.spread = terms.spread_adjustment or Decimal(0)
+        self._factors: dict[tuple[date, int], tuple[Decimal, Decimal]] = {}  # (fixing date, days) -> (rate, 1 + r·n/36000)
 
     @wide
     def interest(self, start: date, end: date, principal: Decimal, default_margin: Decimal,
@@ -215,20 +216,21 @@ class ConventionCalculator:
             steps = self._steps(a, b)
             lock_from = self._lock_from(period[0], period[1])
             rate_date = lambda t: observed(t, p)  # noqa: E731
-        locked_rate: tuple[date, Decimal] | None = None
         product = _ONE
         observations: list[Observation] = []
+        factors = self._factors
         for step_start, step_end in steps:
-            if lock_from is not None and step_start >= lock_from[0]:
-                if locked_rate is None:
-                    seen = rate_date(lock_from[1])
-                    locked_rate = (seen, self._daily_rate(self._rate_of(seen, lock_from[1])))
-                seen, rate = locked_rate
-            else:
-                seen = rate_date(step_start)
-                rate = self._daily_rate(self._rate_of(seen, step_start))
             days = (step_end - step_start).days
-            product *= _ONE + rate * days / (_HUNDRED * _BASIS)
+            if lock_from is not None and step_start >= lock_from[0]:
+                seen, day_of = rate_date(lock_from[1]), lock_from[1]
+            else:
+                seen, day_of = rate_date(step_start), step_start
+            known = factors.get((seen, days))
+            if known is None:
+                rate = self._daily_rate(self._rate_of(seen, day_of))
+                known = factors[seen, days] = (rate, _ONE + rate * days / (_HUNDRED * _BASIS))
+            rate, factor = known
+            product *= factor
             observations.append(Observation(step_start, seen, rate, days))
         observed_days = (b - a).days
         if observed_days:

@@ -41,6 +41,21 @@ class Fixings:
                 by_date[event.date] = (event.originator_version, event.rate)
         return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at)
 
+    @classmethod
+    def of_rows(cls, rows: Iterable[tuple[str, date, Decimal, int, datetime]],
+                known_at: datetime | None = None) -> "Fixings":
+        """As `of_events`, from (index, date, rate, version, recorded time) rows."""
+        cutoff = as_utc(known_at) if known_at is not None else None
+        series: dict[str, dict[date, tuple[int, Decimal]]] = {}
+        for index, day, rate, version, recorded in rows:
+            if cutoff is not None and as_utc(recorded) > cutoff:
+                continue
+            by_date = series.setdefault(index, {})
+            held = by_date.get(day)
+            if held is None or held[0] < version:
+                by_date[day] = (version, rate)
+        return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at)
+
     def indexes(self) -> set[str]:
         return set(self._rates)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from cli.persistence.market_store import market_recorder
+from cli.persistence.market_store import index_rows, market_recorder
 from domain.errors import LedgerError, RuleViolation
 from domain.events import FacilityEvent, NoteIssued
 from domain.market import CorrectFixing, IndexSeries, MarketEvent, PublishFixing, index_id
@@ -45,18 +45,24 @@ class MarketData:
 
     @property
     def recorder(self) -> Any:
+        """The market table's recorder, made (and the table created) once per ledger."""
         if self._recorder is None:
-            self._recorder = market_recorder(self.ledger.recorder, self.ledger.db.is_postgres)
+            self._recorder = getattr(self.ledger, "_market_recorder", None)
+            if self._recorder is None:
+                self._recorder = market_recorder(self.ledger.recorder, self.ledger.db.is_postgres)
+                self.ledger._market_recorder = self._recorder
         return self._recorder
 
     def events(self, index: str) -> list[MarketEvent]:
         return [self.ledger.mapper.to_domain_event(s) for s in self.recorder.select_events(index_id(index))]
 
     def fixings(self, indexes: Iterable[str], known_at: datetime | None = None) -> Fixings:
-        events: list[MarketEvent] = []
+        """The fixings of `indexes` known at `known_at`. Read on every report, so the rows are
+        decoded for the four values a fixing needs (`index_rows`), not as whole events."""
+        rows = []
         for index in sorted(set(indexes)):
-            events.extend(self.events(index))
-        return Fixings.of_events(events, known_at)
+            rows.extend(index_rows(self.recorder, self.ledger.db.is_postgres, index_id(index)))
+        return Fixings.of_rows(rows, known_at)
 
     def record(self, records: Sequence[FixingRecord], recorded_by: str) -> FixingsResult:
         """Decide every record against its stream as stored plus the records before it; any
