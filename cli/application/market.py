@@ -11,9 +11,9 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from cli.persistence.market_store import index_rows, market_recorder
+from cli.persistence.market_store import index_rows, market_recorder, market_table_exists
 from domain.errors import LedgerError, RuleViolation
-from domain.events import FacilityEvent, NoteIssued
+from domain.events import FacilityEvent, IndexRateSet, NoteIssued
 from domain.market import CorrectFixing, IndexSeries, MarketEvent, PublishFixing, index_id
 from projections.fixings import Fixings
 
@@ -54,12 +54,16 @@ class MarketData:
         return self._recorder
 
     def events(self, index: str) -> list[MarketEvent]:
+        if self._recorder is None and not market_table_exists(self.ledger.recorder, self.ledger.db.is_postgres):
+            return []
         return [self.ledger.mapper.to_domain_event(s) for s in self.recorder.select_events(index_id(index))]
 
     def fixings(self, indexes: Iterable[str], known_at: datetime | None = None) -> Fixings:
         """The fixings of `indexes` known at `known_at`. Read on every report, so the rows are
         decoded for the four values a fixing needs (`index_rows`), not as whole events."""
-        rows = []
+        rows: list = []
+        if self._recorder is None and not market_table_exists(self.ledger.recorder, self.ledger.db.is_postgres):
+            return Fixings.of_rows(rows, known_at)  # nothing was ever recorded (a reader never creates the table)
         for index in sorted(set(indexes)):
             rows.extend(index_rows(self.recorder, self.ledger.db.is_postgres, index_id(index)))
         return Fixings.of_rows(rows, known_at)
@@ -128,8 +132,10 @@ class MarketData:
 
 
 def fixings_for(ledger: Any, events: Sequence[FacilityEvent], known_at: datetime | None = None) -> Fixings:
-    """The market fixings a facility's notes can read: those of every index a note names."""
-    indexes = {e.interest.index for e in events if isinstance(e, NoteIssued) and e.interest.index}
+    """The market fixings a facility's notes can read: those of every index a note names that the
+    facility does not set itself (its own IndexRateSet records take precedence for the index)."""
+    own = {e.index for e in events if isinstance(e, IndexRateSet)}
+    indexes = {e.interest.index for e in events if isinstance(e, NoteIssued) and e.interest.index} - own
     if not indexes:
         return Fixings()
     return MarketData(ledger).fixings(indexes, known_at)

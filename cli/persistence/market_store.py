@@ -17,8 +17,26 @@ from uuid import UUID
 MARKET_TABLE = "market_events"
 
 
+def market_table_exists(ledger_recorder: Any, is_postgres: bool) -> bool:
+    """Whether `market_events` exists: a reader (a report, the read-only auditor) never creates
+    it; no table means no fixings were ever recorded."""
+    datastore = ledger_recorder.datastore
+    with datastore.transaction(commit=False) as cursor:
+        if is_postgres:
+            cursor.execute("SELECT to_regclass(format('%%I.%%I', %s::text, %s::text))",
+                           (datastore.schema or "public", MARKET_TABLE))
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", (MARKET_TABLE,))
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    value = row[0] if not isinstance(row, dict) else next(iter(row.values()))
+    return value is not None
+
+
 def market_recorder(ledger_recorder: Any, is_postgres: bool) -> Any:
-    """The library's application recorder on the ledger's datastore, for `market_events`."""
+    """The library's application recorder on the ledger's datastore, for `market_events` (created
+    if absent: only commands that record fixings ask for it)."""
     datastore = ledger_recorder.datastore
     if is_postgres:
         from eventsourcing.postgres import PostgresApplicationRecorder  # start-up: a SQLite ledger never loads PostgreSQL
