@@ -60,6 +60,17 @@ class BusinessCalendar:
             self._following[day] = found
         return found
 
+    def preceding(self, day: date) -> date:
+        """The day itself if a business day, else the business day before it."""
+        while not self.is_business_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def modified_following(self, day: date) -> date:
+        """Following, unless that crosses into the next month: then preceding (ISDA 2006 §4.12)."""
+        found = self.following(day)
+        return found if found.month == day.month else self.preceding(day)
+
 
 @lru_cache(maxsize=16)
 def calendar_for(code: str) -> BusinessCalendar:

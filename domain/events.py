@@ -20,7 +20,7 @@ from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_serializer, model_validator
 
 from domain import facts
-from domain.values import Component, DayCount, FeeKind, NoteKind, PremiumBase, omit_unused_additions
+from domain.values import Component, Convention, DayCount, FeeKind, NoteKind, PremiumBase, omit_unused_additions
 
 StoredAmount = Annotated[Decimal, Field(gt=0)]
 _FROM_STORAGE: dict[str, bool] = {"from_storage": True}  # the validation context of a stored state
@@ -52,7 +52,9 @@ class Stored(BaseModel):
 
 
 class StoredInterest(Stored):
-    added_fields: ClassVar[frozenset[str]] = frozenset({"index_floor", "spread_adjustment"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "index_floor", "spread_adjustment", "convention", "lookback_days", "observation_shift", "lockout_days",
+        "fixing_lag_days", "interest_period_months"})
 
     rate: Decimal | None = None
     index: str | None = None
@@ -61,6 +63,19 @@ class StoredInterest(Stored):
     cap: Decimal | None = None
     index_floor: Decimal | None = None  # added in the second edition (DESIGN §3 Revisions)
     spread_adjustment: Decimal | None = None  # idem
+    convention: Convention | None = None  # added in the third edition (DESIGN §10); None: in force
+    lookback_days: int | None = None  # idem
+    observation_shift: bool = False  # idem
+    lockout_days: int | None = None  # idem
+    fixing_lag_days: int | None = None  # idem
+    interest_period_months: int | None = None  # idem
+
+    @property
+    def period_based(self) -> bool:
+        """Whether interest periods follow `interest_period_months` from the issue date (modified
+        following) rather than the note's interest day: any convention but in force, or a period
+        length given (docs/arithmetic.md, "Interest periods of SOFR-era notes")."""
+        return (self.convention not in (None, Convention.IN_FORCE)) or self.interest_period_months is not None
 
 
 class StoredInstallment(Stored):

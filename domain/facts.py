@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from domain.values import (
+    Convention,
     Amount,
     AmountOrZero,
     AwareDateTime,
@@ -82,6 +83,10 @@ class IssueNote(Fact):
         _check_schedule(self.amortization, self.issue_date, self.maturity_date, self.face_amount)
         if self.sublimit_of == self.note:
             raise ValueError("a note cannot be a sublimit of itself")
+        daily = (Convention.DAILY_SIMPLE, Convention.COMPOUNDED_IN_ARREARS)
+        if self.interest.convention in daily and self.day_count is not DayCount.ACT_360:
+            raise ValueError(f"day_count: the {self.interest.convention.value} convention counts actual days "
+                             f"over 360 (ACT/360), not {self.day_count.value}")
         return self
 
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_serializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, model_serializer, model_validator
 
 from domain import parsing
 
@@ -175,11 +175,29 @@ class PremiumBase(StrEnum):
     PRINCIPAL_AND_INTEREST = "principal_and_interest"
 
 
+class Convention(StrEnum):
+    """How an index becomes a period's rate (DESIGN §10; docs/arithmetic.md, "SOFR-era interest")."""
+
+    IN_FORCE = "in_force"
+    TERM = "term"
+    DAILY_SIMPLE = "daily_simple"
+    COMPOUNDED_IN_ARREARS = "compounded_in_arrears"
+
+
+PERIOD_MONTHS = (1, 3, 6)
+MAX_LAG_DAYS = 10  # lookback, lockout and fixing lag, in US-GOVT business days
+
+
 class Interest(Frozen):
     """Fixed `rate`, or `index` + `margin` with optional `floor`/`cap` on the all-in rate, and
-    `index_floor` on the index plus its `spread_adjustment` before the margin; all in % p.a."""
+    `index_floor` on the index plus its `spread_adjustment` before the margin; all in % p.a.
+    Third edition (DESIGN §10): the `convention` by which the index becomes a rate, its
+    `lookback_days`, `observation_shift`, `lockout_days` or `fixing_lag_days`, and
+    `interest_period_months`."""
 
-    added_fields: ClassVar[frozenset[str]] = frozenset({"index_floor", "spread_adjustment"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "index_floor", "spread_adjustment", "convention", "lookback_days", "observation_shift", "lockout_days",
+        "fixing_lag_days", "interest_period_months"})
 
     rate: NonNegativeRate | None = None
     index: Code | None = None
@@ -188,16 +206,40 @@ class Interest(Frozen):
     cap: NonNegativeRate | None = None
     index_floor: Rate | None = None
     spread_adjustment: Rate | None = None
+    convention: Convention | None = None  # None: in force
+    lookback_days: Annotated[int, BeforeValidator(parsing.whole_number)] | None = None
+    observation_shift: StrictBool = False
+    lockout_days: Annotated[int, BeforeValidator(parsing.whole_number)] | None = None
+    fixing_lag_days: Annotated[int, BeforeValidator(parsing.whole_number)] | None = None
+    interest_period_months: Annotated[int, BeforeValidator(parsing.whole_number)] | None = None
 
     @model_validator(mode="after")
     def _fixed_or_index(self) -> "Interest":
         if (self.rate is None) == (self.index is None):
             raise ValueError("interest needs either a fixed 'rate' or an 'index' (not both)")
-        index_terms = (self.floor, self.cap, self.index_floor, self.spread_adjustment)
-        if self.rate is not None and (self.margin or any(t is not None for t in index_terms)):
-            raise ValueError("margin, floor, cap, index_floor and spread_adjustment apply only to an index rate")
+        index_terms = (self.floor, self.cap, self.index_floor, self.spread_adjustment, self.convention,
+                       self.lookback_days, self.lockout_days, self.fixing_lag_days)
+        if self.rate is not None and (self.margin or self.observation_shift
+                                      or any(t is not None for t in index_terms)):
+            raise ValueError("margin, floor, cap, index_floor, spread_adjustment and the convention's terms "
+                             "apply only to an index rate")
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
             raise ValueError("interest floor is above the cap")
+        convention = self.convention or Convention.IN_FORCE
+        allowed = {
+            Convention.IN_FORCE: set(),
+            Convention.TERM: {"fixing_lag_days"},
+            Convention.DAILY_SIMPLE: {"lookback_days"},
+            Convention.COMPOUNDED_IN_ARREARS: {"lookback_days", "observation_shift", "lockout_days"},
+        }[convention]
+        for name in ("lookback_days", "observation_shift", "lockout_days", "fixing_lag_days"):
+            value = getattr(self, name)
+            if value not in (None, False) and name not in allowed:
+                raise ValueError(f"interest.{name} does not apply to the convention {convention.value!r}")
+            if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_LAG_DAYS:
+                raise ValueError(f"interest.{name} must be a whole number of business days from 0 to {MAX_LAG_DAYS}")
+        if self.interest_period_months is not None and self.interest_period_months not in PERIOD_MONTHS:
+            raise ValueError(f"interest.interest_period_months must be 1, 3 or 6, not {self.interest_period_months}")
         return self
 
 

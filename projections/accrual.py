@@ -1,11 +1,12 @@
 """One note's interest accrual: maximal sub-intervals of constant principal and rate, closed
 at period ends, summed exactly and billed rounded once per period (DESIGN §3, Interest)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from domain.money import ZERO, to_cents
 from domain.values import DayCount
@@ -51,7 +52,7 @@ class Bill:
     due_date: date
     amount: Decimal
     exact: Decimal
-    sub_intervals: tuple[SubInterval, ...]
+    sub_intervals: tuple[Any, ...]  # SubInterval, or projections.conventions.RateSubInterval
     interim: bool = False
 
 
@@ -67,7 +68,10 @@ class Accruer:
     seg_principal: Decimal = ZERO
     seg_rate: Decimal | None = None
     closed: Accrual = field(default_factory=Accrual)
-    pieces: list[SubInterval] = field(default_factory=list)
+    pieces: list[Any] = field(default_factory=list)
+    # A SOFR-era convention (projections.conventions) works out a sub-interval's interest from
+    # (start, end, principal, default margin); the segment's "rate" is then the default margin.
+    convention: Callable[[date, date, Decimal, Decimal], Any] | None = None
 
     def start_period(self, day: date) -> None:
         self.period_start = day
@@ -103,15 +107,26 @@ class Accruer:
         total = self.closed.copy()
         pieces = list(self.pieces)
         if self.seg_start is not None and self.seg_principal and self.seg_start <= day:
-            piece = self._piece(self.seg_start, day + timedelta(days=1))
-            total.add(self.seg_principal, piece.rate, year_fraction(self.day_count, piece.start, piece.end))
+            if self.convention is not None:
+                assert self.seg_rate is not None
+                piece = self.convention(self.seg_start, day + timedelta(days=1), self.seg_principal, self.seg_rate)
+                total.add_amount(piece.interest)
+            else:
+                piece = self._piece(self.seg_start, day + timedelta(days=1))
+                total.add(self.seg_principal, piece.rate, year_fraction(self.day_count, piece.start, piece.end))
             pieces.append(piece)
         return total.value(), tuple(pieces)
 
     def _close_segment(self, end: date) -> None:
         if self.seg_start is None or self.seg_start >= end:
             return
-        if self.seg_principal:
+        if self.seg_principal and self.convention is not None:
+            assert self.seg_rate is not None
+            piece = self.convention(self.seg_start, end, self.seg_principal, self.seg_rate)
+            self.closed.add_amount(piece.interest)
+            if self.keep_pieces:
+                self.pieces.append(piece)
+        elif self.seg_principal:
             parts = year_fraction(self.day_count, self.seg_start, end)
             assert self.seg_rate is not None
             self.closed.add(self.seg_principal, self.seg_rate, parts)

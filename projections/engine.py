@@ -33,16 +33,20 @@ Business-day adjustment is memoised by the calendar itself (`BusinessCalendar.fo
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain import events as ev
 from domain.money import ZERO
+from domain.values import Convention
 
 from projections import agenda
 from projections.business_days import calendar_for
+from projections.conventions import ConventionCalculator
 from projections.errors import ReportRefused
 from projections.exact import wide
 from projections.facility_state import NoteState, default_periods
+from projections.fixings import NO_FIXINGS, Fixings
 from projections.interest import InterestBilling
 from projections.journal import Journal
 from projections.open_items import OpenItems
@@ -58,11 +62,13 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,
-        step_every_day: bool = False, explain: bool = True,
+        step_every_day: bool = False, explain: bool = True, fixings: Fixings = NO_FIXINGS,
     ) -> None:
         """`step_every_day`: process every calendar day (the test that skipping quiet days changes
         nothing compares both). `explain=False`: keep no journal (what explain shows: records of
-        advances, payments and their allocations, bills' sub-intervals, labels)."""
+        advances, payments and their allocations, bills' sub-intervals, labels). `fixings`: the
+        market's index fixings known at `known_at` (projections.fixings; the application reads
+        them from the index streams), for the notes on an index the facility does not set."""
         self.facts = facts = active(events, known_at)  # known, not reversed, in version order
         of_type: dict[type, list[ev.FacilityEvent]] = {}
         for event in facts:
@@ -76,10 +82,21 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self.facility, self.known_at, self.need_rates = opened, known_at, need_rates
         self.step_every_day, self.explains = step_every_day, explain
         self.calendar = calendar_for(opened.calendar)
-        self.rates = IndexRates(of_type.get(ev.IndexRateSet, ()))  # type: ignore[arg-type]
+        self.rates = IndexRates(of_type.get(ev.IndexRateSet, ()), fixings)  # type: ignore[arg-type]
         self.notes = {n.note: NoteState(n, rank, explain)  # type: ignore[attr-defined]
                       for rank, n in enumerate(of_type.get(ev.NoteIssued, ()))}
         self._note_states = tuple(self.notes.values())
+        market_in_force = set()  # indexes that in-force notes read from the market's fixings
+        for note in self._note_states:
+            interest = note.terms.interest
+            if interest.index is None:
+                continue
+            if interest.convention in (None, Convention.IN_FORCE):
+                market_in_force.add(interest.index)
+                continue
+            note.convention = ConventionCalculator(note.code, interest, note.terms.day_count, self.rates.fixing,
+                                                   strict=need_rates)
+            note.accruer.convention = partial(self._convention_piece, note)
         self.defaults = default_periods(of_type.get(ev.EventOfDefaultDeclared, []),  # type: ignore[arg-type]
                                         of_type.get(ev.DefaultWaived, []))  # type: ignore[arg-type]
         self.agenda = agenda.build(facts, _zone(opened.timezone), opened.payment_cutoff, self.calendar)
@@ -93,7 +110,7 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self.accelerated_notes = 0
         self._next_fall_due: date | None = None
         self.journal = Journal()
-        bounds = self.rates.change_dates()
+        bounds = self.rates.change_dates(market_in_force)
         for period in self.defaults:
             bounds.add(period.start)
             if period.end is not None:

@@ -54,6 +54,15 @@ class Accrual:
                 sums[basis] = sums.get(basis, _NOUGHT) + principal * rate * days
         return None
 
+    def add_amount(self, amount: Decimal) -> None:
+        """Add an amount already worked out (a convention's sub-interval, projections.conventions):
+        kept as Σ amount × 100 over a basis of 1, so `value()` gives it back exactly."""
+        if not is_wide():
+            with localcontext(WIDE):
+                return self.add_amount(amount)
+        self._sums[1] = self._sums.get(1, _NOUGHT) + amount * 100
+        return None
+
     def value(self) -> Decimal:
         if not is_wide():
             with localcontext(WIDE):

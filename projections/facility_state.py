@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from domain.events import DefaultWaived, EventOfDefaultDeclared, NoteIssued
 from domain.money import ZERO
@@ -34,6 +35,7 @@ class NoteState:
     credit: Decimal = ZERO  # a payment directed to this note beyond its due items
     accruer: Accruer | None = None
     rate_kept: tuple | None = None  # (from, until, accelerated, rate): Sweep.rate's last answer
+    convention: Any = None  # projections.conventions.ConventionCalculator of a SOFR-era note
 
     def __post_init__(self) -> None:
         self.maturity = self.terms.maturity_date

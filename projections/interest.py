@@ -5,6 +5,7 @@
 from bisect import bisect_right
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from domain.money import to_cents
 from domain.values import Component
@@ -12,7 +13,7 @@ from domain.values import Component
 from projections.errors import MissingIndexRate
 from projections.facility_state import NoteState
 from projections.rates import contractual_rate
-from projections.schedule import next_interest_day
+from projections.schedule import next_interest_day, period_end_after
 
 
 class InterestBilling:
@@ -23,7 +24,7 @@ class InterestBilling:
         where either changes); its first period starts the day it first has principal."""
         if note.principal and note.accruer.period_start is None:
             note.accruer.start_period(day)
-            note.next_end = next_interest_day(day, note.terms.interest_day)
+            note.next_end = self._period_end_after(note, day)
         if note.accruer.period_start is not None:
             rate = self.rate(note, day) if note.principal else None
             note.accruer.set_end_of_day(day, note.principal, rate)
@@ -42,10 +43,23 @@ class InterestBilling:
                           accelerated, rate)
         return rate
 
+    def _period_end_after(self, note: NoteState, day: date) -> date:
+        """The end of the period running on `day`: the next interest day, or for a period-based
+        note (DESIGN §10) the next modified-following end every `interest_period_months` months
+        from the issue date."""
+        terms = note.terms.interest
+        if terms.period_based:
+            return period_end_after(day, note.terms.issue_date, terms.interest_period_months or 1,
+                                    self.facility.calendar)
+        return next_interest_day(day, note.terms.interest_day)
+
     def _rate(self, note: NoteState, day: date) -> Decimal:
         """Fixed rate, or index + margin within floor and cap; then + default margin once if the
-        note is in default or accelerated on `day`."""
+        note is in default or accelerated on `day`. For a note on a SOFR-era convention, only the
+        default margin: its convention works out the rest per sub-interval (`_convention_piece`)."""
         terms = note.terms.interest
+        if note.convention is not None:
+            return note.terms.default_margin if self._in_default(note, day) else Decimal(0)
         index_rate = None
         if terms.index is not None:
             index_rate = self.rates.in_force(terms.index, day)
@@ -54,14 +68,25 @@ class InterestBilling:
                     raise MissingIndexRate(note.code, terms.index, day)
                 index_rate = Decimal(0)
         rate = contractual_rate(terms, index_rate)
-        if note.accelerated or any(p.covers(note.code, day) for p in self.defaults):
+        if self._in_default(note, day):
             rate += note.terms.default_margin
         return rate
 
+    def _in_default(self, note: NoteState, day: date) -> bool:
+        return note.accelerated or any(p.covers(note.code, day) for p in self.defaults)
+
+    def _convention_piece(self, note: NoteState, start: date, end: date, principal: Decimal,
+                          default_margin: Decimal) -> Any:
+        """A SOFR-era note's sub-interval [start, end) in its current period (the accruer's)."""
+        period_start = note.accruer.period_start
+        assert period_start is not None and note.next_end is not None
+        return note.convention.interest(start, end, principal, default_margin, (period_start, note.next_end))
+
     def _bill_period(self, note: NoteState, day: date) -> None:
-        """Step 1 of the day: the period ending today is billed, due on the adjusted day."""
-        note.next_end = next_interest_day(day, note.terms.interest_day)
+        """Step 1 of the day: the period ending today is billed, due on the adjusted day (the
+        period's end is read while billing: a convention's lockout counts back from it)."""
         self._bill(note, day, self.calendar.following(day), interim=False)
+        note.next_end = self._period_end_after(note, day)
 
     def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:
         """The period up to `end` (exclusive) billed, rounded once to the cent; no zero bill."""

@@ -8,26 +8,48 @@ from decimal import Decimal
 
 from domain.events import IndexRateSet, StoredInterest
 
+from projections.fixings import NO_FIXINGS, Fixings
+
 
 class IndexRates:
-    """Per index, the rates by effective date; on one date the later record wins."""
+    """Per index, the facility's rates by effective date (on one date the later record wins);
+    for an index the facility never set, the market's fixings (DESIGN §10: the facility's own
+    `IndexRateSet` records take precedence, for the whole index, for that facility)."""
 
-    def __init__(self, settings: Iterable[IndexRateSet]) -> None:
+    def __init__(self, settings: Iterable[IndexRateSet], fixings: Fixings = NO_FIXINGS) -> None:
         latest: dict[str, dict[date, Decimal]] = {}
         for event in sorted(settings, key=lambda e: e.version):
             latest.setdefault(event.index, {})[event.effective_date] = event.rate
         self._dates = {ix: sorted(by_date) for ix, by_date in latest.items()}
         self._rates = {ix: [latest[ix][d] for d in ds] for ix, ds in self._dates.items()}
+        self.fixings = fixings
+
+    def own(self, index: str) -> bool:
+        """Whether the facility set rates for `index` itself (then the market's are not read)."""
+        return index in self._dates
 
     def in_force(self, index: str, day: date) -> Decimal | None:
         dates = self._dates.get(index)
         if not dates:
-            return None
+            return self.fixings.in_force(index, day)
         at = bisect_right(dates, day)
         return self._rates[index][at - 1] if at else None
 
-    def change_dates(self) -> set[date]:
-        return {d for dates in self._dates.values() for d in dates}
+    def fixing(self, index: str, day: date) -> Decimal | None:
+        """The rate observed for business day `day`: the market's fixing for that date, or, for an
+        index the facility sets itself, its rate in force on that date."""
+        if index in self._dates:
+            return self.in_force(index, day)
+        return self.fixings.on(index, day)
+
+    def change_dates(self, market_indexes: Iterable[str] = ()) -> set[date]:
+        """The days on which a rate in force can change: the facility's own rate dates, and the
+        fixing dates of `market_indexes` (the indexes in-force notes read from the market)."""
+        found = {d for dates in self._dates.values() for d in dates}
+        for index in market_indexes:
+            if index not in self._dates:
+                found.update(self.fixings.dates(index))
+        return found
 
 
 def contractual_rate(interest: StoredInterest, index_rate: Decimal | None) -> Decimal:

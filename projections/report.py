@@ -9,6 +9,7 @@ from domain.events import FacilityEvent
 from projections.engine import Sweep
 from projections.explain import Explanation, explanation
 from projections.figures import PastDue, Position, past_due, position
+from projections.fixings import NO_FIXINGS, Fixings
 from projections.schedule import month_end
 
 Events = Iterable[FacilityEvent]
@@ -20,35 +21,42 @@ class Report:
     past_due: PastDue
 
 
-def replay(events: Events, as_of: date, known_at: datetime | None = None, *, explain: bool = False) -> Sweep:
-    """The sweep at the end of `as_of`; with `explain`, keeping the journal that explains it."""
-    sweep = Sweep(events, known_at, explain=explain)
+def replay(events: Events, as_of: date, known_at: datetime | None = None, *, explain: bool = False,
+           fixings: Fixings = NO_FIXINGS) -> Sweep:
+    """The sweep at the end of `as_of`; with `explain`, keeping the journal that explains it.
+    `fixings`: the market's index fixings as known at `known_at` (the application reads them)."""
+    sweep = Sweep(events, known_at, explain=explain, fixings=fixings)
     sweep.run_to(as_of)
     return sweep
 
 
-def position_as_of(events: Events, as_of: date, known_at: datetime | None = None) -> Position:
-    return position(replay(events, as_of, known_at))
+def position_as_of(events: Events, as_of: date, known_at: datetime | None = None, *,
+                   fixings: Fixings = NO_FIXINGS) -> Position:
+    return position(replay(events, as_of, known_at, fixings=fixings))
 
 
-def past_due_as_of(events: Events, as_of: date, known_at: datetime | None = None) -> PastDue:
-    return past_due(replay(events, as_of, known_at))
+def past_due_as_of(events: Events, as_of: date, known_at: datetime | None = None, *,
+                   fixings: Fixings = NO_FIXINGS) -> PastDue:
+    return past_due(replay(events, as_of, known_at, fixings=fixings))
 
 
-def report(events: Events, as_of: date, known_at: datetime | None = None) -> Report:
-    sweep = replay(events, as_of, known_at)
+def report(events: Events, as_of: date, known_at: datetime | None = None, *,
+           fixings: Fixings = NO_FIXINGS) -> Report:
+    sweep = replay(events, as_of, known_at, fixings=fixings)
     return Report(position(sweep), past_due(sweep))
 
 
-def explain(events: Events, as_of: date, known_at: datetime | None = None) -> Explanation:
-    return explanation(replay(events, as_of, known_at, explain=True))
+def explain(events: Events, as_of: date, known_at: datetime | None = None, *,
+            fixings: Fixings = NO_FIXINGS) -> Explanation:
+    return explanation(replay(events, as_of, known_at, explain=True, fixings=fixings))
 
 
 def timeline(
-    events: Events, start: date, end: date, every: str = "day", known_at: datetime | None = None
+    events: Events, start: date, end: date, every: str = "day", known_at: datetime | None = None, *,
+    fixings: Fixings = NO_FIXINGS,
 ) -> Iterator[Report]:
     """Reports at each date of the range, from one forward pass over the events."""
-    sweep = Sweep(events, known_at, explain=False)
+    sweep = Sweep(events, known_at, explain=False, fixings=fixings)
     for day in timeline_dates(start, end, every):
         sweep.run_to(day)
         yield Report(position(sweep), past_due(sweep))

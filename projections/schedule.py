@@ -4,6 +4,8 @@ from calendar import monthrange
 from datetime import date
 from functools import lru_cache
 
+from projections.business_days import calendar_for
+
 
 def interest_date(year: int, month: int, interest_day: int) -> date:
     """The interest day in a month; 29-31 mean the month's last day in shorter months."""
@@ -18,6 +20,24 @@ def next_interest_day(after: date, interest_day: int) -> date:
         return candidate
     year, month = (after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1)
     return interest_date(year, month, interest_day)
+
+
+@lru_cache(maxsize=65536)
+def period_end_after(after: date, anchor: date, months: int, calendar_code: str) -> date:
+    """The first end of an interest period after `after`, for a note whose periods run every
+    `months` months from `anchor` (its issue date): anchor + k × months (the anchor's day of
+    month, or the month's last day in shorter months), rolled by modified following under the
+    facility's calendar (DESIGN §10)."""
+    calendar = calendar_for(calendar_code)
+    elapsed = (after.year - anchor.year) * 12 + after.month - anchor.month
+    k = max(1, elapsed // months - 1)
+    while True:
+        total = anchor.month - 1 + k * months
+        unadjusted = interest_date(anchor.year + total // 12, total % 12 + 1, anchor.day)
+        end = calendar.modified_following(unadjusted)
+        if end > after:
+            return end
+        k += 1
 
 
 def month_end(day: date) -> date:

@@ -9,6 +9,7 @@ from cli.application.ledger import Ledger
 from cli.persistence.storage import database
 
 runner = CliRunner()
+ROOT_EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
 
 
 def run(db_url, *args, ok=True):

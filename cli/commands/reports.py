@@ -5,7 +5,7 @@ events, as-of date and known-at instant) and prints them as a table or, with --j
 A report the engine refuses (e.g. no index rate in force) raises a LedgerError: exit 1.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
@@ -45,7 +45,8 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    position = reports.position_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    position = reports.position_as_of(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
@@ -86,7 +87,8 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    figures = reports.past_due_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    figures = reports.past_due_as_of(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
@@ -113,7 +115,8 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    x = reports.explain(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    x = reports.explain(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
@@ -138,7 +141,23 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     premiums = new_table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
     for r in x.premiums:
         premiums.add_row(r.note, str(r.effective_date), str(r.rate), money(r.principal), money(r.interest), money(r.base), money(r.amount))
-    for table in (accrual, bills, payments, premiums):
+    fixings = new_table("note", "period", "from", "to (excl.)", "fixing of", "rate %", "days",
+                        title="Index fixings used (SOFR-era conventions)")
+    derived = new_table("note", "from", "to (excl.)", "convention", "index rate %", "spread adj.", "margin",
+                        "bounds", "default margin", "all-in %", "interest", title="Rates from fixings")
+    periods = [(b.note, f"{b.period_start}..{b.period_end}", b.sub_intervals) for b in x.bills]
+    periods += [(c.note, f"{c.period_start}..(open)", c.sub_intervals) for c in x.current]
+    for note, period, pieces in periods:
+        for s in pieces:
+            if not hasattr(s, "fixings"):
+                continue
+            for o in s.fixings:
+                fixings.add_row(note, period, str(o.day), str(o.day + timedelta(days=o.days)), str(o.observed),
+                                str(o.rate), str(o.days))
+            derived.add_row(note, str(s.start), str(s.end), s.convention, exact(s.index_rate), str(s.spread_adjustment),
+                            str(s.margin), s.bounds, str(s.default_margin), exact(s.rate), exact(s.interest))
+    shown = [accrual, bills, payments, premiums] + ([derived, fixings] if derived.row_count else [])
+    for table in shown:
         console.print(table)
     for line in x.skipped:
         console.print(f"skipped: {line}")
@@ -164,7 +183,8 @@ def timeline(
     low, high = parse_report_day("--from", start), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
-    series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    series = list(reports.timeline(events, low, high, every, _instant(known_at), fixings=fixings))
     if settings(ctx).json:
         emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
         return
@@ -179,6 +199,15 @@ def timeline(
 
 def _events(ctx: typer.Context, code: str) -> list[Any]:
     return ledger(ctx).facility_events(code)
+
+
+def _events_and_fixings(ctx: typer.Context, code: str, known_at: str | None) -> tuple[list[Any], Any]:
+    """The facility's events and the market's fixings of the indexes its notes name, as known at
+    `known_at` (docs/market-data.md)."""
+    from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    events = _events(ctx, code)
+    return events, fixings_for(ledger(ctx), events, _instant(known_at))
 
 
 def _bucket(overdue: Any, as_of: date) -> str:
@@ -205,8 +234,8 @@ def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
 
     from projections.notices import check_notices  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    events = _events(ctx, code)
-    figures = reports.report(events, parse_report_day("--as-of", as_of))
+    events, fixings = _events_and_fixings(ctx, code, None)
+    figures = reports.report(events, parse_report_day("--as-of", as_of), fixings=fixings)
     checks = check_notices(events)
     if settings(ctx).json:
         emit_json({"balance": balance_json(figures.position), "past_due": past_due_json(figures.past_due),

@@ -1,0 +1,69 @@
+"""The market-data streams' table: one row per index fixing event, beside the facility events.
+
+Index streams (`index:SOFR` ...) are not facility streams, so they live in their own table
+(`market_events`, same database, same shape as the library's events table) where `verify`, the
+read models and `export`, which read every row of the facility table as a facility's, never meet
+them. The recorder is the library's own, pointed at that table; the table is created on first use
+(a role that may not create tables gets the database's refusal as a clear message).
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+MARKET_TABLE = "market_events"
+
+
+def market_table_exists(ledger_recorder: Any, is_postgres: bool) -> bool:
+    """Whether `market_events` exists: a reader (a report, the read-only auditor) never creates
+    it; no table means no fixings were ever recorded."""
+    datastore = ledger_recorder.datastore
+    with datastore.transaction(commit=False) as cursor:
+        if is_postgres:
+            cursor.execute("SELECT to_regclass(format('%%I.%%I', %s::text, %s::text))",
+                           (datastore.schema or "public", MARKET_TABLE))
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", (MARKET_TABLE,))
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    value = row[0] if not isinstance(row, dict) else next(iter(row.values()))
+    return value is not None
+
+
+def market_recorder(ledger_recorder: Any, is_postgres: bool) -> Any:
+    """The library's application recorder on the ledger's datastore, for `market_events` (created
+    if absent: only commands that record fixings ask for it)."""
+    datastore = ledger_recorder.datastore
+    if is_postgres:
+        from eventsourcing.postgres import PostgresApplicationRecorder  # start-up: a SQLite ledger never loads PostgreSQL
+
+        recorder = PostgresApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
+    else:
+        from eventsourcing.sqlite import SQLiteApplicationRecorder  # start-up: only commands that read fixings need it
+
+        recorder = SQLiteApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
+    recorder.create_table()
+    return recorder
+
+
+def index_rows(recorder: Any, is_postgres: bool, stream: UUID) -> Iterator[tuple[str, date, Decimal, int, datetime]]:
+    """(index, date, rate, version, recorded time) of each stored event of one index stream:
+    what a report needs, read straight from the stored JSON in one query (the library's
+    select_events and a pydantic decode per fixing cost ~50 µs; five years of daily fixings are
+    read on every report)."""
+    with recorder.datastore.transaction(commit=False) as cursor:
+        if is_postgres:
+            cursor.execute(f'SELECT state FROM "{recorder.datastore.schema}"."{MARKET_TABLE}" '
+                           "WHERE originator_id = %s ORDER BY originator_version", (stream,))
+        else:
+            cursor.execute(f"SELECT state FROM {MARKET_TABLE} WHERE originator_id = ? ORDER BY originator_version",
+                           (stream.hex,))
+        states = [row[0] if not isinstance(row, dict) else row["state"] for row in cursor.fetchall()]
+    for raw in states:
+        state = json.loads(bytes(raw) if not isinstance(raw, (str, bytes)) else raw)
+        yield (state["index"], date.fromisoformat(state["date"]), Decimal(state["rate"]),
+               int(state["originator_version"]), datetime.fromisoformat(state["timestamp"].replace("Z", "+00:00")))

@@ -1,0 +1,86 @@
+"""Index fixings as the engine sees them: a pure, read-only table (DESIGN §10).
+
+The application reads the market-data streams (`index:SOFR` ...), keeps the events recorded at
+or before `known_at` (`Fixings.of_events`), and hands the engine this table: per index, the rate
+of each fixing date, a correction replacing the rate it corrects (the later version wins). The
+engine never reads a store; a facility's own `IndexRateSet` records take precedence over these
+for that facility (`projections.rates.IndexRates`).
+"""
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.market import MarketEvent
+
+from projections.selection import as_utc
+
+
+class Fixings:
+    """Per index, date -> rate (% p.a.), as known at `known_at` (None: everything recorded)."""
+
+    def __init__(self, series: Mapping[str, Mapping[date, Decimal]] | None = None,
+                 known_at: datetime | None = None) -> None:
+        self._rates = {index: dict(rates) for index, rates in (series or {}).items()}
+        self._dates = {index: sorted(rates) for index, rates in self._rates.items()}
+        self.known_at = known_at
+
+    @classmethod
+    def of_events(cls, events: Iterable[MarketEvent], known_at: datetime | None = None) -> "Fixings":
+        """The fixings that the market-data events recorded at or before `known_at` say; of two
+        events for one date, the later version (a correction) wins."""
+        cutoff = as_utc(known_at) if known_at is not None else None
+        series: dict[str, dict[date, tuple[int, Decimal]]] = {}
+        for event in events:
+            if cutoff is not None and as_utc(event.timestamp) > cutoff:
+                continue
+            by_date = series.setdefault(event.index, {})
+            held = by_date.get(event.date)
+            if held is None or held[0] < event.originator_version:
+                by_date[event.date] = (event.originator_version, event.rate)
+        return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at)
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[tuple[str, date, Decimal, int, datetime]],
+                known_at: datetime | None = None) -> "Fixings":
+        """As `of_events`, from (index, date, rate, version, recorded time) rows."""
+        cutoff = as_utc(known_at) if known_at is not None else None
+        series: dict[str, dict[date, tuple[int, Decimal]]] = {}
+        for index, day, rate, version, recorded in rows:
+            if cutoff is not None and as_utc(recorded) > cutoff:
+                continue
+            by_date = series.setdefault(index, {})
+            held = by_date.get(day)
+            if held is None or held[0] < version:
+                by_date[day] = (version, rate)
+        return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at)
+
+    def indexes(self) -> set[str]:
+        return set(self._rates)
+
+    def on(self, index: str, day: date) -> Decimal | None:
+        """The fixing published for `day`, if any."""
+        rates = self._rates.get(index)
+        return None if rates is None else rates.get(day)
+
+    def in_force(self, index: str, day: date) -> Decimal | None:
+        """The latest fixing dated on or before `day` (an in-force note's rate on `day`)."""
+        dates = self._dates.get(index)
+        if not dates:
+            return None
+        at = bisect_right(dates, day)
+        return self._rates[index][dates[at - 1]] if at else None
+
+    def dates(self, index: str) -> list[date]:
+        return list(self._dates.get(index, ()))
+
+    def items(self, index: str, start: date | None = None, end: date | None = None) -> list[tuple[date, Decimal]]:
+        """(date, rate) of `index` from `start` to `end` (both included), in date order."""
+        rates = self._rates.get(index, {})
+        return [(d, rates[d]) for d in self._dates.get(index, ())
+                if (start is None or d >= start) and (end is None or d <= end)]
+
+
+NO_FIXINGS = Fixings()
+
