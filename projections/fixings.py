@@ -12,9 +12,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.events import IndexRateSet, NoteIssued
 from domain.market import MarketEvent
 
 from projections.selection import as_utc
+
+
+FixingRow = tuple[str, date, Decimal, int, datetime]
+"""(index, fixing date, rate, version, recorded time): one stored fixing event, as reports read it."""
 
 
 class Fixings:
@@ -84,3 +89,10 @@ class Fixings:
 
 NO_FIXINGS = Fixings()
 
+
+
+def market_indexes(events: Iterable[object]) -> set[str]:
+    """The indexes a facility's notes read from the market data: every index a note names that
+    the facility does not set itself (its own IndexRateSet records take precedence for it)."""
+    own = {e.index for e in events if isinstance(e, IndexRateSet)}
+    return {e.interest.index for e in events if isinstance(e, NoteIssued) and e.interest.index} - own

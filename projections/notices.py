@@ -1,12 +1,14 @@
 """Stated figures: a DefaultNoticeIssued compared with the engine as of the notice date, known at
 the notice's recorded time; differences above one dollar are reported (DESIGN §4)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.events import DefaultNoticeIssued, FacilityEvent
 
+
+from projections.fixings import NO_FIXINGS, FixingRow, Fixings
 from projections.report import past_due_as_of
 from projections.selection import active
 
@@ -37,8 +39,10 @@ def check_notices(events: Iterable[FacilityEvent]) -> list[NoticeCheck]:
     return [check_notice(events, n) for n in active(events) if isinstance(n, DefaultNoticeIssued)]
 
 
-def check_notice(events: list[FacilityEvent], notice: DefaultNoticeIssued) -> NoticeCheck:
-    due = past_due_as_of(events, notice.effective_date, notice.recorded_at)
+def check_notice(events: list[FacilityEvent], notice: DefaultNoticeIssued, market: Sequence[FixingRow] = ()) -> NoticeCheck:
+    """`market`: the market's fixing rows (projections.fixings.FixingRow), read as known when the notice was recorded."""
+    fixings = Fixings.of_rows(market, notice.recorded_at) if market else NO_FIXINGS
+    due = past_due_as_of(events, notice.effective_date, notice.recorded_at, fixings=fixings)
     computed = {"principal": due.component("principal").amount, "interest": due.component("interest").amount,
                 "fees": due.component("fees").amount, "total": due.total.amount}
     stated = {k: getattr(notice.stated_past_due, k) for k in FIGURES}

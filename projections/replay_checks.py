@@ -7,39 +7,43 @@
   known at the notice's recorded time (projections.notices does the comparison).
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from domain.errors import LedgerError
 from domain.events import DefaultNoticeIssued
 from domain.money import to_cents
 
+from projections.fixings import NO_FIXINGS, FixingRow, Fixings
+
 from projections.integrity import Finding, Stream
 from projections.selection import active
 from projections.report import report
 from projections.notices import TOLERANCE, check_notice
 
-def replay_findings(stream: Stream) -> list[Finding]:
+def replay_findings(stream: Stream, market: Sequence[FixingRow] = ()) -> list[Finding]:
+    """`market`: the market's fixing rows (projections.fixings.FixingRow) the facility's notes may read."""
     as_of = latest_effective_date(stream)
     try:
-        report(stream.events, as_of)
+        report(stream.events, as_of, fixings=Fixings.of_rows(market) if market else NO_FIXINGS)
     except LedgerError as refused:
         return [Finding(stream.code, stream.head_version, "replay_refused",
                         f"a replay of versions 1..{stream.head_version} as of {as_of}", str(refused))]
     return []
 
 
-def stated_figure_findings(stream: Stream) -> list[Finding]:
+def stated_figure_findings(stream: Stream, market: Sequence[FixingRow] = ()) -> list[Finding]:
     findings: list[Finding] = []
     for notice in active(stream.events):
         if isinstance(notice, DefaultNoticeIssued):
-            findings.extend(_compare(stream, notice))
+            findings.extend(_compare(stream, notice, market))
     return findings
 
 
-def _compare(stream: Stream, notice: DefaultNoticeIssued) -> list[Finding]:
+def _compare(stream: Stream, notice: DefaultNoticeIssued, market: Sequence[FixingRow]) -> list[Finding]:
     when = f"as of {notice.effective_date} known at {notice.recorded_at.isoformat()}"
     try:
-        checked = check_notice(stream.events, notice)
+        checked = check_notice(stream.events, notice, market)
     except LedgerError as refused:
         return [Finding(stream.code, notice.version, "stated_figures", f"past-due figures {when}", f"none: {refused}")]
     return [

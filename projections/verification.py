@@ -11,7 +11,7 @@ process or in a pool of processes, and only its head is kept afterwards.
 """
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +21,7 @@ from uuid import UUID
 from domain.facility import facility_id
 
 from projections import replay_checks
+from projections.fixings import FixingRow, market_indexes
 from projections.integrity import Finding, StoredRow, Stream, check_stream, expected_head
 from projections.readmodels.checks import read_model_findings
 from projections.readmodels.facility_figures import facility_figures
@@ -62,7 +63,7 @@ def verify(
 def verify_streams(
     groups: Iterable[tuple[UUID, list[StoredRow]]], *, code: str | None = None, expect: str | None = None,
     read_models: Callable[[UUID], StoredModels] | None = None, pool: Executor | None = None,
-    window: int = 4, at: datetime | None = None,
+    window: int = 4, at: datetime | None = None, market: Sequence[FixingRow] = (),
 ) -> Verification:
     """`verify`, one stream's rows at a time, so memory is bounded by the largest stream (times
     `window`, the streams handed to `pool` and not yet collected: about two per process keeps
@@ -73,7 +74,8 @@ def verify_streams(
         raise ValueError("an instant is when a head was kept: give the head too")
     wanted = facility_id(code) if code is not None else None
     tasks = ((stream_id, stream_rows, expect if stream_id == wanted else None,
-              read_models(stream_id) if read_models is not None else None, at if stream_id == wanted else None)
+              read_models(stream_id) if read_models is not None else None, at if stream_id == wanted else None,
+              market)
              for stream_id, stream_rows in groups)
     streams: list[Stream] = []
     findings: list[Finding] = []
@@ -88,9 +90,11 @@ def verify_streams(
 
 
 def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
-                  stored_models: StoredModels | None, at: datetime | None = None) -> tuple[Stream, list[Finding]]:
+                  stored_models: StoredModels | None, at: datetime | None = None,
+                  market: Sequence[FixingRow] = ()) -> tuple[Stream, list[Finding]]:
     """Every check of one stream: chain and identity, the kept head, replay, stated figures, and
-    the read models' rows against the fold. Returns the stream's head (without its events)."""
+    the read models' rows against the fold. Returns the stream's head (without its events).
+    `market`: the market's fixing rows (projections.fixings.FixingRow), for notes that read them."""
     stream, found = check_stream(stream_id, sorted(rows, key=lambda r: r.version))
     if expect is not None:
         found += expected_head(stream, expect, at)
@@ -102,9 +106,10 @@ def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
         figures = facility_figures(stream.events)
         findings += read_model_findings(stream, *stored_models, figures=figures)
     if stream.decoded and stream.events:
+        market = market if market_indexes(stream.events) else ()
         if not _replayed_cleanly(stream, figures):
-            findings += replay_checks.replay_findings(stream)
-        findings += replay_checks.stated_figure_findings(stream)
+            findings += replay_checks.replay_findings(stream, market)
+        findings += replay_checks.stated_figure_findings(stream, market)
     head = Stream(stream.stream, stream.code, stream.rows, stream.head_version, stream.head_hash,
                   undecodable=stream.undecodable, unstamped=stream.unstamped)
     return head, findings

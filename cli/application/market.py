@@ -15,7 +15,7 @@ from cli.persistence.market_store import index_rows, market_recorder, market_tab
 from domain.errors import LedgerError, RuleViolation
 from domain.events import FacilityEvent, IndexRateSet, NoteIssued
 from domain.market import CorrectFixing, IndexSeries, MarketEvent, PublishFixing, index_id
-from projections.fixings import Fixings
+from projections.fixings import Fixings, market_indexes
 
 ATTEMPTS = 20
 
@@ -134,8 +134,7 @@ class MarketData:
 def fixings_for(ledger: Any, events: Sequence[FacilityEvent], known_at: datetime | None = None) -> Fixings:
     """The market fixings a facility's notes can read: those of every index a note names that the
     facility does not set itself (its own IndexRateSet records take precedence for the index)."""
-    own = {e.index for e in events if isinstance(e, IndexRateSet)}
-    indexes = {e.interest.index for e in events if isinstance(e, NoteIssued) and e.interest.index} - own
+    indexes = market_indexes(events)
     if not indexes:
         return Fixings()
     return MarketData(ledger).fixings(indexes, known_at)

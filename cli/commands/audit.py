@@ -118,7 +118,7 @@ def verify_command(
     count = wanted(processes, events)
     with pool(count) as executor:
         result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                window=2 * count, at=kept_at)
+                                window=2 * count, at=kept_at, market=_market_rows(book))
     result = with_findings(result, stray_findings(result, malformed, listed))
     stamps = _stamps_note(book, result)
     if not settings(ctx).json:
@@ -190,3 +190,10 @@ def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE",
     console.print(f"{code} version {stream.head_version} chain_hash {stream.head_hash} kept_at {kept_at}",
                   soft_wrap=True)
     console.print(f"Later: loanledger verify {code} --expect {stream.head_hash} --at {kept_at}", soft_wrap=True)
+
+
+def _market_rows(book: Any) -> list[Any]:
+    """Every index fixing the ledger holds, for the notes that read market data."""
+    from cli.persistence.market_store import all_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    return all_index_rows(book.recorder, book.db.is_postgres)

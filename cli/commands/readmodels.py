@@ -147,7 +147,10 @@ def portfolio(
         lagging = _lagging(book, view.position())
         if view.stale_rules():  # computed by another edition of the rules: the engine answers
             lagging = {s.facility_id for s in view.summaries()}
-        lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))))
+        from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
+
+        lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))),
+                             lambda events: fixings_for(book, events, instant))
     finally:
         close_view(view)
     lines = pf.select(lines, status_filter, bucket)

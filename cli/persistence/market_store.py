@@ -50,6 +50,25 @@ def market_recorder(ledger_recorder: Any, is_postgres: bool) -> Any:
     return recorder
 
 
+def all_index_rows(ledger_recorder: Any, is_postgres: bool) -> list[tuple[str, date, Decimal, int, datetime]]:
+    """`index_rows` of every index stream (what `verify` hands the engine); none when the table
+    was never made."""
+    if not market_table_exists(ledger_recorder, is_postgres):
+        return []
+    datastore = ledger_recorder.datastore
+    table = f'"{datastore.schema}"."{MARKET_TABLE}"' if is_postgres else MARKET_TABLE
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(f"SELECT state FROM {table} ORDER BY originator_id, originator_version")
+        states = [row[0] if not isinstance(row, dict) else row["state"] for row in cursor.fetchall()]
+    return [_row(raw) for raw in states]
+
+
+def _row(raw: Any) -> tuple[str, date, Decimal, int, datetime]:
+    state = json.loads(bytes(raw) if not isinstance(raw, (str, bytes)) else raw)
+    return (state["index"], date.fromisoformat(state["date"]), Decimal(state["rate"]),
+            int(state["originator_version"]), datetime.fromisoformat(state["timestamp"].replace("Z", "+00:00")))
+
+
 def index_rows(recorder: Any, is_postgres: bool, stream: UUID) -> Iterator[tuple[str, date, Decimal, int, datetime]]:
     """(index, date, rate, version, recorded time) of each stored event of one index stream:
     what a report needs, read straight from the stored JSON in one query (the library's
@@ -64,6 +83,4 @@ def index_rows(recorder: Any, is_postgres: bool, stream: UUID) -> Iterator[tuple
                            (stream.hex,))
         states = [row[0] if not isinstance(row, dict) else row["state"] for row in cursor.fetchall()]
     for raw in states:
-        state = json.loads(bytes(raw) if not isinstance(raw, (str, bytes)) else raw)
-        yield (state["index"], date.fromisoformat(state["date"]), Decimal(state["rate"]),
-               int(state["originator_version"]), datetime.fromisoformat(state["timestamp"].replace("Z", "+00:00")))
+        yield _row(raw)

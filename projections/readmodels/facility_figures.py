@@ -25,6 +25,7 @@ from projections.engine import Sweep
 from projections.exact import wide
 from projections.errors import ReportRefused
 from projections.figures import past_due_totals, principal
+from projections.fixings import market_indexes
 from projections.selection import active
 
 HORIZON_DAYS = 366
@@ -62,6 +63,7 @@ class FacilityFigures:
 
 
 STATUSES = ("accelerated", "in_default", "past_due", "current")
+MARKET_DATA = "market_data"  # a summary's status when the figures read the market's index fixings
 
 
 def status_of(sweep: Sweep) -> str:
@@ -121,6 +123,12 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
     opened = events[0]
     assert isinstance(opened, FacilityOpened), "a facility stream starts with FacilityOpened"
     last = events[-1]
+    if market_indexes(active(events)):
+        # its figures read index fixings, which other streams hold and which arrive after its own
+        # events: no step is kept, and the portfolio asks the engine (with the fixings) each time
+        base = _base(opened, last, last_effective_date(events), horizon_days)
+        return FacilityFigures(**base, status=MARKET_DATA, principal=Decimal("0.00"), steps=(),
+                               problem=None)
     try:
         sweep = Sweep(events, step_every_day=step_every_day, explain=False)
     except ReportRefused as refused:

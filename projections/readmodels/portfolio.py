@@ -16,6 +16,7 @@ from typing import Protocol
 from domain.events import FacilityEvent
 
 from projections.engine import Sweep
+from projections.fixings import NO_FIXINGS, Fixings, market_indexes
 from projections.errors import ReportRefused
 from projections.figures import Overdue, bucket
 from projections.readmodels.facility_figures import Step, step_at
@@ -69,10 +70,11 @@ def line(code: str, borrower: str, step: Step, as_of: date, computed_by: str) ->
                 step.problem, computed_by)
 
 
-def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | None) -> Line | None:
-    """None when the facility was not known at `known_at`."""
+def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | None,
+                fixings: Fixings = NO_FIXINGS) -> Line | None:
+    """None when the facility was not known at `known_at`. `fixings`: the market's, as known then."""
     try:
-        sweep = Sweep(events, known_at, explain=False)
+        sweep = Sweep(events, known_at, explain=False, fixings=fixings)
     except ReportRefused:
         return None
     code, borrower = sweep.facility.code, sweep.facility.borrower
@@ -88,8 +90,11 @@ def engine_line(events: list[FacilityEvent], as_of: date, known_at: datetime | N
 def portfolio(
     tables: PortfolioTables, as_of: date, known_at: datetime | None,
     lagging: Iterable[str], events_of: Callable[[str], list[FacilityEvent]],
+    fixings_of: Callable[[list[FacilityEvent]], Fixings] | None = None,
 ) -> list[Line]:
-    """`lagging`: ids of facilities with events the read models have not applied yet."""
+    """`lagging`: ids of facilities with events the read models have not applied yet. A facility
+    whose notes read the market's index fixings has no steps in the tables: the engine answers
+    for it, with `fixings_of(events)` (the fixings as known at `known_at`)."""
     steps = tables.steps_on(as_of)
     stale = set(lagging)
     instant = as_utc(known_at) if known_at is not None else None
@@ -102,7 +107,9 @@ def portfolio(
             continue
         lines.append(line(s.code, s.borrower, step, as_of, "tables"))
     for fid in sorted(stale):
-        computed = engine_line(events_of(fid), as_of, known_at)
+        events = events_of(fid)
+        fixings = fixings_of(events) if fixings_of is not None and market_indexes(events) else NO_FIXINGS
+        computed = engine_line(events, as_of, known_at, fixings)
         if computed is not None:
             lines.append(computed)
     return sorted(lines, key=lambda x: x.facility)
