@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from cli.formats.records import describe
+from cli.commands.tables import printable
+from cli.formats.records import describe, json_safe
 from domain import parsing
 from domain.errors import InvalidInput
 
@@ -31,7 +32,8 @@ class Settings:
 
     @property
     def recorded_by(self) -> str:
-        actor = self.actor or os.environ.get("LOANLEDGER_ACTOR") or _os_user()
+        # an explicit --actor "" is refused as empty text, not replaced by the OS user
+        actor = self.actor if self.actor is not None else os.environ.get("LOANLEDGER_ACTOR") or _os_user()
         return meta_text("--actor", actor, parsing.SHORT_TEXT)  # type: ignore[return-value]
 
 
@@ -130,7 +132,7 @@ def _as_options(message: str) -> str:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 
 def _os_user() -> str:
@@ -145,5 +147,5 @@ def refuse(message: str, *, field: str | None = None, code: int = 1, as_json: bo
     if as_json:
         emit_json({"error": message, "field": field})
     else:
-        err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(printable(message))}", soft_wrap=True)
     return typer.Exit(code=code)
