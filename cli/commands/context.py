@@ -44,15 +44,36 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj
 
 
+# The commands that only read. On SQLite they open the file read-only (so they work on a ledger
+# whose file and folder are read-only, and cannot change it); every other command writes, and is
+# refused at once, naming the file or folder, on a ledger it may not write (docs/cli.md).
+READ_ONLY_COMMANDS = frozenset({
+    ("balance",), ("past-due",), ("explain",), ("timeline",), ("portfolio",),
+    ("events",), ("export",), ("verify",), ("audit", "head"),
+    ("facility", "list"), ("facility", "show"), ("projections", "status"),
+})
+
+
+def command_path(ctx: typer.Context) -> tuple[str, ...]:
+    """The command as typed, without the program: ("facility", "list")."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
+
+
 def ledger(ctx: typer.Context, *, create: bool = False) -> "Ledger":
     """The ledger for this invocation, opened once and closed when the command ends. Only `init`,
     `demo` and `import` pass `create`: every other command refuses a database without a ledger."""
     state = settings(ctx)
     if state._ledger is None:
         from cli.application.ledger import Ledger  # start-up: deferred (docs/architecture.md, "Start-up")
-        from cli.persistence.storage import database, ready  # start-up: deferred (docs/architecture.md, "Start-up")
+        from cli.persistence.storage import database, read_only, ready, writable  # start-up: deferred (docs/architecture.md, "Start-up")
 
-        state._ledger = Ledger(ready(database(state.db), create=create), principal_provider=_principal_provider())
+        db = ready(database(state.db), create=create)
+        db = read_only(db) if not create and command_path(ctx) in READ_ONLY_COMMANDS else writable(db)
+        state._ledger = Ledger(db, principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
         _keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger
