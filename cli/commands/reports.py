@@ -13,7 +13,7 @@ from cli.commands.tables import new_table, output_console
 
 from cli.commands.context import emit_json, ledger, settings
 from cli.formats.dates import parse_report_day
-from domain.errors import LedgerError
+from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 
@@ -40,7 +40,8 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    position = reports.position_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
+    position = reports.position_as_of(_events(ctx, code), day, instant)
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
@@ -63,7 +64,8 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    figures = reports.past_due_as_of(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
+    figures = reports.past_due_as_of(_events(ctx, code), day, instant)
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
@@ -90,7 +92,8 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    x = reports.explain(_events(ctx, code), parse_report_day("--as-of", as_of), _instant(known_at))
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
+    x = reports.explain(_events(ctx, code), day, instant)
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
@@ -137,11 +140,12 @@ def timeline(
     from projections.json_views import balance_json, money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
-        raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
+        raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
     low, high = parse_report_day("--from", start), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
-    series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
+    instant = _instant(known_at)  # refused before any event is read
+    series = list(reports.timeline(_events(ctx, code), low, high, every, instant))
     if settings(ctx).json:
         emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
         return
