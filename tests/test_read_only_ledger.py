@@ -167,3 +167,23 @@ def test_a_read_commands_connection_cannot_write(sqlite_url):
     finally:
         reader.close()
     assert len(Ledger(database(sqlite_url)).facility_events("X")) == 1
+
+
+def test_every_command_is_classified_as_reading_or_writing():
+    """A new command must be put on one side: READ_ONLY_COMMANDS, or the writers listed here."""
+    import typer.main
+
+    from cli.commands.app import app
+    from cli.commands.context import READ_ONLY_COMMANDS
+
+    def paths(command, prefix=()):
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from paths(sub, (*prefix, name)) if getattr(sub, "commands", None) else [(*prefix, name)]
+
+    writers = {("init",), ("demo",), ("import",), ("facility", "open"), ("note", "issue"),
+               ("projections", "rebuild"), ("projections", "run"), ("db", "roles")} | {
+        ("record", kind) for kind in ("advance", "payment", "missed-payment", "rate", "fee", "default", "waiver",
+                                      "extension", "notice", "acceleration", "rescission", "reversal")}
+    every = set(paths(typer.main.get_command(app)))
+    assert READ_ONLY_COMMANDS <= every
+    assert every - READ_ONLY_COMMANDS == writers
