@@ -20,27 +20,47 @@ from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_serializer, model_validator
 
 from domain import facts
-from domain.values import Component, DayCount, FeeKind, NoteKind, PremiumBase
+from domain.values import Component, DayCount, FeeKind, NoteKind, PremiumBase, omit_unused_additions
 
 StoredAmount = Annotated[Decimal, Field(gt=0)]
 _FROM_STORAGE: dict[str, bool] = {"from_storage": True}  # the validation context of a stored state
 
 
 class Stored(BaseModel):
-    """A stored shape: frozen, and no key that the shape does not name."""
+    """A stored shape: frozen, and no key that the shape does not name.
+
+    `added_fields` are optional fields added after rows were stored without them ("Changing an
+    event's shape"): their default is None or False, and a state holding the default is stored
+    without the key, so every row written before the field existed encodes back to its own bytes
+    (and its chain hash) and a new row that does not use the field looks the same.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
+    added_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _stored_shape(self, handler: Any) -> Any:
+        state = omit_unused_additions(self, handler(self))
+        if isinstance(state, dict):
+            version = getattr(type(self), "class_version", 1)
+            if version > 1:  # version 1 is stored without a marker (every event so far)
+                state["class_version"] = version
+        return state
 
 
 # ---- value models inside events (their module and names are not stored) --------------------
 
 
 class StoredInterest(Stored):
+    added_fields: ClassVar[frozenset[str]] = frozenset({"index_floor", "spread_adjustment"})
+
     rate: Decimal | None = None
     index: str | None = None
     margin: Decimal = Decimal("0")
     floor: Decimal | None = None
     cap: Decimal | None = None
+    index_floor: Decimal | None = None  # added in the second edition (DESIGN §3 Revisions)
+    spread_adjustment: Decimal | None = None  # idem
 
 
 class StoredInstallment(Stored):
@@ -67,6 +87,7 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     """Common to every event: who recorded it, from which document, with which external id."""
 
     class_version: ClassVar[int] = 1
+    added_fields: ClassVar[frozenset[str]] = frozenset({"on_behalf_of"})
 
     originator_id: UUID
     originator_version: int
@@ -75,6 +96,7 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     source: str | None = None
     reference: str | None = None
     chain_hash: str = ""
+    on_behalf_of: str | None = None  # who the recorder said it acted for (--actor); stored only when given
 
     @classmethod
     def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
@@ -104,14 +126,6 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
         while version < cls.class_version:
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
             version += 1
-        return state
-
-    @model_serializer(mode="wrap")
-    def _with_class_version(self, handler: Any) -> Any:
-        """Version 1 is stored without a marker (every event so far); later versions say theirs."""
-        state = handler(self)
-        if type(self).class_version > 1 and isinstance(state, dict):
-            state["class_version"] = type(self).class_version
         return state
 
     @property
@@ -174,9 +188,12 @@ class NoteIssuedFields(Stored):
     default_margin: Decimal = Decimal("0")
     default_premium: StoredPremium | None = None
     grace_days: int = 0
+    sublimit_of: str | None = None  # added in the second edition (DESIGN §3 Revisions)
 
 
 class NoteIssued(FacilityEvent, NoteIssuedFields):
+    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of"})
+
     def effective(self) -> date:
         return self.issue_date
 
@@ -185,10 +202,12 @@ class AdvanceMadeFields(Stored):
     note: str
     amount: StoredAmount
     effective_date: date
+    protective: bool = False  # added in the second edition (DESIGN §3 Revisions)
+    basis: str | None = None  # idem: why a protective advance was made
 
 
 class AdvanceMade(FacilityEvent, AdvanceMadeFields):
-    pass
+    added_fields: ClassVar[frozenset[str]] = frozenset({"protective", "basis"})
 
 
 class PaymentReceivedFields(Stored):
@@ -197,10 +216,30 @@ class PaymentReceivedFields(Stored):
     received_at: datetime | None = None
     note: str | None = None
     component: Component | None = None
+    # Added in the second edition, for a payment to a note without a component: what its rest
+    # does. `held_for_note` (the second edition) or `prepaid` (the first: the rest prepays the
+    # note's principal). Absent on a row stored before: such a row is read as `prepaid`.
+    rest: str | None = None
 
 
 class PaymentReceived(FacilityEvent, PaymentReceivedFields):
-    pass
+    added_fields: ClassVar[frozenset[str]] = frozenset({"rest"})
+
+    @property
+    def rest_rule(self) -> str | None:
+        """For a payment to a note without a component, what the rest after the note's due items
+        does: `held_for_note` or `prepaid` (a row from before the second edition); else None."""
+        if self.note is None or self.component is not None:
+            return None
+        return self.rest or "prepaid"
+
+    def fact_fields(self) -> dict[str, Any]:
+        """As stored, and with a first-edition row's `rest` said (`prepaid`), so that an export
+        imported elsewhere is read as it was read here."""
+        fields = super().fact_fields()
+        if self.rest_rule is not None:
+            fields["rest"] = self.rest_rule
+        return fields
 
 
 class PaymentMissedFields(Stored):

@@ -53,6 +53,7 @@ class Stamp(TypedDict):
     recorded_by: str
     source: NotRequired[str | None]
     reference: NotRequired[str | None]
+    on_behalf_of: NotRequired[str | None]
 
 
 @dataclass
@@ -63,15 +64,26 @@ class NoteState:
     issue_date: date
     maturity_date: date
     grace_days: int
+    sublimit_of: str | None = None
 
 
 @dataclass
 class Default:
+    """A declaration in force, with the date of the waiver that ends it (the first waiver of its
+    clause after it in (date, recorded order): a waiver and a re-declaration on one day apply in
+    the order recorded)."""
+
     version: int
     clause: str
     effective_date: date
     notes: tuple[str, ...] | None
     waived_on: date | None = None
+
+    def open_on(self, day: date) -> bool:
+        return self.effective_date <= day and (self.waived_on is None or self.waived_on > day)
+
+    def covers(self, note: str, day: date) -> bool:
+        return self.open_on(day) and (self.notes is None or note in self.notes)
 
 
 @dataclass
@@ -105,7 +117,7 @@ class Facility(BaseAggregate[UUID]):
     @classmethod
     def open(
         cls, fact: facts.OpenFacility, *, today: date, recorded_by: str,
-        source: str | None = None, reference: str | None = None,
+        source: str | None = None, reference: str | None = None, on_behalf_of: str | None = None,
     ) -> "Facility":
         if fact.agreement_date > today:
             raise RuleViolation(f"agreement_date {fact.agreement_date} is after today ({today})")
@@ -113,7 +125,8 @@ class Facility(BaseAggregate[UUID]):
         draft = ev.FacilityOpened(
             originator_id=originator_id, originator_version=cls.INITIAL_VERSION,
             timestamp=ev.FacilityOpened.create_timestamp(), originator_topic=get_topic(cls),
-            recorded_by=recorded_by, source=source, reference=reference, **fact.model_dump(),
+            recorded_by=recorded_by, source=source, reference=reference, on_behalf_of=on_behalf_of,
+            **fact.model_dump(),
         )
         opened = _chained(draft, chain_start(originator_id))
         facility = opened.mutate(None)
@@ -133,7 +146,8 @@ class Facility(BaseAggregate[UUID]):
         self.advances: dict[int, tuple[str, date, Decimal]] = {}  # version -> (note, effective date, amount)
         self.defaults: dict[int, tuple[str, date, tuple[str, ...] | None]] = {}  # version -> (clause, date, notes)
         self.waivers: dict[int, tuple[str, date]] = {}  # version -> (clause, date)
-        self.accelerations: dict[int, tuple[bool, date]] = {}  # version -> (accelerated?, date); False: rescinded
+        # version -> (accelerated?, date, notes named or None); False: rescinded (every note)
+        self.accelerations: dict[int, tuple[bool, date, tuple[str, ...] | None]] = {}
         self.chain_head = ""
 
     # ---- commands -------------------------------------------------------------------------
@@ -145,6 +159,16 @@ class Facility(BaseAggregate[UUID]):
         self._check_fact(fact, stamp["today"])
         if fact.note in self.notes:
             raise RuleViolation(f"note {fact.note!r} is already issued under {self.code}")
+        if fact.sublimit_of is not None:
+            parent = self.note(fact.sublimit_of)
+            if parent.sublimit_of is not None:
+                raise RuleViolation(
+                    f"note {parent.code} is itself drawn under {parent.sublimit_of}: a sublimit "
+                    "names a note with its own commitment")
+            if fact.face_amount > parent.face_amount:
+                raise RuleViolation(
+                    f"note {fact.note}'s face amount {fact.face_amount} is more than the commitment "
+                    f"of {parent.code} ({parent.face_amount}) it is drawn under")
         return self._record(fact, stamp)
 
     def make_advance(
@@ -160,12 +184,17 @@ class Facility(BaseAggregate[UUID]):
             raise RuleViolation(f"advance on {fact.effective_date} is before note {note.code} was issued ({note.issue_date})")
         if fact.effective_date > note.maturity_date:
             raise RuleViolation(f"advance on {fact.effective_date} is after note {note.code} matured ({note.maturity_date})")
-        room = note.face_amount - self._drawn(note, fact, principal_of)
-        if fact.amount > room:
-            raise RuleViolation(
-                f"advance of {fact.amount} on note {note.code} exceeds its commitment: "
-                f"{room} of {note.face_amount} is available"
-            )
+        self._check_protective(note, fact)
+        for commitment in (note, self.notes.get(note.sublimit_of or "")):
+            if commitment is None:
+                continue
+            room = commitment.face_amount - self._used(commitment, fact, principal_of)
+            if fact.amount > room:
+                under = "its commitment" if commitment is note else (
+                    f"the commitment of {commitment.code}, which it is drawn under")
+                raise RuleViolation(
+                    f"advance of {fact.amount} on note {note.code} exceeds {under}: "
+                    f"{room} of {commitment.face_amount} is available")
         return self._record(fact, stamp)
 
     def receive_payment(self, fact: facts.ReceivePayment, **stamp: Unpack[Stamp]) -> Recorded:
@@ -221,10 +250,7 @@ class Facility(BaseAggregate[UUID]):
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
         self._check_fact(fact, stamp["today"])
-        if not any(
-            d.clause == fact.clause and d.effective_date <= fact.effective_date and d.waived_on is None
-            for d in self._defaults()
-        ):
+        if not any(d.clause == fact.clause and d.open_on(fact.effective_date) for d in self._defaults()):
             raise RuleViolation(
                 f"no event of default under {fact.clause!r} is open on {fact.effective_date} to waive"
             )
@@ -255,7 +281,9 @@ class Facility(BaseAggregate[UUID]):
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
         self._check_fact(fact, stamp["today"])
-        codes = fact.notes if fact.notes is not None else tuple(self.notes)
+        codes = fact.notes if fact.notes is not None else self._issued_by(fact.effective_date)
+        if not codes:
+            raise RuleViolation(f"no note is issued on or before {fact.effective_date} to accelerate")
         for code in codes:
             self.note(code)
             if not self._in_default(code, fact.effective_date):
@@ -270,7 +298,7 @@ class Facility(BaseAggregate[UUID]):
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
         self._check_fact(fact, stamp["today"])
-        if not self._accelerated_on(fact.effective_date):
+        if not any(self._accelerated(code, fact.effective_date) for code in self.notes):
             raise RuleViolation(f"nothing is accelerated on {fact.effective_date} to rescind")
         return self._record(fact, stamp)
 
@@ -324,8 +352,9 @@ class Facility(BaseAggregate[UUID]):
         recorded_by, source, reference = stamp["recorded_by"], stamp.get("source"), stamp.get("reference")
         draft = event_class(
             originator_id=self.id, originator_version=self.version + 1,
-            timestamp=event_class.create_timestamp(), recorded_by=recorded_by,
-            source=source, reference=reference, **fact.model_dump(),
+            # recorded times never decrease along a stream, even when writers' clocks differ a little
+            timestamp=max(event_class.create_timestamp(), self.modified_on), recorded_by=recorded_by,
+            source=source, reference=reference, on_behalf_of=stamp.get("on_behalf_of"), **fact.model_dump(),
         )
         event = _chained(draft, self.chain_head)
         event.mutate(self)
@@ -344,15 +373,34 @@ class Facility(BaseAggregate[UUID]):
         """Versions whose effect is cancelled, each with the reversal in force that cancels it."""
         return reversal_rules.cancelled(self.reversals)
 
-    def _drawn(self, note: NoteState, fact: facts.MakeAdvance, principal_of: PrincipalOf | None) -> Decimal:
-        if note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING) and principal_of is not None:
-            # A revolver's principal on a day is at most what was advanced by then (payments only
-            # reduce it), so the engine is asked only when that bound leaves too little room.
-            drawn = self._advanced(note.code, through=fact.effective_date)
-            if fact.amount > note.face_amount - drawn:
-                drawn = principal_of(note.code, fact.effective_date)
-            return drawn
-        return self._advanced(note.code)
+    def _check_protective(self, note: NoteState, fact: facts.MakeAdvance) -> None:
+        """While the note is accelerated or an event of default covering it is open, only a
+        protective advance (with its basis) is accepted; a protective advance is only that."""
+        day = fact.effective_date
+        accelerated, defaulted = self._accelerated(note.code, day), self._in_default(note.code, day)
+        if not fact.protective and (accelerated or defaulted):
+            why = "accelerated" if accelerated else "in default"
+            raise RuleViolation(
+                f"note {note.code} is {why} on {day}: an advance then is refused unless it is "
+                "protective (--protective with --basis saying why)")
+        if fact.protective and not (accelerated or defaulted):
+            raise RuleViolation(
+                f"a protective advance is made while the note is accelerated or in default; "
+                f"note {note.code} is neither on {day}")
+
+    def _used(self, commitment: NoteState, fact: facts.MakeAdvance, principal_of: PrincipalOf | None) -> Decimal:
+        """What is drawn on a commitment on the advance's day: its note and the notes drawn under
+        it (sublimits). A revolving note's drawing depends on repayments, which only the engine
+        knows; it is asked only when the cheap bound (advances so far) leaves too little room."""
+        members = [commitment, *(n for n in self.notes.values() if n.sublimit_of == commitment.code)]
+        day = fact.effective_date
+        asks = principal_of is not None
+        bound = sum((self._advanced(m.code, through=day if asks and _revolves(m) else None) for m in members),
+                    Decimal("0"))
+        if principal_of is None or fact.amount <= commitment.face_amount - bound:
+            return bound
+        return sum((principal_of(m.code, day) if _revolves(m) else self._advanced(m.code) for m in members),
+                   Decimal("0"))
 
     def _advanced(self, note: str, through: date | None = None) -> Decimal:
         cancelled = self.cancelled()
@@ -362,39 +410,42 @@ class Facility(BaseAggregate[UUID]):
         ), Decimal("0"))
 
     def _defaults(self) -> list[Default]:
-        """The defaults in force, each with the day it was waived, in the order recorded."""
+        """The declarations in force, each with the date of the waiver that ends it: the first
+        waiver of its clause after it in (effective date, recorded order)."""
         cancelled = self.cancelled()
-        defaults: list[Default] = []
-        for version in sorted(self.defaults.keys() | self.waivers.keys()):
+        waivers = sorted((day, version, clause) for version, (clause, day) in self.waivers.items()
+                         if version not in cancelled)
+        defaults = []
+        for version, (clause, day, notes) in sorted(self.defaults.items()):
             if version in cancelled:
                 continue
-            if version in self.defaults:
-                defaults.append(Default(version, *self.defaults[version]))
-                continue
-            clause, day = self.waivers[version]
-            for d in defaults:
-                if d.clause == clause and d.effective_date <= day and d.waived_on is None:
-                    d.waived_on = day
+            ends = (w_day for w_day, w_version, w_clause in waivers
+                    if w_clause == clause and (w_day, w_version) > (day, version))
+            defaults.append(Default(version, clause, day, notes, next(ends, None)))
         return defaults
 
     def _in_default(self, note: str, day: date) -> bool:
-        return any(
-            d.effective_date <= day
-            and (d.waived_on is None or d.waived_on > day)
-            and (d.notes is None or note in d.notes)
-            for d in self._defaults()
-        )
+        return any(d.covers(note, day) for d in self._defaults())
 
-    def _accelerated_on(self, day: date) -> bool:
+    def _issued_by(self, day: date) -> tuple[str, ...]:
+        return tuple(code for code, note in self.notes.items() if note.issue_date <= day)
+
+    def _accelerated(self, note: str, day: date) -> bool:
+        """Whether `note` is accelerated on `day`: the last acceleration covering it or rescission
+        on or before `day`, in (effective date, recorded order), says so. An acceleration without
+        notes covers the notes issued on or before its date."""
         cancelled = self.cancelled()
-        live = sorted(
-            (effective, version, accelerated)
-            for version, (accelerated, effective) in self.accelerations.items() if version not in cancelled
-        )
         state = False
-        for effective, _, accelerated in live:
-            if effective <= day:
-                state = accelerated
+        for (effective, version), (accelerated, _, notes) in sorted(
+            ((effective, version), (accelerated, effective, notes))
+            for version, (accelerated, effective, notes) in self.accelerations.items() if version not in cancelled
+        ):
+            if effective > day:
+                break
+            if not accelerated:
+                state = False
+            elif note in notes if notes is not None else self.notes[note].issue_date <= effective:
+                state = True
         return state
 
     # ---- state changes (run on every replay) ---------------------------------------------
@@ -415,7 +466,7 @@ class Facility(BaseAggregate[UUID]):
         elif isinstance(event, ev.NoteIssued):
             self.notes[event.note] = NoteState(
                 event.note, event.kind, event.face_amount, event.issue_date,
-                event.maturity_date, event.grace_days,
+                event.maturity_date, event.grace_days, event.sublimit_of,
             )
         elif isinstance(event, ev.AdvanceMade):
             self.advances[event.version] = (event.note, event.effective_date, event.amount)
@@ -426,7 +477,9 @@ class Facility(BaseAggregate[UUID]):
         elif isinstance(event, ev.MaturityExtended):
             self.notes[event.note].maturity_date = event.new_maturity_date
         elif isinstance(event, (ev.ObligationsAccelerated, ev.AccelerationRescinded)):
-            self.accelerations[event.version] = (isinstance(event, ev.ObligationsAccelerated), event.effective_date)
+            accelerated = isinstance(event, ev.ObligationsAccelerated)
+            notes = event.notes if isinstance(event, ev.ObligationsAccelerated) else None
+            self.accelerations[event.version] = (accelerated, event.effective_date, notes)
         elif isinstance(event, ev.EventReversed):
             self.reversals[event.version] = event.target
 
@@ -474,9 +527,18 @@ def decide(
     return COMMANDS[type(fact)](facility, fact, **stamp)
 
 
+def _revolves(note: NoteState) -> bool:
+    """Whether repaid principal may be drawn again (so drawn = principal, not advances so far)."""
+    return note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING)
+
+
 def _content(event_type: str, fields: dict[str, Any]) -> bytes:
     """What 'identical content' means for a repeated reference: the type and the fact's fields,
-    kept as a digest so that a facility with many references stays small."""
+    kept as a digest so that a facility with many references stays small. A payment's `rest` is
+    left out: the ledger sets it (the edition's reading), so a file recorded under the first
+    edition and imported again is still a repeat."""
+    if event_type == "PaymentReceived":
+        fields = {k: v for k, v in fields.items() if k != "rest"}
     return content_digest({"type": event_type, **fields})
 
 

@@ -6,8 +6,9 @@ import files becomes one of these first; a validation error means nothing was re
 
 from datetime import date, time
 from decimal import Decimal
+from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from domain.values import (
     Amount,
@@ -68,6 +69,9 @@ class IssueNote(Fact):
     default_margin: NonNegativeRate = Decimal("0")
     default_premium: DefaultPremium | None = None
     grace_days: WholeNumber = Field(default=0, ge=0, le=366)
+    sublimit_of: Code | None = None  # the note whose commitment this one is drawn under
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of"})
 
     def effective(self) -> date:
         return self.issue_date
@@ -75,6 +79,8 @@ class IssueNote(Fact):
     @model_validator(mode="after")
     def _schedule_fits(self) -> "IssueNote":
         _check_schedule(self.amortization, self.issue_date, self.maturity_date, self.face_amount)
+        if self.sublimit_of == self.note:
+            raise ValueError("a note cannot be a sublimit of itself")
         return self
 
 
@@ -82,6 +88,18 @@ class MakeAdvance(Fact):
     note: Code
     amount: Amount
     effective_date: Day
+    protective: StrictBool = False  # made while accelerated or in default, to protect the collateral
+    basis: Text | None = None  # why: required for a protective advance
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"protective", "basis"})
+
+    @model_validator(mode="after")
+    def _protective_has_basis(self) -> "MakeAdvance":
+        if self.protective and self.basis is None:
+            raise ValueError("a protective advance needs a basis (why it was made)")
+        if self.basis is not None and not self.protective:
+            raise ValueError("a basis is given only for a protective advance")
+        return self
 
 
 class ReceivePayment(Fact):
@@ -90,11 +108,28 @@ class ReceivePayment(Fact):
     received_at: AwareDateTime | None = None
     note: Code | None = None
     component: Component | None = None
+    # To a note without a component: what the rest after that note's due items does. The ledger
+    # sets `held_for_note` (DESIGN §3 Revisions); `prepaid` is the first edition's reading, which
+    # an export of a payment recorded then carries (docs/arithmetic.md, "Directed payments").
+    rest: Literal["held_for_note", "prepaid"] | None = None
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"rest"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rest_held_for_the_note(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("note") is not None and data.get("component") is None \
+                and data.get("rest") is None:
+            return {**data, "rest": "held_for_note"}
+        return data
 
     @model_validator(mode="after")
     def _component_needs_note(self) -> "ReceivePayment":
-        if self.component is not None and self.note is None:
-            raise ValueError("a payment directed to a component must also name its note")
+        if self.rest is not None and (self.note is None or self.component is not None):
+            raise ValueError("rest applies only to a payment to a note without a component")
+        if self.component not in (None, Component.FEES) and self.note is None:
+            raise ValueError("a payment directed to interest or principal must also name its note "
+                             "(component fees without a note pays facility fees)")
         if self.received_at is not None and self.received_at.date() < self.effective_date:
             raise ValueError("received_at is before the payment's effective_date")
         return self

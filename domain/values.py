@@ -9,10 +9,10 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_serializer, model_validator
 
 from domain import parsing
 
@@ -25,7 +25,27 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 class Frozen(BaseModel):
+    """A fact or a value inside one. `added_fields` are optional fields added after events were
+    stored without them: left out of a dump while they hold their default (None or False), as
+    the stored events leave them out (domain.events.Stored), so a repeated reference compares
+    equal to what was stored before the field existed."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, defer_build=True)
+    added_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _without_unused_additions(self, handler: Any) -> Any:
+        return omit_unused_additions(self, handler(self))
+
+
+def omit_unused_additions(model: BaseModel, state: Any) -> Any:
+    """`state` (a dump of `model`) without the added fields that hold their default."""
+    if isinstance(state, dict):
+        added = set().union(*(k.__dict__.get("added_fields", ()) for k in type(model).__mro__))
+        for name in added:  # a class's own, and those of the classes it extends
+            if name in state and (state[name] is None or state[name] is False):  # not `in`: 0 == False
+                del state[name]
+    return state
 
 
 def _amount(value: Any) -> Decimal:
@@ -156,20 +176,26 @@ class PremiumBase(StrEnum):
 
 
 class Interest(Frozen):
-    """Fixed `rate`, or `index` + `margin` with optional `floor`/`cap`; all in % p.a."""
+    """Fixed `rate`, or `index` + `margin` with optional `floor`/`cap` on the all-in rate, and
+    `index_floor` on the index plus its `spread_adjustment` before the margin; all in % p.a."""
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"index_floor", "spread_adjustment"})
 
     rate: NonNegativeRate | None = None
     index: Code | None = None
     margin: Rate = Decimal("0")
     floor: NonNegativeRate | None = None
     cap: NonNegativeRate | None = None
+    index_floor: Rate | None = None
+    spread_adjustment: Rate | None = None
 
     @model_validator(mode="after")
     def _fixed_or_index(self) -> "Interest":
         if (self.rate is None) == (self.index is None):
             raise ValueError("interest needs either a fixed 'rate' or an 'index' (not both)")
-        if self.rate is not None and (self.margin or self.floor is not None or self.cap is not None):
-            raise ValueError("margin, floor and cap apply only to an index rate")
+        index_terms = (self.floor, self.cap, self.index_floor, self.spread_adjustment)
+        if self.rate is not None and (self.margin or any(t is not None for t in index_terms)):
+            raise ValueError("margin, floor, cap, index_floor and spread_adjustment apply only to an index rate")
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
             raise ValueError("interest floor is above the cap")
         return self

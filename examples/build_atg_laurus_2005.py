@@ -62,7 +62,7 @@ def documented() -> list[dict]:
         *[rec("IndexRateSet", index="PRIME", rate=r, effective_date=d, source="Wall Street Journal prime rate")
           for d, r in PRIME],
         note("REVOLVER", "revolving", "7000000.00", "2008-09-06", "1.00", "7.50"),
-        note("MBN", "minimum_borrowing", "3000000.00", "2008-09-06", "1.00", "7.50"),
+        note("MBN", "minimum_borrowing", "3000000.00", "2008-09-06", "1.00", "7.50", sublimit_of="REVOLVER"),
         note("TERM-A", "term", "3000000.00", "2008-09-06", "2.00", "8.00", amortization=term_a_schedule()),
         note("TERM-B", "term", "2000000.00", "2007-03-06", "2.00", "8.00"),
     ]

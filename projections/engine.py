@@ -88,7 +88,8 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self.items: list[Item] = []
         self._earliest_due: date | None = None
         self._seq = 0  # items created so far
-        self.credit = ZERO
+        self.credit = ZERO  # unapplied credit of the facility
+        self._held_for_notes = False  # whether some note holds credit (NoteState.credit)
         self.accelerated_notes = 0
         self._next_fall_due: date | None = None
         self.journal = Journal()
@@ -161,7 +162,9 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         if isinstance(event, ev.FeeAssessed):
             self._fee(event, day)
         elif isinstance(event, ev.ObligationsAccelerated):
-            for code in event.notes or tuple(self.notes):
+            codes = event.notes if event.notes is not None else tuple(
+                code for code, note in self.notes.items() if note.terms.issue_date <= day)
+            for code in codes:  # without notes: those issued on or before its date
                 if code in self.notes and not self.notes[code].accelerated:
                     self._accelerate(self.notes[code], event.version, day)
 

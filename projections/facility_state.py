@@ -30,7 +30,8 @@ class NoteState:
     installments: list[Scheduled] = field(default_factory=list)
     next_installment: int = 0
     accelerated_on: date | None = None
-    acceleration_item: Item | None = None
+    acceleration_items: list[Item] = field(default_factory=list)  # what fell due only by acceleration
+    credit: Decimal = ZERO  # a payment directed to this note beyond its due items
     accruer: Accruer | None = None
     rate_kept: tuple | None = None  # (from, until, accelerated, rate): Sweep.rate's last answer
 
@@ -65,9 +66,12 @@ class DefaultPeriod:
 def default_periods(
     declared: list[EventOfDefaultDeclared], waived: list[DefaultWaived]
 ) -> list[DefaultPeriod]:
-    """Each declaration runs to the first waiver of the same clause dated on or after it."""
+    """Each declaration runs to the first waiver of the same clause after it in (effective date,
+    recorded order): a waiver and a re-declaration on one day apply in the order recorded, as the
+    domain's rules read them (domain.facility.Facility._defaults)."""
     periods = []
     for d in declared:
-        ends = [w.effective_date for w in waived if w.clause == d.clause and w.effective_date >= d.effective_date]
+        ends = [w.effective_date for w in waived
+                if w.clause == d.clause and (w.effective_date, w.version) > (d.effective_date, d.version)]
         periods.append(DefaultPeriod(d.clause, d.effective_date, min(ends, default=None), d.notes))
     return periods

@@ -127,7 +127,7 @@ def position(sweep: Sweep) -> Position:
     day, items = sweep.day, sweep.open_items()
     notes = {code: _note_position(sweep, note, day, items) for code, note in sweep.notes.items()}
     facility_fees = sum((i.outstanding for i in items if i.note is None), ZERO)
-    return Position(sweep.facility.code, day, sweep.known_at, notes, facility_fees, sweep.credit)
+    return Position(sweep.facility.code, day, sweep.known_at, notes, facility_fees, sweep.credit + sweep.note_credit)
 
 
 def principal(sweep: Sweep) -> Decimal:

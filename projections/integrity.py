@@ -6,11 +6,18 @@ object whose `originator_version` and `originator_id` are the row's own, whose t
 facility event type and which validates as that type; version 1 is the FacilityOpened of the
 code the stream id is derived from; and every `chain_hash` is recomputed (domain.chain) from the
 previous row's stored hash, so each altered row is located on its own.
+
+Recorded times (each JSON's `timestamp`) never decrease along a stream. On PostgreSQL the store
+stamps every row with its own time and the session's role (cli.persistence.store_stamps): a row
+whose JSON claims a recorded time more than STORE_CLOCK_TOLERANCE from the store's, or another
+author, is a finding. A head kept at a known instant (`expected_head(..., at=)`) also proves that
+no event after it claims to have been recorded at or before that instant.
 """
 
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +28,7 @@ from domain.events import EVENT_TYPES, FacilityEvent
 from domain.facility import facility_id
 
 EVENTS_MODULE = "domain.events"
+STORE_CLOCK_TOLERANCE = timedelta(seconds=10)  # how far a claimed recorded time may be from the store's
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class StoredRow:
     version: int
     topic: str
     state: bytes
+    stored_at: datetime | None = None  # the store's stamp (PostgreSQL with store stamps), else None
+    stored_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class Stream:
     hashes: dict[str, int] = field(default_factory=dict)
     events: list[FacilityEvent] = field(default_factory=list)
     undecodable: int = 0
+    recorded: dict[int, datetime] = field(default_factory=dict)  # version -> claimed recorded time
+    unstamped: int = 0  # rows without the store's stamp
 
     @property
     def decoded(self) -> bool:
@@ -114,14 +126,59 @@ def check_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[Stream, list[F
         previous = stored_hash if isinstance(stored_hash, str) else recomputed
         stream.head_hash = previous
         stream.hashes[previous] = row.version
+        _check_times(row, state, stream, finding)
         _decode(row, state, event_type, stream, finding)
     return stream, findings
 
 
-def expected_head(stream: Stream, expect: str) -> list[Finding]:
-    """`--expect HASH`: the event that had this hash (from `audit head`) must still be stored."""
+def _check_times(row: StoredRow, state: dict[str, Any], stream: Stream, finding: Any) -> None:
+    """Recorded times never decrease; a store stamp must agree with what the JSON claims."""
+    claimed = _instant(state.get("timestamp"))
+    if row.stored_at is None:
+        stream.unstamped += 1
+    else:
+        if claimed is not None and abs(claimed - row.stored_at) > STORE_CLOCK_TOLERANCE:
+            finding(row.version, "recorded_time_not_store_time",
+                    f"a recorded time within {STORE_CLOCK_TOLERANCE.seconds} s of the store's stamp "
+                    f"({row.stored_at.isoformat()})", f"recorded time {claimed.isoformat()}")
+        if state.get("recorded_by") != row.stored_by:
+            finding(row.version, "recorded_by_not_store_role",
+                    f"recorded_by {row.stored_by!r} (the role the store saw)",
+                    f"recorded_by {state.get('recorded_by')!r}")
+    if claimed is None:
+        return
+    before = stream.recorded.get(row.version - 1)
+    if before is not None and claimed < before:
+        finding(row.version, "recorded_time_decreases",
+                f"a recorded time at or after version {row.version - 1}'s ({before.isoformat()})",
+                f"recorded time {claimed.isoformat()}")
+    stream.recorded[row.version] = claimed
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def expected_head(stream: Stream, expect: str, at: datetime | None = None) -> list[Finding]:
+    """`--expect HASH`: the event that had this hash (from `audit head`) must still be stored.
+    `at`: the instant the head was kept; then no event after it may claim a recorded time at or
+    before `at` (it would change a report known at that time), so every report known at or
+    before `at` is as it was."""
     if expect in stream.hashes:
-        return []
+        head = stream.hashes[expect]
+        if at is None:
+            return []
+        return [Finding(stream.code, version, "recorded_after_kept_head",
+                        f"a recorded time after {at.isoformat()} (the head, version {head}, was kept then)",
+                        f"recorded time {claimed.isoformat()}: an event added after the head was kept, "
+                        "dated back into what reports known at that time saw")
+                for version, claimed in sorted(stream.recorded.items()) if version > head and claimed <= at]
     return [Finding(
         stream.code, stream.head_version + 1, "missing_head",
         f"an event with chain_hash {expect} (the head an auditor kept)",

@@ -27,6 +27,7 @@ class PaymentRecord:
     component: str | None
     allocations: tuple[Allocation, ...]
     unapplied: Decimal
+    held_for_note: Decimal = Decimal(0)  # directed to a note without component, beyond its due items
 
 
 @dataclass(frozen=True)

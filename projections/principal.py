@@ -25,8 +25,10 @@ class PrincipalFallingDue:
         note.principal += event.amount
         if self.explains:
             self.journal.advances.append(AdvanceRecord(event.version, note.code, day, event.amount))
-        if note.accelerated:
-            self._due_principal(note, day, event.amount, "advance after acceleration")
+        if note.accelerated:  # a protective advance: due at once, until a rescission
+            item = self._due_principal(note, day, event.amount, "advance after acceleration")
+            if item is not None:
+                note.acceleration_items.append(item)
 
     def not_yet_due(self, note: NoteState) -> Decimal:
         """The note's principal that is not an open principal item."""
@@ -75,12 +77,14 @@ class PrincipalFallingDue:
             note.installments = kept + [Scheduled(i.due_date, i.amount) for i in event.amortization]
 
     def _rescind(self, day: date) -> None:
-        """Every accelerated note: the principal that fell due by acceleration is cancelled; its
-        waiting installments fall due with their own dates (`_fall_due`, later the same day)."""
+        """Every accelerated note: what fell due only by acceleration (its principal then, and
+        protective advances made while accelerated) is cancelled; its waiting installments fall
+        due with their own dates (`_fall_due`, later the same day)."""
         for note in self._note_states:
             if note.accelerated:
-                self._cancel(note, note.acceleration_item, day, "acceleration rescinded")
-                note.accelerated_on, note.acceleration_item = None, None
+                for item in note.acceleration_items:
+                    self._cancel(note, item, day, "acceleration rescinded")
+                note.accelerated_on, note.acceleration_items = None, []
                 self.accelerated_notes -= 1
                 self._next_fall_due = None
 
@@ -97,7 +101,9 @@ class PrincipalFallingDue:
         note.accelerated_on = day
         self.accelerated_notes += 1
         self._next_fall_due = None
-        note.acceleration_item = self._due_principal(note, day, self.not_yet_due(note), "acceleration")
+        item = self._due_principal(note, day, self.not_yet_due(note), "acceleration")
+        if item is not None:
+            note.acceleration_items.append(item)
         premium = note.terms.default_premium
         if premium is None:
             return

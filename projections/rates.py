@@ -31,11 +31,16 @@ class IndexRates:
 
 
 def contractual_rate(interest: StoredInterest, index_rate: Decimal | None) -> Decimal:
-    """Fixed rate, or index + margin bounded below by the floor and above by the cap."""
+    """Fixed rate, or: the index plus its spread adjustment, at least the index floor; plus the
+    margin; then at least the floor and at most the cap (DESIGN §3 Revisions: index rates may be
+    negative, `index_floor` bounds the index before the margin, floor and cap the all-in rate)."""
     if interest.rate is not None:
         return interest.rate
     assert index_rate is not None, "caller checks that the index has a rate in force"
-    rate = index_rate + interest.margin
+    index = index_rate + (interest.spread_adjustment or 0)
+    if interest.index_floor is not None and index < interest.index_floor:
+        index = interest.index_floor
+    rate = index + interest.margin
     if interest.floor is not None and rate < interest.floor:
         rate = interest.floor
     if interest.cap is not None and rate > interest.cap:

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -41,31 +42,38 @@ class Verification:
     def events(self) -> int:
         return sum(s.rows for s in self.streams)
 
+    @property
+    def unstamped(self) -> int:
+        return sum(s.unstamped for s in self.streams)
+
 
 def verify(
     rows: Iterable[StoredRow], *, code: str | None = None, expect: str | None = None,
-    read_models: Callable[[UUID], StoredModels] | None = None,
+    read_models: Callable[[UUID], StoredModels] | None = None, at: datetime | None = None,
 ) -> Verification:
-    """Check `rows` (all facilities, or those of `code`); `expect` is a head kept from `audit head`."""
+    """Check `rows` (all facilities, or those of `code`); `expect` is a head kept from `audit head`
+    (at the instant `at`, if given)."""
     by_stream: dict[UUID, list[StoredRow]] = {}
     for row in rows:
         by_stream.setdefault(row.stream, []).append(row)
-    return verify_streams(by_stream.items(), code=code, expect=expect, read_models=read_models)
+    return verify_streams(by_stream.items(), code=code, expect=expect, read_models=read_models, at=at)
 
 
 def verify_streams(
     groups: Iterable[tuple[UUID, list[StoredRow]]], *, code: str | None = None, expect: str | None = None,
     read_models: Callable[[UUID], StoredModels] | None = None, pool: Executor | None = None,
-    window: int = 4,
+    window: int = 4, at: datetime | None = None,
 ) -> Verification:
     """`verify`, one stream's rows at a time, so memory is bounded by the largest stream (times
     `window`, the streams handed to `pool` and not yet collected: about two per process keeps
     every process busy), not by the ledger."""
     if expect is not None and code is None:
         raise ValueError("an expected head belongs to one facility: give its code")
+    if at is not None and expect is None:
+        raise ValueError("an instant is when a head was kept: give the head too")
     wanted = facility_id(code) if code is not None else None
     tasks = ((stream_id, stream_rows, expect if stream_id == wanted else None,
-              read_models(stream_id) if read_models is not None else None)
+              read_models(stream_id) if read_models is not None else None, at if stream_id == wanted else None)
              for stream_id, stream_rows in groups)
     streams: list[Stream] = []
     findings: list[Finding] = []
@@ -80,12 +88,12 @@ def verify_streams(
 
 
 def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
-                  stored_models: StoredModels | None) -> tuple[Stream, list[Finding]]:
+                  stored_models: StoredModels | None, at: datetime | None = None) -> tuple[Stream, list[Finding]]:
     """Every check of one stream: chain and identity, the kept head, replay, stated figures, and
     the read models' rows against the fold. Returns the stream's head (without its events)."""
     stream, found = check_stream(stream_id, sorted(rows, key=lambda r: r.version))
     if expect is not None:
-        found += expected_head(stream, expect)
+        found += expected_head(stream, expect, at)
     findings = list(found)
     figures = None
     if stored_models is not None and not found and stream.decoded:
@@ -98,7 +106,7 @@ def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
             findings += replay_checks.replay_findings(stream)
         findings += replay_checks.stated_figure_findings(stream)
     head = Stream(stream.stream, stream.code, stream.rows, stream.head_version, stream.head_hash,
-                  undecodable=stream.undecodable)
+                  undecodable=stream.undecodable, unstamped=stream.unstamped)
     return head, findings
 
 

@@ -16,7 +16,7 @@ from cli.persistence.storage import database
 
 FULL = os.environ.get("LOANLEDGER_FULL", "") not in ("", "0")
 LOANLEDGER = str(Path(sys.executable).parent / "loanledger")
-NOT_CONTENT = ("timestamp", "chain_hash", "recorded_by")
+NOT_CONTENT = ("timestamp", "chain_hash", "recorded_by", "on_behalf_of")
 
 
 def size(small: int, full: int) -> int:

@@ -15,7 +15,7 @@ from tests.helpers import facility_with_two_notes, run, run_json, stored
 @pytest.fixture
 def roles(postgres_url):
     suffix = uuid.uuid4().hex[:10]
-    names = (f"ll_writer_{suffix}", f"ll_auditor_{suffix}")
+    names = (f"ll_writer_{suffix}", f"ll_auditor_{suffix}", f"ll_projector_{suffix}")
     yield names
     with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=_dbname(postgres_url),
                          autocommit=True) as admin:
@@ -33,9 +33,11 @@ def as_role(postgres_url, role):
     return f"postgresql://{role}:pw-{role}@{PG_HOST}:{PG_PORT}/{_dbname(postgres_url)}"
 
 
-def set_up(postgres_url, writer, auditor):
+def set_up(postgres_url, writer, auditor, projector=None):
+    projector = projector or writer.replace("ll_writer_", "ll_projector_")
     return run_json(postgres_url, "db", "roles", "--writer", writer, "--writer-password", f"pw-{writer}",
-                    "--auditor", auditor, "--auditor-password", f"pw-{auditor}")
+                    "--auditor", auditor, "--auditor-password", f"pw-{auditor}",
+                    "--projector", projector, "--projector-password", f"pw-{projector}")
 
 
 def refused(url, role, statement):
@@ -45,19 +47,22 @@ def refused(url, role, statement):
     return str(error.value)
 
 
-def test_the_writer_records_events_but_cannot_change_or_remove_them(postgres_url, roles):
-    writer, auditor = roles
+def test_the_writer_records_events_but_cannot_change_lock_or_remove_them(postgres_url, roles):
+    writer, auditor, _ = roles
     set_up(postgres_url, writer, auditor)
 
-    facility_with_two_notes(as_role(postgres_url, writer))  # the insert's EXCLUSIVE lock is allowed
+    facility_with_two_notes(as_role(postgres_url, writer))  # through the store's append function
     recorded = run_json(as_role(postgres_url, writer), "record", "advance", "ACME-1", "--note", "REV",
                         "--amount", "1000", "--date", "2024-01-16")
     before = stored(postgres_url)
 
     assert recorded["version"] == 5 and len(before) == 5
-    assert "append-only: UPDATE" in refused(postgres_url, writer, "UPDATE ledger_events SET topic = topic")
-    assert "permission denied" in refused(postgres_url, writer, "DELETE FROM ledger_events WHERE originator_version = 5")
-    assert "permission denied" in refused(postgres_url, writer, "TRUNCATE ledger_events")
+    for statement in ("UPDATE ledger_events SET topic = topic", "DELETE FROM ledger_events WHERE originator_version = 5",
+                      "TRUNCATE ledger_events", "LOCK TABLE ledger_events IN ACCESS EXCLUSIVE MODE",
+                      "LOCK TABLE ledger_events IN EXCLUSIVE MODE",
+                      "INSERT INTO ledger_events (originator_id, originator_version) "
+                      "SELECT originator_id, 99 FROM ledger_events LIMIT 1"):
+        assert "permission denied" in refused(postgres_url, writer, statement), statement
     assert "must be owner" in refused(postgres_url, writer, "ALTER TABLE ledger_events DISABLE TRIGGER ALL")
     assert stored(postgres_url) == before
 
@@ -72,7 +77,7 @@ def test_after_setting_up_roles_even_the_owner_cannot_change_stored_events(postg
 
 
 def test_the_auditor_reads_exports_and_verifies_but_cannot_write(postgres_url, roles, tmp_path):
-    writer, auditor = roles
+    writer, auditor, _ = roles
     facility_with_two_notes(postgres_url)
     set_up(postgres_url, writer, auditor)
     url = as_role(postgres_url, auditor)
@@ -90,11 +95,13 @@ def test_the_auditor_reads_exports_and_verifies_but_cannot_write(postgres_url, r
                                           "INSERT INTO ledger_events (originator_id, originator_version) "
                                           "SELECT originator_id, 99 FROM ledger_events LIMIT 1")
     assert "permission denied" in refused(postgres_url, auditor, "DELETE FROM ledger_events")
+    assert "permission denied" in refused(postgres_url, auditor, "LOCK TABLE ledger_events IN EXCLUSIVE MODE")
+    assert "permission denied" in refused(postgres_url, auditor, "SELECT loanledger_append(ARRAY[]::stored_event_uuid[])")
     assert len(stored(postgres_url)) == 4
 
 
 def test_the_auditor_runs_the_reports(postgres_url, roles):
-    writer, auditor = roles
+    writer, auditor, _ = roles
     facility_with_two_notes(postgres_url)
     run(postgres_url, "record", "advance", "ACME-1", "--note", "REV", "--amount", "250000", "--date", "2024-01-16")
     set_up(postgres_url, writer, auditor)
@@ -106,7 +113,7 @@ def test_the_auditor_runs_the_reports(postgres_url, roles):
 
 
 def test_setting_up_roles_twice_changes_nothing_and_grants_only_what_is_needed(postgres_url, roles):
-    writer, auditor = roles
+    writer, auditor, projector = roles
     first = set_up(postgres_url, writer, auditor)
 
     second = set_up(postgres_url, writer, auditor)
@@ -116,9 +123,22 @@ def test_setting_up_roles_twice_changes_nothing_and_grants_only_what_is_needed(p
         def can(role, privilege):
             return admin.execute("SELECT has_table_privilege(%s, 'ledger_events', %s)", (role, privilege)).fetchone()[0]
 
-        assert [can(writer, p) for p in ("SELECT", "INSERT", "DELETE", "TRUNCATE")] == [True, True, False, False]
-        assert [can(auditor, p) for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")] == \
-            [True, False, False, False, False]
+        every = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER")
+        assert [can(writer, p) for p in every] == [True, False, False, False, False, False]
+        assert [can(auditor, p) for p in every] == [True, False, False, False, False, False]
+        assert [can(projector, p) for p in every] == [True, False, False, False, False, False]
+
+        def appends(role):
+            return admin.execute("SELECT has_function_privilege(%s, 'loanledger_append(stored_event_uuid[])', "
+                                 "'EXECUTE')", (role,)).fetchone()[0]
+
+        assert [appends(writer), appends(auditor), appends(projector)] == [True, False, False]
+        assert admin.execute("SELECT has_table_privilege(%s, 'rm_event_journal', 'SELECT'), "
+                             "has_table_privilege(%s, 'rm_event_journal', 'INSERT'), "
+                             "has_table_privilege(%s, 'rm_event_journal', 'UPDATE')",
+                             (writer, writer, projector)).fetchone() == (True, False, True)
+    for role in (auditor, projector):
+        assert "permission denied" in refused(postgres_url, role, "LOCK TABLE ledger_events IN EXCLUSIVE MODE")
 
 
 def test_roles_need_postgresql(sqlite_url):
@@ -133,7 +153,7 @@ def test_a_refused_write_is_named_whichever_way_the_pipeline_reports_it(postgres
     from cli.application.ledger import Ledger
     from cli.persistence.storage import database, ready
 
-    writer, auditor = roles
+    writer, auditor, _ = roles
     facility_with_two_notes(postgres_url)
     set_up(postgres_url, writer, auditor)
     as_auditor = Ledger(ready(database(as_role(postgres_url, auditor))))
@@ -148,7 +168,7 @@ def test_a_refused_write_is_named_whichever_way_the_pipeline_reports_it(postgres
 
 def test_the_auditor_still_reads_the_read_models_after_a_rebuild(postgres_url, roles):
     """A rebuild replaces the read-model tables: their grants go with them."""
-    writer, auditor = roles
+    writer, auditor, _ = roles
     facility_with_two_notes(postgres_url)
     set_up(postgres_url, writer, auditor)
     url = as_role(postgres_url, auditor)
@@ -166,7 +186,7 @@ def test_the_auditor_still_reads_the_read_models_after_a_rebuild(postgres_url, r
 
 def test_a_rebuild_keeps_a_grant_made_by_hand_on_one_read_model_and_widens_none(postgres_url, roles):
     """No default privileges cover this role: only the copy of the replaced table's grants does."""
-    analyst, _ = roles
+    analyst, _, _ = roles
     facility_with_two_notes(postgres_url)
     with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=_dbname(postgres_url),
                          autocommit=True) as admin:

@@ -40,13 +40,44 @@ def test_payment_directed_to_a_component_pays_it_first_then_the_waterfall():
         ("B", "fees", Decimal("10.00")), ("A", "interest", Decimal("11.00"))]
 
 
-def test_payment_directed_to_a_note_pays_its_due_items_then_prepays_its_principal():
-    """200.00 to B: B fee 10, B interest 174, then 16 prepays B's principal (35,984.00)."""
+def test_payment_directed_to_a_note_pays_its_due_items_and_holds_the_rest_for_that_note():
+    """200.00 to B: B fee 10, B interest 174; the 16 left is B's credit, not a prepayment
+    (DESIGN §3 Revisions): B's principal stays 36,000.00, and the credit is unapplied."""
     events = two_notes(fee("10.00", "2005-02-01", "B"), payment("200.00", "2005-02-02", note="B"))
     x = explain(events, D("2005-02-02"))
-    assert parts(x, 7)[0] == [("B", "fees", Decimal("10.00")), ("B", "interest", Decimal("174.00")),
-                              ("B", "principal", Decimal("16.00"))]
-    assert x.position.notes["B"].principal == Decimal("35984.00")
+    record = next(p for p in x.payments if p.version == 7)
+    assert parts(x, 7) == ([("B", "fees", Decimal("10.00")), ("B", "interest", Decimal("174.00"))], 0)
+    assert record.held_for_note == Decimal("16.00")
+    assert x.position.notes["B"].principal == Decimal("36000.00")
+    assert x.position.unapplied_credit == Decimal("16.00")
+
+
+def test_a_note_credit_pays_only_that_notes_items_as_they_fall_due():
+    """250.00 to B on 20 Jan, nothing due: all held for B. On 1 Feb B's 174 bill is paid from it
+    (76 stays B's); A's 174 bill, due the same day, is not touched."""
+    events = two_notes(payment("250.00", "2005-01-20", note="B"))
+    x = explain(events, D("2005-02-01"))
+    assert [(a.note, a.component, a.amount) for a in x.credit[0].allocations] == [("B", "interest", Decimal("174.00"))]
+    assert x.position.notes["A"].interest_billed == Decimal("174.00")
+    assert x.position.notes["B"].interest_billed == 0
+    assert x.position.unapplied_credit == Decimal("76.00")
+
+
+def test_payment_directed_to_a_notes_principal_prepays_it():
+    """200.00 to B principal on 2 Feb: nothing of B's principal is due, so all 200 prepays it."""
+    events = two_notes(payment("200.00", "2005-02-02", note="B", component="principal"))
+    x = explain(events, D("2005-02-02"))
+    assert parts(x, 6)[0] == [("B", "principal", Decimal("200.00"))]
+    assert x.position.notes["B"].principal == Decimal("35800.00")
+
+
+def test_payment_directed_to_facility_fees_pays_them_first_then_the_waterfall():
+    """Facility fees 5 (1 Feb) and 7 (2 Feb), B fee 10; 20.00 to `fees` without a note on 2 Feb:
+    facility 5, facility 7, then the waterfall: B fee 8."""
+    events = two_notes(fee("5.00", "2005-02-01"), fee("10.00", "2005-02-01", "B"), fee("7.00", "2005-02-02"),
+                       payment("20.00", "2005-02-03", component="fees"))
+    assert parts(explain(events, D("2005-02-03")), 9)[0] == [
+        (None, "fees", Decimal("5.00")), (None, "fees", Decimal("7.00")), ("B", "fees", Decimal("8.00"))]
 
 
 def test_a_revolver_can_be_repaid_before_anything_is_due():

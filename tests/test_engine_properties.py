@@ -35,8 +35,11 @@ def histories(draw):
         elif kind == "payment":
             records.append(payment(draw(cents), when))
         elif kind == "directed":
-            component = draw(st.sampled_from([None, "principal", "interest", "fees"]))
-            records.append(payment(draw(cents), when, note=code, **({"component": component} if component else {})))
+            component = draw(st.sampled_from([None, "principal", "interest", "fees", "facility fees"]))
+            if component == "facility fees":  # DESIGN §3 Revisions: `fees` without a note
+                records.append(payment(draw(cents), when, component="fees"))
+            else:
+                records.append(payment(draw(cents), when, note=code, **({"component": component} if component else {})))
         else:
             records.append(fee(draw(cents), when, draw(st.sampled_from([None, code]))))
     return stream(*records)
@@ -50,7 +53,17 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 @given(histories())
 def test_every_payment_is_fully_accounted_for(events):
     for p in explain(events, AS_OF).payments:
-        assert sum((a.amount for a in p.allocations), Decimal(0)) + p.unapplied == p.amount
+        assert sum((a.amount for a in p.allocations), Decimal(0)) + p.unapplied + p.held_for_note == p.amount
+
+
+@SETTINGS
+@given(histories())
+def test_a_payment_to_a_note_without_component_never_prepays(events):
+    """DESIGN §3 Revisions: what is left after the note's due items is held for that note."""
+    for p in explain(events, AS_OF).payments:
+        if p.note is not None and p.component is None:
+            assert all(a.label != "prepayment" for a in p.allocations)
+            assert p.unapplied == 0
 
 
 @SETTINGS

@@ -16,7 +16,7 @@ from cli.persistence.storage import database
 from domain.events import EVENT_TYPES
 from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from tests.golden.make_golden import FIGURES, LEDGER, ROWS
-from tests.helpers import run_json, stored
+from tests.helpers import run, run_json, stored
 
 GOLDEN = json.loads(FIGURES.read_text(encoding="utf-8"))
 CODE = GOLDEN["facility"]
@@ -93,3 +93,24 @@ def test_golden_rows_give_the_figures_they_gave_when_recorded(golden_db, day):
 
     assert run_json(golden_db, "balance", CODE, "--as-of", day) == expected["balance"]
     assert run_json(golden_db, "past-due", CODE, "--as-of", day) == expected["past_due"]
+
+
+def test_an_export_of_the_golden_rows_imported_into_a_new_ledger_gives_the_same_figures(golden_db, tmp_path):
+    """A payment to a note without a component recorded before the second edition is exported
+    with `rest: prepaid` (how it was read), so the new ledger reads it the same way."""
+    exported = tmp_path / "golden-export.jsonl"
+    run(golden_db, "export", CODE, "-o", str(exported))
+    records = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    # one fee's basis holds a tab, which text typed now may not (docs/cli.md, "Input forms"):
+    # figures do not read it, so it is made a space for this import
+    exported.write_text("".join(json.dumps({k: v.replace("\t", " ") if k == "basis" else v for k, v in r.items()},
+                                           ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    target = str(tmp_path / "copy.db")
+    run(target, "init")
+    run(target, "import", str(exported))
+
+    assert [r.get("rest") for r in records if r["type"] == "PaymentReceived" and r.get("note")
+            and not r.get("component")] == ["prepaid"]
+    for day in sorted(GOLDEN["figures"]):
+        assert run_json(target, "balance", CODE, "--as-of", day) == GOLDEN["figures"][day]["balance"]
+        assert run_json(target, "past-due", CODE, "--as-of", day) == GOLDEN["figures"][day]["past_due"]

@@ -138,7 +138,7 @@ def test_an_accelerated_facility_is_answered_by_the_engine_after_its_acceleratio
         finally:
             close_view(view)
         assert len(stored) == len(figures_.steps) and str(stored[-1]["valid_until"]) == accelerated_on.isoformat()
-        assert before[0].computed_by == "tables" and before[0].status == "in default"
+        assert before[0].computed_by == "tables" and before[0].status == "in_default"
         assert [x.computed_by for x in after] == ["engine"] * 3
         assert all(x.status == "accelerated" for x in after)
         for n, line in zip((0, 1, 30), after):

@@ -27,7 +27,9 @@ def rich_histories(draw):
     maturity extensions, late receipts and reversals, all in random order and dates."""
     base = draw(histories())
     maturity = draw(st.integers(150, 420))
-    records = [note("C", interest={"index": "PRIME", "margin": "1.5", "floor": "3"},
+    index_terms = draw(st.sampled_from([{"floor": "3"}, {"index_floor": "0"},
+                                        {"index_floor": "0.25", "spread_adjustment": "0.11448"}]))
+    records = [note("C", interest={"index": "PRIME", "margin": "1.5", **index_terms},
                     day_count=draw(st.sampled_from(["30/360", "30E/360", "30/360-US", "ACT/ACT-ISDA"])),
                     interest_day=draw(st.integers(1, 31)), maturity_date=day(maturity),
                     amortization=[{"due_date": day(d), "amount": "5000.00"}
@@ -38,19 +40,27 @@ def rich_histories(draw):
     if draw(st.integers(0, 7)):
         records.append(rate("PRIME", "4.25", day(draw(st.integers(-30, 40)))))
     records.append(advance(draw(cents), day(draw(st.integers(0, 120))), "C"))
+    late_issue = draw(st.integers(1, 300))  # D: issued later (acceleration without notes covers it only after)
+    records.append(note("D", issue_date=day(late_issue), interest={"rate": "9"}, default_margin="3"))
+    records.append(advance(draw(cents), day(late_issue + draw(st.integers(0, 60))), "D"))
     for _ in range(draw(st.integers(1, 10))):
         kind = draw(st.sampled_from(["advance", "rate", "default", "waiver", "acceleration", "rescission",
-                                     "extension", "late payment", "payment", "fee", "reversal"]))
+                                     "extension", "late payment", "payment", "fee", "reversal",
+                                     "waived and declared again"]))
         when = draw(offsets)
         if kind == "advance":
-            records.append(advance(draw(cents), day(when), draw(st.sampled_from(["A", "B", "C", "C"]))))
+            records.append(advance(draw(cents), day(when), draw(st.sampled_from(["A", "B", "C", "C", "D"]))))
         elif kind == "rate":
-            records.append(rate("PRIME", draw(st.sampled_from(["0.5", "2", "5.125", "9"])), day(when)))
+            records.append(rate("PRIME", draw(st.sampled_from(["-0.75", "0.5", "2", "5.125", "9"])), day(when)))
         elif kind == "default":
             records.append(declare(day(when), draw(st.sampled_from(["§19(a)", "§19(b)"])),
                                    draw(st.sampled_from([None, ["C"], ["A", "B"]]))))
         elif kind == "waiver":
             records.append(waive(day(when), draw(st.sampled_from(["§19(a)", "§19(b)"]))))
+        elif kind == "waived and declared again":  # one date, applied in recorded order
+            clause = draw(st.sampled_from(["§19(a)", "§19(b)"]))
+            pair = [waive(day(when), clause), declare(day(when), clause)]
+            records.extend(pair if draw(st.booleans()) else pair[::-1])
         elif kind == "acceleration":
             records.append(accelerate(day(when)))
         elif kind == "rescission":
@@ -65,7 +75,8 @@ def rich_histories(draw):
             received = datetime.combine(D0 + timedelta(days=when), datetime.min.time(), timezone.utc)
             received += timedelta(hours=draw(st.integers(0, 23)))
             records.append(payment(draw(cents), day(when), received_at=received.isoformat(),
-                                   **draw(st.sampled_from([{}, {"note": "C"}, {"note": "C", "component": "interest"}]))))
+                                   **draw(st.sampled_from([{}, {"note": "C"}, {"note": "C", "component": "interest"},
+                                                           {"component": "fees"}]))))
         elif kind == "payment":
             records.append(payment(draw(cents), day(when)))
         elif kind == "fee":

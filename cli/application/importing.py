@@ -20,6 +20,7 @@ A file is read three times, never held whole:
    record, so concurrent imports of distinct records on one facility all land, each once.
 """
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +43,8 @@ from domain.facts import OpenFacility
 
 RawItems = Callable[[], Iterable[tuple[int, Any] | BadLine]]
 BATCH_SIZE = 5_000
+BATCH_SECONDS = 2.0  # a batch is saved at the latest this long after its first event was decided: on
+                     # PostgreSQL the store refuses a recorded time 10 s from its clock (store_stamps)
 MAX_REPORTED = 1_000  # bad lines named one by one; beyond that they are only counted
 PAGE = 1_000
 FULL_HISTORY_KINDS = ("revolving", "minimum_borrowing")
@@ -62,6 +65,8 @@ class DecidingLedger(Protocol):
                 events: Callable[[], Iterable[FacilityEvent]] | None = None) -> Recorded: ...
 
     def opening(self, code: str) -> Any: ...
+
+    def authors(self, actor: str) -> dict[str, str | None]: ...
 
     def save(self, *facilities: Facility) -> Any: ...
 
@@ -195,6 +200,7 @@ class Importer:
     def _write(self) -> ImportResult:
         entries: dict[str, Entry] = {}
         recorded = duplicates = pending = saved = 0
+        started = time.monotonic()
         for record in self._pass("writing"):
             if isinstance(record, BadLine):
                 raise ImportInterrupted(f"the file changed during the import ({record}); {saved} event(s) "
@@ -207,8 +213,10 @@ class Importer:
                     "event(s) were written: run the import again, what is stored is skipped") from None
             recorded += is_new
             duplicates += not is_new
+            if is_new and not pending:
+                started = time.monotonic()
             pending += is_new
-            if pending >= self.batch_size:
+            if pending >= self.batch_size or (pending and time.monotonic() - started >= BATCH_SECONDS):
                 saved += self._save(entries, saved)
                 self._saved = saved
                 pending = 0
@@ -253,7 +261,7 @@ class Importer:
             raise DuplicateFacility(record.facility)
         fact = record.fact
         entry.facility = Facility.open(
-            fact, today=self.ledger.today(fact.timezone), recorded_by=self.actor,
+            fact, today=self.ledger.today(fact.timezone), **self.ledger.authors(self.actor),
             source=record.source, reference=record.reference,
         )
         self._references_on_disk(entry.facility)

@@ -24,7 +24,8 @@ from cli.application.importing import BATCH_SIZE, Importer, ImportInterrupted, I
 from cli.persistence.faults import (CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout,
                                    own_retries, write_denied)
 from cli.persistence.notification_log import notifications
-from cli.persistence.storage import Database, _redacted
+from cli.persistence import store_stamps
+from cli.persistence.storage import STORE_STAMPS, Database, _redacted
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent, FacilityOpened
 from domain.facility import Facility, PrincipalOf, Recorded, decide, facility_id, repeats_opening
@@ -66,6 +67,7 @@ PrincipalProvider = Callable[[EventsSoFar], PrincipalOf | None]
 
 class Ledger(Application[UUID]):
     name = "Ledger"  # the PostgreSQL table is ledger_events, whatever subclass opens it
+    stamped_by_store = False  # PostgreSQL: the events table has the store's stamps (store_stamps)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -97,12 +99,30 @@ class Ledger(Application[UUID]):
             try:
                 recorder = super().construct_recorder()
                 own_retries(recorder, self.db.env.get("POSTGRES_LOCK_TIMEOUT", "10"))
+                if self.db.is_postgres:
+                    self._stamped_by_store(recorder)
                 return recorder
             except (InternalError, IntegrityError):
                 if attempt == STARTUP_ATTEMPTS - 1:
                     raise
                 time.sleep(random.uniform(0.01, 0.2))
         raise AssertionError("unreachable")
+
+    def _stamped_by_store(self, recorder: Any) -> None:
+        """On PostgreSQL the store stamps every event (cli.persistence.store_stamps): installed
+        when this ledger creates its tables, and then every insert goes through the store's append
+        function. A ledger created by an older version keeps the library's insert until its owner
+        runs `db roles`."""
+        stamped = self.db.env.get(STORE_STAMPS) == "true"
+        if not stamped and self.factory.env_create_table():
+            with recorder.datastore.transaction(commit=True) as cursor:
+                schema = recorder.datastore.schema
+                if not store_stamps.installed(cursor, schema):
+                    store_stamps.install(cursor, schema, recorder.stored_event_type_name)
+            stamped = True
+        if stamped:
+            store_stamps.append_through_store(recorder)
+        self.stamped_by_store = stamped
 
     def construct_factory(self, env: Any) -> Any:
         factory = super().construct_factory(env)
@@ -135,7 +155,7 @@ class Ledger(Application[UUID]):
                 return Recorded(existing, duplicate=True)
             raise DuplicateFacility(fact.code)
         facility = Facility.open(
-            fact, today=self.today(fact.timezone), recorded_by=meta.recorded_by,
+            fact, today=self.today(fact.timezone), **self.authors(meta.recorded_by),
             source=meta.source, reference=meta.reference,
         )
         opened = facility.pending_events[0]
@@ -172,9 +192,17 @@ class Ledger(Application[UUID]):
         should the engine be asked (by default the stored ones as loaded, then the pending ones)."""
         return decide(
             facility, fact, today=self.today(facility.timezone),
-            recorded_by=meta.recorded_by, source=meta.source, reference=meta.reference,
+            **self.authors(meta.recorded_by), source=meta.source, reference=meta.reference,
             principal_of=self.principal_provider(events or self._events_so_far(facility)),
         )
+
+    def authors(self, actor: str) -> dict[str, str | None]:
+        """Who records, as stored: on PostgreSQL the session's role (the store refuses any other
+        name, cli.persistence.store_stamps), with the actor the user named (`--actor`) kept as
+        `on_behalf_of`; on SQLite, which has no roles, the actor itself."""
+        if self.db.is_postgres:
+            return {"recorded_by": self.db.env["POSTGRES_USER"], "on_behalf_of": actor}
+        return {"recorded_by": actor, "on_behalf_of": None}
 
     def _events_so_far(self, facility: Facility) -> EventsSoFar:
         loaded = facility.version - len(facility.pending_events)

@@ -13,6 +13,8 @@ from cli.application import processes
 from cli.application.ledger import Ledger
 from cli.persistence.storage import Database
 from cli.persistence import worker_lock
+from cli.persistence.roles import may_refresh_read_models
+from domain.errors import LedgerError
 from cli.application.projection import ReadModels, catch_up
 from cli.persistence.readmodel_tables import ReadModelView, SQLiteReadModelView
 
@@ -48,6 +50,10 @@ def worker_running(db: Database, view: ReadModelView) -> bool:
     return worker_lock.sqlite_worker_alive(view)
 
 
+class LeftToWorker(LedgerError):
+    """This role may not write the read models (the writer, on PostgreSQL): the worker does."""
+
+
 def refresh(ledger: Ledger) -> int:
     """Apply the events the read models lack, unless a worker is running (it will). A large
     backlog (e.g. after an import) is replayed in one process per CPU."""
@@ -55,13 +61,26 @@ def refresh(ledger: Ledger) -> int:
     try:
         if ledger.db.is_postgres:
             with worker_lock.pg_no_worker(ledger.db.env) as free:
-                return _catch_up(view, ledger) if free else 0
+                return _pg_catch_up(view, ledger) if free else 0
         return 0 if worker_lock.sqlite_worker_alive(view) else _catch_up(view, ledger)
     finally:
         close_view(view)
 
 
+def _pg_catch_up(view: ReadModelView, ledger: Ledger) -> int:
+    try:
+        return _catch_up(view, ledger)
+    except Exception:
+        if may_refresh_read_models(ledger.db, view.tracking_table_name):  # type: ignore[attr-defined]
+            raise
+        raise LeftToWorker(
+            f"role {ledger.db.env['POSTGRES_USER']} may not write the read models; the worker "
+            "refreshes them ('loanledger projections run', connected as the projection role)") from None
+
+
 def _catch_up(view: ReadModelView, ledger: Ledger) -> int:
+    if view.stale_rules():  # computed by another edition of the rules: start again from nothing
+        view.reset()
     lag = (ledger.recorder.max_notification_id() or 0) - view.position()
     if lag <= processes.WORTH_IT_FROM_EVENTS:
         return catch_up(view, ledger)
@@ -86,6 +105,9 @@ def run_worker(db: Database, stop: threading.Event, *, batch: int, poll: float, 
         echo(f"worker started at position {view.position()}")
         while not stop.is_set():
             try:
+                if view.stale_rules():
+                    echo(f"read models computed by rules edition {view.rules_edition()}: starting again from 0")
+                    view.reset()
                 applied = catch_up(view, ledger, batch=batch, should_stop=stop.is_set)
                 if applied:
                     echo(f"applied {applied} event(s); position {view.position()}")

@@ -1,5 +1,6 @@
 """verify and audit head: checking what is stored, and keeping a head to check it against later."""
 
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
 import typer
@@ -42,6 +43,9 @@ def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
         return None, f"read models not compared: {str(error).splitlines()[0]}"
     ctx.find_root().call_on_close(lambda: close_view(view))
     head = book.recorder.max_notification_id() or 0
+    if view.stale_rules():
+        return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
+                      "(run 'loanledger projections rebuild')")
     if view.position() < head:
         lag = head - view.position()
         return None, (f"read models not compared: they are {lag} event(s) behind "
@@ -70,6 +74,9 @@ def verify_command(
     code: Annotated[str | None, typer.Argument(metavar="[CODE]", help="One facility (default: all).")] = None,
     expect: Annotated[str | None, typer.Option(
         "--expect", metavar="HASH", help="A chain hash kept from 'audit head': it must still be stored.")] = None,
+    at: Annotated[str | None, typer.Option(
+        "--at", metavar="INSTANT", help="When the --expect head was kept ('audit head' prints it): no later "
+        "event may claim an earlier recorded time, so every report known by then is unchanged.")] = None,
     processes: Annotated[int, typer.Option(
         help=f"Processes checking facilities (0: one per CPU when there are over {WORTH_IT_FROM_EVENTS:,} events; "
              "1: in this process only).", min=0)] = 0,
@@ -84,6 +91,11 @@ def verify_command(
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
+    if at is not None and expect is None:
+        raise LedgerError("--at: give the head kept at that instant too (--expect HASH)")
+    from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    kept_at = instant("--at", at, end_of_day=True) if at is not None else None
     from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.verification import stray_findings, verify_streams, with_findings  # start-up: deferred (docs/architecture.md, "Start-up")
 
@@ -106,16 +118,37 @@ def verify_command(
     count = wanted(processes, events)
     with pool(count) as executor:
         result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                window=2 * count)
+                                window=2 * count, at=kept_at)
     result = with_findings(result, stray_findings(result, malformed, listed))
-    if note and not settings(ctx).json:
-        console.print(note)
+    stamps = _stamps_note(book, result)
+    if not settings(ctx).json:
+        for line in (note, stamps):
+            if line:
+                console.print(line, soft_wrap=True)
     if settings(ctx).json:
-        emit_json(_as_json(result))
+        emit_json({**_as_json(result), "store_stamps": _stamps_kind(book), "unstamped": result.unstamped})
     else:
         _print(result)
     if not result.ok:
         raise VerificationFailed(result)
+
+
+def _stamps_kind(book: Any) -> str:
+    if not book.db.is_postgres:
+        return "none: SQLite has no roles; recorded times and authors are as the client wrote them"
+    if not book.stamped_by_store:
+        return "none: this events table predates the store's stamps (its owner adds them with 'db roles')"
+    return "stored_at and stored_by, set by the database"
+
+
+def _stamps_note(book: Any, result: Any) -> str | None:
+    """What the store's stamps could and could not prove, in one line (None: every event stamped)."""
+    if book.db.is_postgres and book.stamped_by_store and not result.unstamped:
+        return None
+    if book.db.is_postgres and book.stamped_by_store:
+        return (f"{result.unstamped} event(s) carry no store stamp (stored before the store stamped events, "
+                "or inserted directly by the tables' owner): their recorded times and authors are as written")
+    return f"recorded times and authors not checked against the store: {_stamps_kind(book)}"
 
 
 def _as_json(result: Any) -> dict:
@@ -146,11 +179,14 @@ def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE",
     from projections.integrity import check_stream  # start-up: deferred (docs/architecture.md, "Start-up")
 
     rows = stored_rows(ledger(ctx), code)
+    kept_at = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")  # after the read: nothing later is in it
     if not rows:
         raise UnknownFacility(code)
     stream, _ = check_stream(rows[0].stream, rows)
     if settings(ctx).json:
-        emit_json({"facility": code, "version": stream.head_version, "chain_hash": stream.head_hash})
+        emit_json({"facility": code, "version": stream.head_version, "chain_hash": stream.head_hash,
+                   "kept_at": kept_at})
         return
-    console.print(f"{code} version {stream.head_version} chain_hash {stream.head_hash}", soft_wrap=True)
-    console.print(f"Later: loanledger verify {code} --expect {stream.head_hash}", soft_wrap=True)
+    console.print(f"{code} version {stream.head_version} chain_hash {stream.head_hash} kept_at {kept_at}",
+                  soft_wrap=True)
+    console.print(f"Later: loanledger verify {code} --expect {stream.head_hash} --at {kept_at}", soft_wrap=True)

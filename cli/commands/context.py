@@ -85,12 +85,15 @@ def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
 
     def after() -> None:
         if (book.recorder.max_notification_id() or 0) > before:
-            from cli.application.readmodel_sync import refresh  # start-up: deferred (docs/architecture.md, "Start-up")
+            from cli.application.readmodel_sync import LeftToWorker, refresh  # start-up: deferred (docs/architecture.md, "Start-up")
 
             try:
                 refresh(book)
+            except LeftToWorker as note:  # the writer role: the projection worker refreshes them
+                err_console.print(f"note: read models not refreshed here: {note}", markup=False, soft_wrap=True)
             except Exception as error:  # noqa: BLE001 - the events are recorded; say so, exit 0
-                err_console.print(f"[yellow]warning:[/] read models not refreshed ({error}); "
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                err_console.print(f"[yellow]warning:[/] read models not refreshed ({reason}); "
                                   "run 'loanledger projections run' or 'projections rebuild'")
 
     ctx.find_root().call_on_close(after)

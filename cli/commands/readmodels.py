@@ -13,6 +13,7 @@ from cli.commands.tables import new_table, output_console
 from rich.text import Text
 
 from cli.commands.context import emit_json, err_console, ledger, settings
+from domain.errors import InvalidInput
 from cli.formats.dates import parse_report_day
 from cli.persistence.readmodel_schema import BATCH, REBUILD_CHUNK, TABLES
 
@@ -126,7 +127,8 @@ def portfolio(
     as_of: Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")],
     known_at: Annotated[str | None, typer.Option("--known-at", metavar="INSTANT",
                                                  help="Only facts recorded at or before this instant.")] = None,
-    status_filter: Annotated[str | None, typer.Option("--status", help="performing, in default or accelerated.")] = None,
+    status_filter: Annotated[str | None, typer.Option(
+        "--status", help="accelerated, in_default, past_due, current (or refused: the engine refused the facility).")] = None,
     bucket: Annotated[str | None, typer.Option("--bucket", help="current, 0-30, 31-60, 61-90 or 91+.")] = None,
 ) -> None:
     """Every facility's principal and past due as of a date, with days past due, bucket and totals.
@@ -137,10 +139,14 @@ def portfolio(
     from projections.readmodels import portfolio as pf  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = _day(as_of), _instant(known_at)
+    _one_of("--status", status_filter, (*STATUSES, "refused"))
+    _one_of("--bucket", bucket, BUCKETS)
     book = ledger(ctx)
     view = open_view(book.db)
     try:
         lagging = _lagging(book, view.position())
+        if view.stale_rules():  # computed by another edition of the rules: the engine answers
+            lagging = {s.facility_id for s in view.summaries()}
         lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))))
     finally:
         close_view(view)
@@ -205,3 +211,12 @@ def _instant(text: str | None) -> datetime | None:
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
     return instant("--known-at", text, end_of_day=True)
+
+
+STATUSES = ("accelerated", "in_default", "past_due", "current")  # projections.readmodels.facility_figures
+BUCKETS = ("current", "0-30", "31-60", "61-90", "91+")  # projections.figures.bucket
+
+
+def _one_of(option: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    if value is not None and value not in allowed:
+        raise InvalidInput(f"{option}: {value!r} is not one of {', '.join(allowed)}", field=option.lstrip("-"))

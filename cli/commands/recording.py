@@ -11,7 +11,9 @@ from cli.commands.tables import cell, new_table, output_console, printable
 from rich.text import Text
 
 from cli.formats.amortization import parse_schedule
-from cli.commands.context import build, emit_json, ledger, meta_text, settings
+from rich.markup import escape
+
+from cli.commands.context import build, emit_json, err_console, ledger, meta_text, settings
 from domain import facts, parsing
 from domain.errors import InvalidInput
 
@@ -53,13 +55,13 @@ def _meta(ctx: typer.Context, source: str | None, reference: str | None) -> Any:
                 meta_text("--reference", reference, parsing.SHORT_TEXT))
 
 
-def report(code: str, outcome: Any, ctx: typer.Context) -> None:
+def report(code: str, outcome: Any, ctx: typer.Context, extra: dict[str, Any] | None = None) -> None:
     event = outcome.event
     if settings(ctx).json:
         emit_json({
             "facility": code, "type": type(event).__name__, "version": event.version,
             "duplicate": outcome.duplicate, "recorded_at": event.recorded_at.isoformat(),
-            "chain_hash": event.chain_hash,
+            "chain_hash": event.chain_hash, **(extra or {}),
         })
     elif outcome.duplicate:
         console.print(f"Already recorded as version {event.version} of {code} "
@@ -135,7 +137,8 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
     console.print(f"version {facility.version} · chain {facility.chain_head}")
     table = new_table("note", "kind", "face", "issued", "matures", "interest", "day count")
     for n in notes:
-        table.add_row(n.note, n.kind.value, f"{n.face_amount:,}", str(n.issue_date),
+        kind = n.kind.value + (f" (under {n.sublimit_of})" if n.sublimit_of else "")
+        table.add_row(n.note, kind, f"{n.face_amount:,}", str(n.issue_date),
                       str(facility.notes[n.note].maturity_date), _terms(n), n.day_count.value)
     console.print(table)
 
@@ -143,6 +146,10 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
 def _terms(note: Any) -> str:
     i = note.interest
     text = f"{i.rate}%" if i.rate is not None else f"{i.index} + {i.margin}%"
+    if i.spread_adjustment is not None:
+        text = f"{i.index} + {i.spread_adjustment}% adj + {i.margin}%"
+    if i.index_floor is not None:
+        text += f", index floor {i.index_floor}%"
     if i.floor is not None:
         text += f", floor {i.floor}%"
     if i.cap is not None:
@@ -164,8 +171,14 @@ def note_issue(
     rate: Annotated[str | None, typer.Option(help="Fixed rate, % p.a. (or use --index).")] = None,
     index: Annotated[str | None, typer.Option(help="Index name, e.g. PRIME.")] = None,
     margin: Annotated[str | None, typer.Option(help="Margin over the index, % p.a.")] = None,
-    floor: Annotated[str | None, typer.Option(help="Minimum rate, % p.a.")] = None,
-    cap: Annotated[str | None, typer.Option(help="Maximum rate, % p.a.")] = None,
+    floor: Annotated[str | None, typer.Option(help="Minimum all-in rate (index + margin), % p.a.")] = None,
+    cap: Annotated[str | None, typer.Option(help="Maximum all-in rate, % p.a.")] = None,
+    index_floor: Annotated[str | None, typer.Option(
+        help="Minimum of the index (plus any spread adjustment) before the margin is added, % p.a., e.g. 0.")] = None,
+    spread_adjustment: Annotated[str | None, typer.Option(
+        help="Added to the index before the index floor, % p.a., e.g. 0.11448 (a SOFR credit spread adjustment).")] = None,
+    sublimit_of: Annotated[str | None, typer.Option(
+        metavar="NOTE", help="The note whose commitment this one is drawn under (an advance must fit both).")] = None,
     day_count: Annotated[str, typer.Option(help="ACT/360, ACT/365F, ACT/ACT-ISDA, 30/360, 30/360-US or 30E/360.")] = "ACT/360",
     interest_day: Annotated[str, typer.Option(metavar="DAY", help="Day of month interest is due, in arrears.")] = "1",
     amortization: Annotated[list[str] | None, typer.Option(
@@ -186,6 +199,7 @@ def note_issue(
     """
     interest = {"rate": rate} if rate is not None and index is None else {
         "index": index, "margin": margin or "0", "floor": floor, "cap": cap,
+        "index_floor": index_floor, "spread_adjustment": spread_adjustment,
         **({"rate": rate} if rate is not None else {}),
     }
     premium = None if default_premium_rate is None else {
@@ -198,19 +212,29 @@ def note_issue(
                 face_amount=face_amount, issue_date=issue_date, maturity_date=maturity_date,
                 interest={k: v for k, v in interest.items() if v is not None},
                 day_count=day_count, interest_day=interest_day, amortization=schedule,
-                default_margin=default_margin, default_premium=premium, grace_days=grace_days)
+                default_margin=default_margin, default_premium=premium, grace_days=grace_days,
+                sublimit_of=sublimit_of)
 
 
 # ---- record ----------------------------------------------------------------------------------
 
 @record_app.command("advance")
-def record_advance(ctx: typer.Context, code: Code, note: Note, amount: Amount, date: On,
-                   source: Source = None, reference: Reference = None) -> None:
-    """An advance (drawing) on a note.
+def record_advance(
+    ctx: typer.Context, code: Code, note: Note, amount: Amount, date: On,
+    protective: Annotated[bool, typer.Option(
+        "--protective", help="Made while the note is accelerated or in default (e.g. to protect the "
+                             "collateral); needs --basis. Such an advance falls due at once on an "
+                             "accelerated note.")] = False,
+    basis: Annotated[str | None, typer.Option(help="Why a protective advance was made.")] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """An advance (drawing) on a note, within its commitment (and that of the note it is a
+    sublimit of). While the note is accelerated or in default only a protective advance is accepted.
 
     Example: loanledger record advance ATG-LAURUS-2005 --note REVOLVER --amount 2500000.00 --date 2005-09-07
     """
-    record_fact(ctx, code, facts.MakeAdvance, source, reference, note=note, amount=amount, effective_date=date)
+    record_fact(ctx, code, facts.MakeAdvance, source, reference, note=note, amount=amount, effective_date=date,
+                protective=protective or None, basis=basis)
 
 
 @record_app.command("payment")
@@ -220,10 +244,13 @@ def record_payment(
         metavar="DATETIME", help="When the funds arrived, with offset, e.g. 2006-04-03T15:30-04:00 "
                                  "(after the cut-off means next business day).")] = None,
     note: OptNote = None,
-    component: Annotated[str | None, typer.Option(help="fees, interest or principal (needs --note).")] = None,
+    component: Annotated[str | None, typer.Option(
+        help="fees, interest or principal, with --note; fees without --note pays facility fees.")] = None,
     source: Source = None, reference: Reference = None,
 ) -> None:
     """A payment received. Undirected payments follow the waterfall: fees, interest, principal.
+    With --note alone it pays that note's due items and the rest is held for that note (never a
+    prepayment); with --note and --component principal it also prepays that note's principal.
 
     Example: loanledger record payment ATG-LAURUS-2005 --amount 75000.00 --date 2006-04-03 --reference WIRE-0001
     """
@@ -337,9 +364,45 @@ def record_notice(
     --principal 10350000 --interest 96777 --fees 3134033 --total 13580810 --clause "Security Agreement §19(a)"
     """
     stated = {"principal": principal, "interest": interest, "fees": fees, "total": total}
-    record_fact(ctx, code, facts.IssueDefaultNotice, source, reference, effective_date=date,
-                demand_deadline=demand_deadline, stated_past_due=stated, clauses=clause or (),
-                delivery=delivery)
+    fact = build(facts.IssueDefaultNotice, effective_date=date, demand_deadline=demand_deadline,
+                 stated_past_due=stated, clauses=clause or (), delivery=delivery)
+    book = ledger(ctx)
+    outcome = book.record(code, fact, _meta(ctx, source, reference))
+    comparison = _compare_notice(book, code, outcome.event)
+    report(code, outcome, ctx, extra={"stated_figures": comparison})
+    if settings(ctx).json:
+        return
+    for warning in comparison["warnings"]:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+    if comparison["agrees"]:
+        console.print(f"The stated figures agree with the ledger's past due as of {date}, "
+                      f"to within {comparison['tolerance']}.")
+
+
+def _compare_notice(book: Any, code: str, notice: Any) -> dict[str, Any]:
+    """The notice's stated figures beside the engine's past due as of its date, known when it
+    was recorded (the check `verify` makes later); each difference over the tolerance is a
+    warning. The notice is recorded either way: it was sent."""
+    from projections.errors import ReportRefused  # start-up: the engine is imported only by reports and this check
+    from projections.json_views import money  # start-up: idem
+    from projections.notices import TOLERANCE, check_notice  # start-up: idem
+
+    events = book.facility_events(code)
+    try:
+        check = check_notice(events, notice)
+    except ReportRefused as refused:
+        return {"agrees": None, "tolerance": money(TOLERANCE), "differences": [],
+                "warnings": [f"the stated figures could not be compared with the ledger: {refused}"]}
+    differences = [{"figure": k, "stated": money(check.stated[k]), "computed": money(check.computed[k]),
+                    "difference": money(d)} for k, d in check.differences.items()]
+    return {
+        "agrees": check.agrees, "tolerance": money(TOLERANCE),
+        "stated": {k: money(v) for k, v in check.stated.items()},
+        "computed": {k: money(v) for k, v in check.computed.items()},
+        "differences": differences,
+        "warnings": [f"the notice states {d['figure']} {d['stated']}; the ledger computes {d['computed']} "
+                     f"past due as of {notice.effective_date} (difference {d['difference']})" for d in differences],
+    }
 
 
 @record_app.command("acceleration")

@@ -21,7 +21,7 @@ from domain.facts import Fact
 from domain.values import Code
 from pydantic import TypeAdapter
 
-EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "chain_hash", "reversed_by")
+EXPORT_ONLY = ("version", "recorded_at", "recorded_by", "on_behalf_of", "chain_hash", "reversed_by")
 META = ("source", "reference")
 
 
@@ -275,6 +275,8 @@ def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> di
         record["version"] = event.version
         record["recorded_at"] = event.model_dump(mode="json", include={"timestamp"})["timestamp"]  # as stored
         record["recorded_by"] = event.recorded_by
+        if event.on_behalf_of is not None:  # stored only when given (PostgreSQL's --actor)
+            record["on_behalf_of"] = event.on_behalf_of
         record["chain_hash"] = event.chain_hash
     return record
 

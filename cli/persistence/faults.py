@@ -100,12 +100,16 @@ def _reason(text: str) -> str:
 def write_denied(recorder: Any) -> str | None:
     """Why this PostgreSQL role may not record events, asked of the server (None: it may, or the
     server cannot say). The library writes in a pipeline, so a refused LOCK or INSERT surfaces
-    only as "pipeline aborted"."""
+    only as "pipeline aborted". With the store's stamps the way in is the append function."""
     table = recorder.events_table_name
+    schema = recorder.datastore.schema
     try:
         with recorder.datastore.get_connection() as conn:
-            row = conn.execute("SELECT current_user AS who, has_table_privilege(current_user, %s, 'INSERT') AS ok",
-                               (table,)).fetchone()
+            row = conn.execute(
+                "SELECT current_user AS who, CASE WHEN to_regproc(format('%%I.%%I', %s::text, 'loanledger_append')) "
+                "IS NULL THEN has_table_privilege(current_user, %s, 'INSERT') ELSE has_function_privilege("
+                "current_user, format('%%I.%%I(%%I.stored_event_uuid[])', %s::text, 'loanledger_append', %s::text), "
+                "'EXECUTE') END AS ok", (schema, table, schema, schema)).fetchone()
     except Exception:  # noqa: BLE001 - the original error stands
         return None
     if row["ok"]:

@@ -90,6 +90,9 @@ TABLES = tuple(t.name for t in READ_MODELS)
 WORKER_DDL = """CREATE TABLE IF NOT EXISTS rm_worker (
         name TEXT PRIMARY KEY, owner TEXT NOT NULL, heartbeat DOUBLE PRECISION NOT NULL)"""
 
+# The rules edition the rows were computed by (projections.readmodels.RULES_EDITION); one row.
+RULES_DDL = "CREATE TABLE IF NOT EXISTS rm_rules (edition INTEGER NOT NULL)"
+
 
 def _spelled(kind: str, postgres: bool) -> str:
     head, _, rest = kind.partition(" ")
@@ -105,4 +108,5 @@ def statements(postgres: bool) -> list[str]:
         out.append(table.create(postgres))
         out += table.create_indexes()
     out.append(WORKER_DDL)
+    out.append(RULES_DDL)
     return out

@@ -20,7 +20,8 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from projections.readmodels.changes import Changes, as_row, step_rows, summary_row
 from projections.readmodels.facility_figures import Step
 from projections.readmodels.portfolio import Summary
-from cli.persistence.readmodel_schema import TABLES, statements
+from cli.persistence.readmodel_schema import RULES_DDL, TABLES, statements
+from projections.readmodels import RULES_EDITION
 
 APPLICATION = "Ledger"
 FAULT_DELAY = "LOANLEDGER_RM_FAULT_DELAY"  # seconds to sleep before each commit (crash tests only)
@@ -73,6 +74,31 @@ class ReadModelView:
                 c.execute(sql)
             c.execute(self._sql(f"INSERT INTO {self._tracking_table()} VALUES (?, 0) ON CONFLICT DO NOTHING"),
                       (APPLICATION,))
+            c.execute("SELECT edition FROM rm_rules")
+            if not c.fetchall():
+                self.set_rules(c)
+
+    # ---- the rules edition ------------------------------------------------------------------
+
+    def rules_edition(self) -> int:
+        """The edition the rows were computed by: 1 for read models made before editions were
+        kept (no rm_rules table, or no row in it)."""
+        try:
+            found = self.rows("SELECT edition FROM rm_rules")
+        except Exception:  # noqa: BLE001 - no rm_rules table: made before editions were kept
+            return 1
+        return int(found[0]["edition"]) if found else 1
+
+    def stale_rules(self) -> bool:
+        """Whether rows are held that another edition of the rules computed (an empty view is
+        not stale: it has nothing to disagree with)."""
+        return self.position() > 0 and self.rules_edition() != RULES_EDITION
+
+    def set_rules(self, c: Any) -> None:
+        """In the caller's transaction: the rows are (or are about to be) this edition's."""
+        c.execute(RULES_DDL)
+        c.execute("DELETE FROM rm_rules")
+        c.execute(self._sql("INSERT INTO rm_rules (edition) VALUES (?)"), (RULES_EDITION,))
 
     def _ready(self) -> bool:
         try:
@@ -135,6 +161,7 @@ class ReadModelView:
             self._clear(c)
             c.execute(self._sql(f"UPDATE {self._tracking_table()} SET notification_id = 0 WHERE application_name = ?"),
                       (APPLICATION,))
+            self.set_rules(c)
 
     # ---- reading ----------------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class ShadowTables:
                       (APPLICATION,))
             if position > 0:
                 view._insert_tracking(c, Tracking(APPLICATION, position))  # type: ignore[attr-defined]
+            view.set_rules(c)
 
     def drop(self) -> None:
         with self.datastore.transaction(commit=True) as c:

@@ -35,6 +35,8 @@ class Database:
 
 
 EVENTS_TABLE = "ledger_events"  # PostgreSQL: the Ledger application's name + "_events"
+APPEND_FUNCTION = "loanledger_append"  # the store's stamped way in (cli.persistence.store_stamps)
+STORE_STAMPS = "LEDGER_STORE_STAMPS"  # in a Database's env: this events table has the store's stamps
 
 
 def default_url() -> str:
@@ -106,19 +108,22 @@ def ready(db: Database, *, create: bool = False) -> Database:
     """
     if not db.is_postgres:
         return _sqlite_ready(db, create)
+    schema = db.env.get("POSTGRES_SCHEMA") or "public"
     with connect(db) as connection:
         found = connection.execute(
-            "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text))",
-            (db.env.get("POSTGRES_SCHEMA") or "public", EVENTS_TABLE),
+            "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text)), "
+            "to_regproc(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL",
+            (schema, EVENTS_TABLE, schema, APPEND_FUNCTION),
         ).fetchone()
     if found is None or found[0] is None:
         if not create:
             raise NoLedger(f"no ledger in {_redacted(db.url)}: it has no {EVENTS_TABLE} table "
                            f"(create one with 'loanledger --db URL init')")
         return db
+    env = {**db.env, STORE_STAMPS: "true"} if found[1] else dict(db.env)
     if {"CREATE_TABLE", "LEDGER_CREATE_TABLE"} & os.environ.keys():
-        return db
-    return Database(db.url, {**db.env, "CREATE_TABLE": "false"})
+        return Database(db.url, env)
+    return Database(db.url, {**env, "CREATE_TABLE": "false"})
 
 
 def _sqlite_ready(db: Database, create: bool) -> Database:

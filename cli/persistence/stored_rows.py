@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from cli.persistence import store_stamps
 from cli.persistence.notification_log import notifications
 from domain.facility import facility_id
 from projections.integrity import StoredRow
@@ -19,7 +20,7 @@ PAGE = 1000
 def stored_rows(ledger: Any, code: str | None = None) -> list[StoredRow]:
     """One facility's rows (by its stream id), or every row in the ledger, in stored order."""
     if code is not None:
-        return [_row(e) for e in ledger.recorder.select_events(facility_id(code))]
+        return stream_rows(ledger, facility_id(code))
     return list(_all_rows(ledger))
 
 
@@ -63,7 +64,12 @@ def _well_formed(raw: Any) -> UUID | None:
 
 
 def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
-    return [_row(e) for e in ledger.recorder.select_events(stream_id)]
+    """One stream's rows, each with the store's stamp where the ledger has them (PostgreSQL)."""
+    rows = [_row(e) for e in ledger.recorder.select_events(stream_id)]
+    if not getattr(ledger, "stamped_by_store", False) or not rows:
+        return rows
+    stamps = store_stamps.stamps(ledger, stream_id)
+    return [StoredRow(r.stream, r.version, r.topic, r.state, *stamps.get(r.version, (None, None))) for r in rows]
 
 
 def _all_rows(ledger: Any) -> Iterator[StoredRow]:

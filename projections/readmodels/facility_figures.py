@@ -61,15 +61,23 @@ class FacilityFigures:
     swept_through: date | None = None  # the last day the engine processed (without refusal, when no problem)
 
 
+STATUSES = ("accelerated", "in_default", "past_due", "current")
+
+
 def status_of(sweep: Sweep) -> str:
-    """accelerated, in default or performing, at the end of the sweep's current day."""
+    """At the end of the sweep's current day, the first that holds: `accelerated` (a note is),
+    `in_default` (an event of default is open), `past_due` (an item due is unpaid), `current`.
+    It always agrees with the figures: `current` exactly when nothing is past due and no note is
+    accelerated or in default."""
     if sweep.accelerated_notes:
         return "accelerated"
     day = sweep.day
     for p in sweep.defaults:
         if p.start <= day and (p.end is None or day < p.end):
-            return "in default"
-    return "performing"
+            return "in_default"
+    if any(i.outstanding > 0 and i.due_date <= day for i in sweep.items):
+        return "past_due"
+    return "current"
 
 
 def step_at(sweep: Sweep, valid_from: date) -> Step:
@@ -136,7 +144,7 @@ def _steps(sweep: Sweep, horizon: date,
     readings: list[Step] = []  # each step as read on its first day (valid_until set by _closed)
     day = sweep.day
     previous = None
-    summary = ("performing", Decimal("0.00"))
+    summary = ("current", Decimal("0.00"))
     try:
         sweep.run_to(day)
         while day <= horizon:
