@@ -270,10 +270,11 @@ class FeeAssessedFields(Stored):
     effective_date: date
     note: str | None = None
     basis: str
+    lender: str | None = None  # added with syndication: the fee is that lender's alone
 
 
 class FeeAssessed(FacilityEvent, FeeAssessedFields):
-    pass
+    added_fields: ClassVar[frozenset[str]] = frozenset({"lender"})
 
 
 class EventOfDefaultDeclaredFields(Stored):
@@ -337,6 +338,42 @@ class AccelerationRescinded(FacilityEvent, AccelerationRescindedFields):
     pass
 
 
+class LenderPositionSetFields(Stored):
+    note: str
+    lender: str
+    commitment: Decimal  # the lender's share of the note's commitment; 0 ends its position
+    effective_date: date
+
+
+class LenderPositionSet(FacilityEvent, LenderPositionSetFields):
+    pass
+
+
+class AssignmentSettledFields(Stored):
+    note: str
+    assignor: str
+    assignee: str
+    amount: StoredAmount
+    trade_date: date
+    settlement_date: date
+    accrued: str = "to_seller"  # to_seller | to_buyer: who gets interest accrued before settlement
+
+
+class AssignmentSettled(FacilityEvent, AssignmentSettledFields):
+    def effective(self) -> date:
+        return self.settlement_date
+
+
+class DistributionPaidFields(Stored):
+    lender: str
+    amount: StoredAmount
+    effective_date: date
+
+
+class DistributionPaid(FacilityEvent, DistributionPaidFields):
+    pass
+
+
 class EventReversedFields(Stored):
     target: int
     reason: str
@@ -365,6 +402,9 @@ EVENT_TYPES: dict[str, type[FacilityEvent]] = {
         ObligationsAccelerated,
         AccelerationRescinded,
         EventReversed,
+        LenderPositionSet,
+        AssignmentSettled,
+        DistributionPaid,
     )
 }
 
@@ -383,6 +423,9 @@ EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
     facts.AccelerateObligations: ObligationsAccelerated,
     facts.RescindAcceleration: AccelerationRescinded,
     facts.ReverseEvent: EventReversed,
+    facts.SetLenderPosition: LenderPositionSet,
+    facts.SettleAssignment: AssignmentSettled,
+    facts.PayDistribution: DistributionPaid,
 }
 """The event each command (fact) records, when the facility's rules accept it."""
 

@@ -27,6 +27,7 @@ from eventsourcing.utils import get_topic
 from domain import events as ev
 from domain import facts
 from domain.chain import chain_start, content_digest, next_chain_hash
+from domain.calendars import calendar_for
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
 from domain.minor_units import check_minor_units
 from domain import reversals as reversal_rules
@@ -149,6 +150,10 @@ class Facility(BaseAggregate[UUID]):
         # version -> (accelerated?, date, notes named or None); False: rescinded (every note)
         self.accelerations: dict[int, tuple[bool, date, tuple[str, ...] | None]] = {}
         self.chain_head = ""
+        self.calendar = "US-FED"
+        # lender positions: (effective date, version, note, lender, change); change is
+        # ("set", commitment) or ("move", amount) with a negative amount for the assignor
+        self.positions: list[tuple[date, int, str, str, tuple[str, Decimal]]] = []
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -302,6 +307,47 @@ class Facility(BaseAggregate[UUID]):
             raise RuleViolation(f"nothing is accelerated on {fact.effective_date} to rescind")
         return self._record(fact, stamp)
 
+    def set_lender_position(self, fact: facts.SetLenderPosition, **stamp: Unpack[Stamp]) -> Recorded:
+        """A lender's share of a note's commitment from a date; the shares never add up to more
+        than the note's face amount on any day."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        note = self.note(fact.note)
+        if fact.effective_date < note.issue_date:
+            raise RuleViolation(f"position on {fact.effective_date} is before note {note.code} was issued")
+        change = (fact.effective_date, self.version + 1, note.code, fact.lender, ("set", fact.commitment))
+        self._check_holdings(note, change)
+        return self._record(fact, stamp)
+
+    def settle_assignment(self, fact: facts.SettleAssignment, **stamp: Unpack[Stamp]) -> Recorded:
+        """Part of a lender's share assigned to another, settled on a business day: never more
+        than the assignor holds on the settlement date, nor later."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        note = self.note(fact.note)
+        if not calendar_for(self.calendar).is_business_day(fact.settlement_date):
+            raise RuleViolation(
+                f"settlement date {fact.settlement_date} is not a business day of the {self.calendar} calendar")
+        day, version = fact.settlement_date, self.version + 1
+        held = self._holdings(note.code, day).get(fact.assignor, Decimal("0"))
+        if fact.amount > held:
+            raise RuleViolation(
+                f"{fact.assignor} holds {held} of note {note.code} on {day}: it cannot assign {fact.amount}")
+        self._check_holdings(note, (day, version, note.code, fact.assignor, ("move", -fact.amount)),
+                             (day, version, note.code, fact.assignee, ("move", fact.amount)))
+        return self._record(fact, stamp)
+
+    def pay_distribution(self, fact: facts.PayDistribution, **stamp: Unpack[Stamp]) -> Recorded:
+        """A distribution wired to a lender that holds, or held, a share of the facility."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        if fact.lender not in {lender for _, _, _, lender, _ in self.positions}:
+            raise RuleViolation(f"{fact.lender!r} holds no share of {self.code} (record one with 'loanledger lender set')")
+        return self._record(fact, stamp)
+
     def reverse(self, fact: facts.ReverseEvent, **stamp: Unpack[Stamp]) -> Recorded:
         """Reverse an earlier event that is not an opening or a note issue and is in force."""
         if (earlier := self._repeat(fact, stamp)) is not None:
@@ -402,6 +448,32 @@ class Facility(BaseAggregate[UUID]):
         return sum((principal_of(m.code, day) if _revolves(m) else self._advanced(m.code) for m in members),
                    Decimal("0"))
 
+    def _holdings(self, note: str, day: date, extra: tuple = ()) -> dict[str, Decimal]:
+        """Each lender's share of `note` at the end of `day` (positions and assignments in
+        force, in (date, version) order), with `extra` changes as if recorded."""
+        cancelled = self.cancelled()
+        held: dict[str, Decimal] = {}
+        for effective, version, code, lender, (kind, amount) in sorted([*self.positions, *extra]):
+            if code != note or effective > day or version in cancelled:
+                continue
+            held[lender] = amount if kind == "set" else held.get(lender, Decimal("0")) + amount
+        return held
+
+    def _check_holdings(self, note: NoteState, *changes: tuple) -> None:
+        """On every day a change takes effect, no lender holds less than nothing and the shares
+        add up to at most the note's face amount."""
+        days = sorted({c[0] for c in self.positions if c[2] == note.code} | {c[0] for c in changes})
+        for day in days:
+            held = self._holdings(note.code, day, changes)
+            short = [lender for lender, amount in held.items() if amount < 0]
+            if short:
+                raise RuleViolation(f"{short[0]} would hold less than nothing of note {note.code} on {day}")
+            total = sum(held.values(), Decimal("0"))
+            if total > note.face_amount:
+                raise RuleViolation(
+                    f"lenders' shares of note {note.code} would add up to {total} on {day}, "
+                    f"more than its commitment {note.face_amount}")
+
     def _advanced(self, note: str, through: date | None = None) -> Decimal:
         cancelled = self.cancelled()
         return sum((
@@ -463,6 +535,7 @@ class Facility(BaseAggregate[UUID]):
             self.agreement_date = event.agreement_date
             self.timezone = event.timezone
             self.currency = event.currency
+            self.calendar = event.calendar
         elif isinstance(event, ev.NoteIssued):
             self.notes[event.note] = NoteState(
                 event.note, event.kind, event.face_amount, event.issue_date,
@@ -480,6 +553,13 @@ class Facility(BaseAggregate[UUID]):
             accelerated = isinstance(event, ev.ObligationsAccelerated)
             notes = event.notes if isinstance(event, ev.ObligationsAccelerated) else None
             self.accelerations[event.version] = (accelerated, event.effective_date, notes)
+        elif isinstance(event, ev.LenderPositionSet):
+            self.positions.append((event.effective_date, event.version, event.note, event.lender,
+                                   ("set", event.commitment)))
+        elif isinstance(event, ev.AssignmentSettled):
+            day = event.settlement_date
+            self.positions.append((day, event.version, event.note, event.assignor, ("move", -event.amount)))
+            self.positions.append((day, event.version, event.note, event.assignee, ("move", event.amount)))
         elif isinstance(event, ev.EventReversed):
             self.reversals[event.version] = event.target
 
@@ -514,6 +594,9 @@ COMMANDS = command_table({
     facts.AccelerateObligations: Facility.accelerate,
     facts.RescindAcceleration: Facility.rescind_acceleration,
     facts.ReverseEvent: Facility.reverse,
+    facts.SetLenderPosition: Facility.set_lender_position,
+    facts.SettleAssignment: Facility.settle_assignment,
+    facts.PayDistribution: Facility.pay_distribution,
 }, recordable=(f for f in _EVENT_FOR if f is not facts.OpenFacility))
 
 

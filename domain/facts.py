@@ -12,6 +12,7 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 
 from domain.values import (
     Amount,
+    AmountOrZero,
     AwareDateTime,
     Code,
     Component,
@@ -157,6 +158,9 @@ class AssessFee(Fact):
     effective_date: Day
     note: Code | None = None
     basis: Text
+    lender: ShortText | None = None  # the fee is that lender's alone (else shared by commitment)
+
+    added_fields: ClassVar[frozenset[str]] = frozenset({"lender"})
 
 
 class DeclareDefault(Fact):
@@ -207,6 +211,48 @@ class AccelerateObligations(Fact):
 
 
 class RescindAcceleration(Fact):
+    effective_date: Day
+
+
+class SetLenderPosition(Fact):
+    """A lender's share of a note's commitment from a date (0 ends it); shares add up to the
+    note's face amount before anything is split (DESIGN §12)."""
+
+    note: Code
+    lender: ShortText
+    commitment: AmountOrZero
+    effective_date: Day
+
+
+class SettleAssignment(Fact):
+    """Part of a lender's share moved to another lender, traded on one date and settled on a
+    business day on or after it."""
+
+    note: Code
+    assignor: ShortText
+    assignee: ShortText
+    amount: Amount
+    trade_date: Day
+    settlement_date: Day
+    accrued: Literal["to_seller", "to_buyer"] = "to_seller"
+
+    def effective(self) -> date:
+        return self.settlement_date
+
+    @model_validator(mode="after")
+    def _dates_and_parties(self) -> "SettleAssignment":
+        if self.settlement_date < self.trade_date:
+            raise ValueError("settlement_date is before trade_date")
+        if self.assignor == self.assignee:
+            raise ValueError("assignor and assignee are the same lender")
+        return self
+
+
+class PayDistribution(Fact):
+    """What the agent wired to a lender."""
+
+    lender: ShortText
+    amount: Amount
     effective_date: Day
 
 

@@ -59,6 +59,8 @@ def rebuild(ledger: Ledger, view: ReadModelView, *, processes_wanted: int = 0, c
         events = sum(n for _, n in ends)
         if total is not None:
             total(events)
+        if not view.has_rules_table():  # read models made before the rules edition was kept
+            view.ensure_rules_table()
         shadow = ShadowTables(view.datastore, view.postgres)  # type: ignore[attr-defined]
         shadow.create()
         try:

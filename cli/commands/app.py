@@ -15,7 +15,7 @@ import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click and exports no UsageError
 from typer.core import TyperGroup
 
-from cli.commands import audit, files, readmodels, recording, reports, setup
+from cli.commands import audit, files, readmodels, recording, reports, setup, syndication
 from cli.commands.context import refuse, settings
 from domain.errors import InvalidInput, LedgerError
 
@@ -122,6 +122,7 @@ audit.register(app)
 readmodels.register(app)
 
 reports.register(app)
+syndication.register(app, recording.record_app)
 
 
 def main() -> None:

@@ -292,14 +292,16 @@ def record_fee(
     ctx: typer.Context, code: Code, amount: Amount, date: On,
     kind: Annotated[str, typer.Option(help="late, default or other.")],
     basis: Annotated[str, typer.Option(help="How the fee was computed.")],
-    note: OptNote = None, source: Source = None, reference: Reference = None,
+    note: OptNote = None,
+    lender: Annotated[str | None, typer.Option(help="The fee is this lender's alone (else shared by commitment).")] = None,
+    source: Source = None, reference: Reference = None,
 ) -> None:
     """A fee assessed (due on its date); without --note it is a facility fee.
 
     Example: loanledger record fee ATG-LAURUS-2005 --amount 5000.00 --date 2007-04-01 --kind late --basis "5% of missed installment" --note TERM-B
     """
     record_fact(ctx, code, facts.AssessFee, source, reference, amount=amount, effective_date=date,
-                kind=kind, basis=basis, note=note)
+                kind=kind, basis=basis, note=note, lender=lender)
 
 
 @record_app.command("default")

@@ -32,11 +32,16 @@ def register(app: typer.Typer) -> None:
     app.command("timeline")(timeline)
 
 
-def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None,
+            lenders: Annotated[bool, typer.Option(
+                "--by-lender", help="Each lender's share of each note and of its principal instead.")] = False) -> None:
     """Principal, accrued interest, unpaid fees and unapplied credit, per note and in total.
 
     Example: loanledger balance ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    if lenders:
+        by_lender(ctx, code, as_of, known_at)
+        return
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
@@ -54,6 +59,24 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
                   money(position.total), style="bold")
     console.print(table)
     console.print(f"Unapplied credit: {money(position.unapplied_credit)}")
+
+
+def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -> None:
+    from projections.json_views import money  # start-up: the engine is imported only by the reports
+    from projections.syndication import balance_by_lender  # start-up: idem
+
+    lines = balance_by_lender(ledger(ctx).facility_events(code), parse_report_day("--as-of", as_of), _instant(known_at))
+    if settings(ctx).json:
+        emit_json({"facility": code, "as_of": as_of, "known_at": known_at,
+                   "lenders": [{"lender": x.lender, "note": x.note, "share": money(x.share),
+                                "principal": money(x.principal)} for x in lines]})
+        return
+    table = new_table("lender", "note", "share of commitment", "principal",
+                      title=f"{code} by lender as of {as_of}" + _known(known_at))
+    for x in lines:
+        table.add_row(x.lender, x.note, money(x.share), money(x.principal))
+    console.print(table)
+
 
 
 def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:

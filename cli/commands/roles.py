@@ -50,7 +50,8 @@ def roles(
     from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
 
     view = open_view(book.db)  # the read-model tables exist before they are granted
-    tables = [*READ_MODEL_TABLES, "rm_worker", view.tracking_table_name]  # type: ignore[attr-defined]
+    view.ensure_rules_table()  # a ledger made before the rules edition was kept has none yet
+    tables = [*READ_MODEL_TABLES, "rm_worker", "rm_rules", view.tracking_table_name]  # type: ignore[attr-defined]
     close_view(view)
     granted = set_up_roles(book.db, Role(writer, writer_password), Role(auditor, auditor_password),
                            Role(projector, projector_password), tables)

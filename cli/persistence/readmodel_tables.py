@@ -89,14 +89,26 @@ class ReadModelView:
             return 1
         return int(found[0]["edition"]) if found else 1
 
+    def has_rules_table(self) -> bool:
+        try:
+            self.rows("SELECT COUNT(*) FROM rm_rules")
+        except Exception:  # noqa: BLE001 - a missing table, on either backend
+            return False
+        return True
+
     def stale_rules(self) -> bool:
         """Whether rows are held that another edition of the rules computed (an empty view is
         not stale: it has nothing to disagree with)."""
         return self.position() > 0 and self.rules_edition() != RULES_EDITION
 
+    def ensure_rules_table(self) -> None:
+        """Read models made before editions were kept have no rm_rules: the owner makes it (in
+        `db roles`, or the first refresh by a role that may create tables)."""
+        with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            c.execute(RULES_DDL)
+
     def set_rules(self, c: Any) -> None:
         """In the caller's transaction: the rows are (or are about to be) this edition's."""
-        c.execute(RULES_DDL)
         c.execute("DELETE FROM rm_rules")
         c.execute(self._sql("INSERT INTO rm_rules (edition) VALUES (?)"), (RULES_EDITION,))
 
@@ -156,6 +168,8 @@ class ReadModelView:
 
     def reset(self) -> None:
         """Empty every read model and move the position back to 0, in one transaction."""
+        if self.rules_edition() == 1 and not self.has_rules_table():
+            self.ensure_rules_table()
         with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
             self._lock_position(c)
             self._clear(c)

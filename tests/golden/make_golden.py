@@ -11,8 +11,11 @@ on figures (the notice states the engine's past due) or on versions (a reversal)
   text), which the test loads into a fresh PostgreSQL events table;
 - `expected-figures.json`: balance and past due at a few dates, as the engine computed them.
 
-The committed files are the contract: the tests read them and never run this script. Run it
-again only to add a new event type, and review the diff: rows already there must not change.
+The committed files are the contract: the tests read them and never run this script. To add
+a new event type, give it a recorder in `LATER` and run with `--append`: the committed ledger
+gets the missing types' events after its last row (the rows already there never change, and the
+script checks that the figures at FIGURE_DATES do not either). `--force` remakes everything from
+scratch, which changes every row's recorded time: never for a committed fixture.
 """
 
 import json
@@ -61,6 +64,36 @@ def record_the_rest(db: str) -> None:
     cli(db, "record", "payment", CODE, "--amount", "30000.00", "--date", "2020-09-20")
 
 
+def _syndication(db: str) -> None:
+    """LenderPositionSet, AssignmentSettled and DistributionPaid (issue #17): no figure changes."""
+    cli(db, "lender", "set", CODE, "--note", "TERM-A", "--lender", "First Bank", "--commitment", "360000",
+        "--date", "2020-01-15")
+    cli(db, "lender", "set", CODE, "--note", "TERM-A", "--lender", "Second Fund", "--commitment", "240000",
+        "--date", "2020-01-15")
+    cli(db, "record", "assignment", CODE, "--note", "TERM-A", "--from", "First Bank", "--to", "Third Trust",
+        "--amount", "90000", "--trade-date", "2020-03-02", "--settlement-date", "2020-03-10", "--accrued", "to_buyer")
+    cli(db, "record", "distribution", CODE, "--lender", "Second Fund", "--amount", "1234.56", "--date", "2020-04-01",
+        "--reference", "DIST-1")
+
+
+# Event types added after the fixture was first made: type -> what records one (--append).
+LATER = {
+    "LenderPositionSet": _syndication,
+    "AssignmentSettled": _syndication,
+    "DistributionPaid": _syndication,
+}
+
+
+def append_missing(db: str) -> None:
+    """Record the events of the types the committed fixture lacks, after its last row."""
+    present = {row["topic"].rpartition(":")[2] for row in dump_rows(db)}
+    done = set()
+    for name, recorder in LATER.items():
+        if name not in present and recorder not in done:
+            recorder(db)
+            done.add(recorder)
+
+
 def dump_rows(db: str) -> list[dict]:
     ledger = Ledger(database(db))
     try:
@@ -79,6 +112,22 @@ def checkpoint(path: Path) -> None:
         extra.unlink(missing_ok=True)
 
 
+def append(db: str = str(LEDGER)) -> None:
+    before = dump_rows(db)
+    figures_before = json.loads(FIGURES.read_text(encoding="utf-8"))["figures"]
+    append_missing(db)
+    rows = dump_rows(db)
+    if rows[: len(before)] != before:
+        raise SystemExit("the rows already in the fixture changed: nothing should")
+    now = {day: {"balance": figures(db, "balance", day), "past_due": figures(db, "past-due", day)}
+           for day in FIGURE_DATES}
+    if now != figures_before:
+        raise SystemExit("the figures at FIGURE_DATES changed: the new events must not change them")
+    checkpoint(LEDGER)
+    ROWS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(rows) - len(before)} row(s) appended; {len(rows)} rows")
+
+
 def main(force: bool) -> None:
     if LEDGER.exists() and not force:
         raise SystemExit(f"{LEDGER} exists: the committed fixture is the contract (use --force to remake it)")
@@ -87,6 +136,7 @@ def main(force: bool) -> None:
     cli(db, "init")
     cli(db, "import", str(SOURCE))
     record_the_rest(db)
+    append_missing(db)
     expected = {day: {"balance": figures(db, "balance", day), "past_due": figures(db, "past-due", day)}
                 for day in FIGURE_DATES}
     rows = dump_rows(db)
@@ -98,4 +148,7 @@ def main(force: bool) -> None:
 
 
 if __name__ == "__main__":
-    main("--force" in sys.argv[1:])
+    if "--append" in sys.argv[1:]:
+        append()
+    else:
+        main("--force" in sys.argv[1:])
