@@ -181,9 +181,10 @@ def test_every_command_is_classified_as_reading_or_writing():
             yield from paths(sub, (*prefix, name)) if getattr(sub, "commands", None) else [(*prefix, name)]
 
     writers = {("init",), ("demo",), ("import",), ("facility", "open"), ("note", "issue"),
-               ("projections", "rebuild"), ("projections", "run"), ("db", "roles")} | {
+               ("projections", "rebuild"), ("projections", "run"), ("db", "roles"), ("lender", "set")} | {
         ("record", kind) for kind in ("advance", "payment", "missed-payment", "rate", "fee", "default", "waiver",
-                                      "extension", "notice", "acceleration", "rescission", "reversal")}
+                                      "extension", "notice", "acceleration", "rescission", "reversal",
+                                      "assignment", "distribution")}
     every = set(paths(typer.main.get_command(app)))
     assert READ_ONLY_COMMANDS <= every
     assert every - READ_ONLY_COMMANDS == writers

@@ -17,6 +17,11 @@ REPORTS = [
     ["portfolio", "--as-of", "{day}"],
     ["timeline", "NOPE", "--from", "{day}", "--to", "2024-01-31"],
     ["timeline", "NOPE", "--from", "2024-01-01", "--to", "{day}"],
+    ["distribution", "NOPE", "--date", "{day}"],
+    ["lender", "balance", "NOPE", "--as-of", "{day}"],
+    ["balance", "NOPE", "--by-lender", "--as-of", "{day}"],
+    ["lender", "statement", "Bank A", "--from", "{day}", "--to", "2024-01-31"],
+    ["lender", "statement", "Bank A", "--from", "2024-01-01", "--to", "{day}"],
 ]
 
 

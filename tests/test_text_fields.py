@@ -208,3 +208,17 @@ def test_an_export_imports_back_to_the_same_content(ledger, tmp_path):
     assert content(first)[-3]["source"] == texts["source"]
     assert run_json(copy, "verify")["ok"] is True
     assert run(copy, "import", str(first)).stdout.startswith("Imported 0 event(s)")  # again: a no-op
+
+
+def test_lender_names_are_shown_as_written_never_as_markup(ledger):
+    for name, share in (("Bank [/A]", "300000"), ("[bold]Bank B", "700000")):
+        run(ledger, "lender", "set", "ACME-1", "--note", "REV", "--lender", name, "--commitment", share,
+            "--date", "2024-01-15")
+    assert invoke(ledger, "lender", "set", "ACME-1", "--note", "REV", "--lender", "Bank\x1b[2J", "--commitment", "1",
+                  "--date", "2024-01-15").exit_code == 2
+
+    shown = run(ledger, "lender", "balance", "ACME-1", "--as-of", "2024-03-31")
+    statement = run(ledger, "lender", "statement", "Bank [/A]", "--from", "2024-01-01", "--to", "2024-03-31")
+
+    assert shown.exit_code == 0 and "Bank [/A]" in shown.stdout and "[bold]Bank B" in shown.stdout
+    assert statement.exit_code == 0, statement.output

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import cell, new_table, output_console
 
 from cli.commands.context import emit_json, ledger, settings
 from cli.formats.dates import parse_report_day
@@ -65,7 +65,8 @@ def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -
     from projections.json_views import money  # start-up: the engine is imported only by the reports
     from projections.syndication import balance_by_lender  # start-up: idem
 
-    lines = balance_by_lender(ledger(ctx).facility_events(code), parse_report_day("--as-of", as_of), _instant(known_at))
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
+    lines = balance_by_lender(ledger(ctx).facility_events(code), day, instant)
     if settings(ctx).json:
         emit_json({"facility": code, "as_of": as_of, "known_at": known_at,
                    "lenders": [{"lender": x.lender, "note": x.note, "share": money(x.share),
@@ -74,7 +75,7 @@ def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -
     table = new_table("lender", "note", "share of commitment", "principal",
                       title=f"{code} by lender as of {as_of}" + _known(known_at))
     for x in lines:
-        table.add_row(x.lender, x.note, money(x.share), money(x.principal))
+        table.add_row(cell(x.lender), x.note, money(x.share), money(x.principal))
     console.print(table)
 
 
