@@ -26,6 +26,7 @@ _AMOUNT = re.compile(r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]
 _RATE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
 _WHOLE = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_REFUSED_CATEGORIES = frozenset(("Cc", "Cs", "Zl", "Zp"))  # controls, lone surrogates, line/paragraph separators
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -124,17 +125,31 @@ def day(value: Any) -> date:
 
 
 def text(value: Any, *, max_length: int) -> str:
-    """One line of text: 1 to max_length characters, no control or bidirectional-override characters."""
+    """One line of text: 1 to max_length characters, no control or bidirectional-override characters.
+
+    The one rule for every text field (names, clauses, references, actors, sources, descriptions,
+    bases, reasons, delivery), from an option or an import file alike. Refused, whatever the
+    length: C0 controls (NUL, tab, newline, ESC: terminal escape sequences start with it), DEL, C1
+    controls (U+0080-U+009F), the line and paragraph separators U+2028/U+2029, bidirectional
+    overrides and isolates, and lone surrogates (what undecodable bytes in an argument become).
+    """
     if not isinstance(value, str):
         raise ValueError("must be text")
     if not value.strip():
         raise ValueError("must not be empty")
     if len(value) > max_length:
         raise ValueError(f"is longer than {max_length} characters")
-    bad = next((c for c in value if unicodedata.category(c) == "Cc" or c in _BIDI), None)
+    bad = next((c for c in value if refused_character(c)), None)
     if bad is not None:
+        if unicodedata.category(bad) == "Cs":
+            raise ValueError(f"is not valid text (found U+{ord(bad):04X}, a lone surrogate: bytes that are not UTF-8?)")
         raise ValueError(f"must not contain control characters (found U+{ord(bad):04X})")
     return value
+
+
+def refused_character(c: str) -> bool:
+    """A character no text field may hold (see `text`); displays escape it in older data."""
+    return unicodedata.category(c) in _REFUSED_CATEGORIES or c in _BIDI
 
 
 def minor_units(currency: str) -> int:

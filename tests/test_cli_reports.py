@@ -76,7 +76,7 @@ def test_known_at_without_an_offset_is_refused_and_a_date_means_the_end_of_that_
     url = str(tmp_path / "k.db")
     run(url, "import", SEED)
     naive = run(url, "past-due", "ATG-LAURUS-2005", "--as-of", "2008-01-31", "--known-at", "2999-01-01T10:00", ok=False)
-    assert naive.exit_code == 1 and "has no UTC offset" in naive.stderr
+    assert naive.exit_code == 2 and "has no UTC offset" in naive.stderr  # a malformed value: usage error
 
     by_date = run_json(url, "past-due", "ATG-LAURUS-2005", "--as-of", "2008-01-31", "--known-at", "2999-01-01")
 

@@ -14,6 +14,10 @@ A file is read three times, never held whole:
    events in one transaction. Records already stored (same reference, or same content for
    records without one, counting multiplicity) are skipped, so an import that was killed or
    failed half way resumes where it stopped when run again, and a finished one is a no-op.
+   If another writer saved one of the facilities first (a version conflict: the batch's
+   transaction is refused whole), pass 2 runs again after a backoff, as `record` retries
+   (cli.application.conflicts): what this import already wrote is then skipped like any stored
+   record, so concurrent imports of distinct records on one facility all land, each once.
 """
 
 import time
@@ -23,10 +27,13 @@ from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, PersistenceError
+
+from cli.application.conflicts import ATTEMPTS, pause
 
 from cli.application.meta import Meta
 from cli.formats.records import BadLine, Record, parse_record
+from cli.persistence.faults import LedgerBusy
 from cli.persistence.spill import Archive, Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent
@@ -80,6 +87,14 @@ class ImportInterrupted(LedgerError):
     """Pass 2 failed after some batches were saved: what is saved is whole and is skipped next time."""
 
 
+class _Conflict(Exception):
+    """Another writer saved one of the batch's facilities first; `saved` events landed before."""
+
+    def __init__(self, codes: list[str], saved: int) -> None:
+        super().__init__(codes, saved)
+        self.codes, self.saved = codes, saved
+
+
 @dataclass
 class ImportResult:
     recorded: int
@@ -113,11 +128,48 @@ class Importer:
         self.ledger, self.raw, self.actor = ledger, raw, actor
         self.progress, self.batch_size = progress, batch_size
         self.full_history: set[str] = set()
+        self.conflicts = 0  # version conflicts retried, for the tests and the reliability figures
 
     def run(self) -> ImportResult:
         self.full_history = self._scan()
-        self._validate()
-        return self._write()
+        try:
+            self._validate()
+        except Exception as error:
+            if not _is_database_fault(error):
+                raise
+            raise ImportInterrupted(f"database error: {_first_line(error)}; nothing was imported: "
+                                    "run the import again") from None
+        landed = 0  # events saved by attempts that later met a conflict (the next attempt skips them)
+        for attempt in range(ATTEMPTS):
+            try:
+                result = self._write_reporting_faults(landed)
+            except _Conflict as conflict:
+                landed += conflict.saved
+                self.conflicts += 1
+                if attempt == ATTEMPTS - 1:
+                    raise ImportInterrupted(
+                        f"{', '.join(conflict.codes)} kept changing under other writers; gave up after "
+                        f"{ATTEMPTS} attempts with {landed} event(s) written: run the import again "
+                        "(what is stored is skipped)") from None
+                pause(attempt)
+                continue
+            return ImportResult(result.recorded + landed, result.duplicates - landed, result.facilities)
+        raise AssertionError("unreachable")
+
+    def _write_reporting_faults(self, landed: int) -> ImportResult:
+        """Pass 2; a database fault (every connection lost, a full disk...) says how much landed and
+        that a rerun resumes: it skips every stored record (by reference, or by content)."""
+        self._saved = 0
+        try:
+            return self._write()
+        except Exception as error:
+            if not _is_database_fault(error) and not isinstance(error, LedgerBusy):
+                raise
+            # a lock wait's own message ends "nothing was recorded: try again": true of the batch only
+            cause = str(error).split(";")[0] if isinstance(error, LedgerBusy) else f"database error: {_first_line(error)}"
+            raise ImportInterrupted(
+                f"{cause}; {landed + self._saved} event(s) of this file were written before it: run the "
+                "import again, it skips what is stored and resumes") from None
 
     # ---- the three passes -----------------------------------------------------------------
 
@@ -166,6 +218,7 @@ class Importer:
             pending += is_new
             if pending >= self.batch_size or (pending and time.monotonic() - started >= BATCH_SECONDS):
                 saved += self._save(entries, saved)
+                self._saved = saved
                 pending = 0
         self._save(entries, saved)
         return ImportResult(recorded, duplicates, sorted(entries))
@@ -272,10 +325,7 @@ class Importer:
         try:
             self.ledger.save(*changed)
         except IntegrityError:
-            raise ImportInterrupted(
-                f"another writer changed {', '.join(sorted(f.code for f in changed))} during the "
-                f"import; {saved} event(s) were written before: run the import again (what is "
-                "stored is skipped)") from None
+            raise _Conflict(sorted(f.code for f in changed), saved) from None
         return count
 
     # ---- reading --------------------------------------------------------------------------
@@ -302,6 +352,16 @@ class Importer:
     def _records(self, phase: str) -> Iterator[Record | BadLine]:
         for item in self._items(phase):
             yield item if isinstance(item, BadLine) else parse_record(*item)
+
+
+def _is_database_fault(error: Exception) -> bool:
+    """What cli.commands.app.database_fault shows as "database error: ..." (not a bug)."""
+    return isinstance(error, PersistenceError) or type(error).__module__.startswith(("psycopg", "sqlite3"))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def content_key(record: Record) -> bytes:

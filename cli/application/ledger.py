@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.persistence import IntegrityError, InternalError, JSONTranscoder, PersistenceError, Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from cli.application.conflicts import ATTEMPTS, pause
 from cli.application.meta import Meta
 from cli.application.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
 from cli.persistence.faults import (CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout,
@@ -32,13 +33,6 @@ from domain.facts import Fact, OpenFacility
 
 __all__ = ["ImportInterrupted", "ImportRefused", "ImportResult", "Ledger", "Meta"]
 
-# Conflict retries, with full-jitter exponential backoff capped at BACKOFF_CAP: at most ~8 s of
-# waiting in all. 6 attempts let 8 processes recording back to back on one PostgreSQL facility
-# give up on 15% of commands, 12 on 3%, 20 on under 0.5% (docs/reliability.md); a give-up says
-# nothing was recorded and to run the command again.
-ATTEMPTS = 20
-BACKOFF_BASE = 0.02
-BACKOFF_CAP = 0.5
 STARTUP_ATTEMPTS = 5
 
 
@@ -187,7 +181,7 @@ class Ledger(Application[UUID]):
                 return outcome
             except IntegrityError:
                 self.conflicts += 1
-                time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))
+                pause(attempt)
         raise ConflictPersisted(
             f"{code} kept changing under other writers; gave up after {ATTEMPTS} attempts "
             "(nothing was recorded: run the command again)"

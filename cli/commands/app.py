@@ -6,6 +6,9 @@ does not read as its option's type exits 2 (a usage error), a refused command or
 fault exits 1.
 """
 
+import errno
+import os
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -30,11 +33,41 @@ class LedgerGroup(TyperGroup):
         except LedgerError as error:
             as_json = settings(ctx).json and not getattr(error, "answered_on_stdout", False)
             raise refuse(str(error), field=error.field, as_json=as_json) from None
+        except OSError as error:  # the machine, not the ledger: a full disk, a closed pipe, a file's rights
+            if _output_failed(error):
+                _drop_stdout()
+                raise refuse(f"cannot write the output: {error.strerror or error}") from None
+            raise refuse(_os_problem(error)) from None
         except Exception as error:  # noqa: BLE001 - only database faults are expected here
             message = database_fault(error)
             if message is None:
                 raise
             raise refuse(message, as_json=settings(ctx).json) from None
+
+
+# Writing standard output fails with these: a full disk (/dev/full), a closed pipe (| head), a
+# file over its size limit or quota, an I/O error. They carry no file name.
+_OUTPUT_ERRNOS = (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EFBIG, errno.EDQUOT)
+
+
+def _output_failed(error: OSError) -> bool:
+    return error.errno in _OUTPUT_ERRNOS and error.filename is None
+
+
+def _drop_stdout() -> None:
+    """What could not be written is dropped, so that Python's final flush does not fail again
+    (with a second message and status 120) after the one-line error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (e.g. a test runner's stdout)
+        pass
+
+
+def _os_problem(error: OSError) -> str:
+    where = f"{error.filename}: " if error.filename is not None else ""
+    return f"{where}{error.strerror or error}"
 
 
 def _param(error: UsageError) -> str | None:
@@ -94,4 +127,18 @@ market.register(app)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        _flush_output()
+
+
+def _flush_output() -> None:
+    """Output still buffered when the command ends is written here; if that fails (a full disk,
+    a closed pipe), say so in one line and exit 1 rather than Python's "Exception ignored"."""
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        _drop_stdout()
+        refuse(f"cannot write the output: {error.strerror or error}")
+        raise SystemExit(1) from None

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from cli.formats.records import describe
+from cli.commands.tables import printable
+from cli.formats.records import describe, json_safe
 from domain import parsing
 from domain.errors import InvalidInput
 
@@ -31,7 +32,8 @@ class Settings:
 
     @property
     def recorded_by(self) -> str:
-        actor = self.actor or os.environ.get("LOANLEDGER_ACTOR") or _os_user()
+        # an explicit --actor "" is refused as empty text, not replaced by the OS user
+        actor = self.actor if self.actor is not None else os.environ.get("LOANLEDGER_ACTOR") or _os_user()
         return meta_text("--actor", actor, parsing.SHORT_TEXT)  # type: ignore[return-value]
 
 
@@ -42,15 +44,37 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj
 
 
+# The commands that only read. On SQLite they open the file read-only (so they work on a ledger
+# whose file and folder are read-only, and cannot change it); every other command writes, and is
+# refused at once, naming the file or folder, on a ledger it may not write (docs/cli.md).
+READ_ONLY_COMMANDS = frozenset({
+    ("balance",), ("past-due",), ("explain",), ("timeline",), ("portfolio",),
+    ("events",), ("export",), ("verify",), ("audit", "head"),
+    ("facility", "list"), ("facility", "show"), ("projections", "status"),
+    ("distribution",), ("lender", "balance"), ("lender", "statement"),
+})
+
+
+def command_path(ctx: typer.Context) -> tuple[str, ...]:
+    """The command as typed, without the program: ("facility", "list")."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
+
+
 def ledger(ctx: typer.Context, *, create: bool = False) -> "Ledger":
     """The ledger for this invocation, opened once and closed when the command ends. Only `init`,
     `demo` and `import` pass `create`: every other command refuses a database without a ledger."""
     state = settings(ctx)
     if state._ledger is None:
         from cli.application.ledger import Ledger  # start-up: deferred (docs/architecture.md, "Start-up")
-        from cli.persistence.storage import database, ready  # start-up: deferred (docs/architecture.md, "Start-up")
+        from cli.persistence.storage import database, read_only, ready, writable  # start-up: deferred (docs/architecture.md, "Start-up")
 
-        state._ledger = Ledger(ready(database(state.db), create=create), principal_provider=_principal_provider())
+        db = ready(database(state.db), create=create)
+        db = read_only(db) if not create and command_path(ctx) in READ_ONLY_COMMANDS else writable(db)
+        state._ledger = Ledger(db, principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
         _keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
     return state._ledger
@@ -133,7 +157,7 @@ def _as_options(message: str) -> str:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 
 def _os_user() -> str:
@@ -148,5 +172,5 @@ def refuse(message: str, *, field: str | None = None, code: int = 1, as_json: bo
     if as_json:
         emit_json({"error": message, "field": field})
     else:
-        err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(printable(message))}", soft_wrap=True)
     return typer.Exit(code=code)

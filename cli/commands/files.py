@@ -11,7 +11,7 @@ from cli.formats import event_views as views
 from cli.formats.output_file import STDOUT, write_output
 from cli.commands.context import emit_json, err_console, ledger, settings
 from cli.formats.records import read_file
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import cell, new_table, output_console, printable
 from domain.errors import LedgerError
 
 console = output_console()
@@ -53,7 +53,7 @@ def import_file(
         raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); nothing was imported") from None
     except ImportRefused as refused:
         for line in refused.bad:
-            err_console.print(f"{file}:{line}", soft_wrap=True, markup=False)
+            err_console.print(printable(f"{file}:{line}"), soft_wrap=True, markup=False)
         raise
     if settings(ctx).json:
         emit_json({"recorded": result.recorded, "already_recorded": result.duplicates,
@@ -136,7 +136,7 @@ def export(
     chosen_rows = views.rows(code, ledger(ctx).facility_events(code), chosen)
     text = views.render(chosen_rows, fmt)
     if write_output(STDOUT if output is None else output, text, force=force):
-        err_console.print(f"Wrote {len(chosen_rows)} event(s) to {output}.")
+        err_console.print(printable(f"Wrote {len(chosen_rows)} event(s) to {output}."), markup=False)
 
 
 def events(
@@ -163,8 +163,8 @@ def events(
     table = new_table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "reversed by", "chain")
     for e, item in chosen_rows:
         table.add_row(str(e.version), type(e).__name__, str(e.effective() or ""),
-                      f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", e.recorded_by, _fields(e),
-                      e.source or "", str(item["reversed_by"] or ""), e.chain_hash[:12])
+                      f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", cell(e.recorded_by), cell(_fields(e)),
+                      cell(e.source or ""), str(item["reversed_by"] or ""), e.chain_hash[:12])
     console.print(table)
 
 

@@ -7,7 +7,8 @@ command prints one message naming what is wrong and records nothing.
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import cell, new_table, output_console, printable
+from rich.text import Text
 
 from cli.formats.amortization import parse_schedule
 from rich.markup import escape
@@ -111,7 +112,7 @@ def facility_list(ctx: typer.Context) -> None:
         return
     table = new_table("code", "borrower", "lender", "agreement", "currency")
     for e in opened:
-        table.add_row(e.code, e.borrower, e.lender, str(e.agreement_date), e.currency)
+        table.add_row(cell(e.code), cell(e.borrower), cell(e.lender), str(e.agreement_date), e.currency)
     console.print(table if opened else "No facilities yet: open one with 'loanledger facility open'.")
 
 
@@ -130,7 +131,7 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
         emit_json({**o.fact_fields(), "version": facility.version,
                    "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes]})
         return
-    console.print(f"[bold]{o.code}[/]  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))
+    console.print(Text.assemble((o.code, "bold"), printable(f"  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))))
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
     console.print(f"version {facility.version} · chain {facility.chain_head}")

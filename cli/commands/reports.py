@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import cell, new_table, output_console
 
 from cli.commands.context import emit_json, ledger, settings
 from cli.formats.dates import parse_report_day
-from domain.errors import LedgerError
+from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 
@@ -45,8 +45,9 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
-    position = reports.position_as_of(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
+    position = reports.position_as_of(events, day, instant, fixings=fixings)
     if settings(ctx).json:
         emit_json(balance_json(position))
         return
@@ -65,7 +66,8 @@ def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -
     from projections.json_views import money  # start-up: the engine is imported only by the reports
     from projections.syndication import balance_by_lender  # start-up: idem
 
-    lines = balance_by_lender(ledger(ctx).facility_events(code), parse_report_day("--as-of", as_of), _instant(known_at))
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
+    lines = balance_by_lender(ledger(ctx).facility_events(code), day, instant)
     if settings(ctx).json:
         emit_json({"facility": code, "as_of": as_of, "known_at": known_at,
                    "lenders": [{"lender": x.lender, "note": x.note, "share": money(x.share),
@@ -74,7 +76,7 @@ def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -
     table = new_table("lender", "note", "share of commitment", "principal",
                       title=f"{code} by lender as of {as_of}" + _known(known_at))
     for x in lines:
-        table.add_row(x.lender, x.note, money(x.share), money(x.principal))
+        table.add_row(cell(x.lender), x.note, money(x.share), money(x.principal))
     console.print(table)
 
 
@@ -87,8 +89,9 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
-    figures = reports.past_due_as_of(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
+    figures = reports.past_due_as_of(events, day, instant, fixings=fixings)
     if settings(ctx).json:
         emit_json(past_due_json(figures))
         return
@@ -115,8 +118,9 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     from projections import report as reports  # start-up: the engine is imported only by the reports
     from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
 
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
-    x = reports.explain(events, parse_report_day("--as-of", as_of), _instant(known_at), fixings=fixings)
+    x = reports.explain(events, day, instant, fixings=fixings)
     if settings(ctx).json:
         emit_json(explain_json(x))
         return
@@ -179,12 +183,13 @@ def timeline(
     from projections.json_views import balance_json, money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
-        raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
+        raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
     low, high = parse_report_day("--from", start), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
+    instant = _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
-    series = list(reports.timeline(events, low, high, every, _instant(known_at), fixings=fixings))
+    series = list(reports.timeline(events, low, high, every, instant, fixings=fixings))
     if settings(ctx).json:
         emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
         return

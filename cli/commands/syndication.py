@@ -9,7 +9,8 @@ import typer
 from cli.commands.context import emit_json, ledger, settings
 from cli.commands.recording import Amount, Code, On, Reference, Source, record_fact
 from cli.commands.reports import AsOf, KnownAt, _instant, _known, by_lender
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import cell, new_table, output_console, printable
+from rich.markup import escape
 from cli.formats.dates import parse_report_day
 from domain import facts
 from domain.money import ZERO
@@ -91,7 +92,8 @@ def distribution(
     from projections.json_views import money  # start-up: the engine is imported only by the reports
     from projections.syndication import distribution as split  # start-up: idem
 
-    d = split(ledger(ctx).facility_events(code), parse_report_day("--date", day), _instant(known_at))
+    on, instant = parse_report_day("--date", day), _instant(known_at)  # refused before any event is read
+    d = split(ledger(ctx).facility_events(code), on, instant)
     lenders = sorted(set(d.owed_to_date) | set(d.paid_to_date))
     if settings(ctx).json:
         emit_json({
@@ -115,7 +117,7 @@ def distribution(
         table = new_table("lender", "note", "component", "item", "amount",
                           title=f"{code} {what} on {r.value_date}: {money(r.amount)}" + _known(known_at))
         for p in r.parts:
-            table.add_row(p.lender, p.note or "facility", p.component, p.label, money(p.amount))
+            table.add_row(cell(p.lender), p.note or "facility", p.component, p.label, money(p.amount))
         console.print(table)
     if not d.receipts:
         console.print(f"No receipt of {code} takes value on {day}.")
@@ -123,7 +125,7 @@ def distribution(
                       title=f"{code} distribution on {day}")
     for lender in lenders:
         owed_to_date, paid_to_date = d.owed_to_date.get(lender, ZERO), d.paid_to_date.get(lender, ZERO)
-        table.add_row(lender, money(d.owed().get(lender, ZERO)), money(d.paid.get(lender, ZERO)), money(owed_to_date),
+        table.add_row(cell(lender), money(d.owed().get(lender, ZERO)), money(d.paid.get(lender, ZERO)), money(owed_to_date),
                       money(paid_to_date), money(owed_to_date - paid_to_date))
     console.print(table)
 
@@ -153,9 +155,9 @@ def lender_statement(
     from projections.syndication import lender_statement as statement  # start-up: idem
 
     first, last = parse_report_day("--from", start), parse_report_day("--to", end)
+    instant = _instant(known_at)  # refused before any event is read
     book = ledger(ctx)
-    lines = statement((book.facility_events(o.code) for o in book.facilities()), lender, first, last,
-                      _instant(known_at))
+    lines = statement((book.facility_events(o.code) for o in book.facilities()), lender, first, last, instant)
     owed = sum((x.owed for x in lines), ZERO)
     paid = sum((x.paid for x in lines), ZERO)
     if settings(ctx).json:
@@ -164,7 +166,7 @@ def lender_statement(
                               "owed": money(x.owed), "paid": money(x.paid)} for x in lines],
                    "owed": money(owed), "paid": money(paid), "unpaid": money(owed - paid)})
         return
-    table = new_table("date", "facility", "what", "owed", "paid", title=f"{lender} from {start} to {end}")
+    table = new_table("date", "facility", "what", "owed", "paid", title=escape(printable(f"{lender} from {start} to {end}")))
     for x in lines:
         table.add_row(str(x.day), x.facility, x.what, money(x.owed), money(x.paid))
     table.add_row("total", "", "", money(owed), money(paid), style="bold")

@@ -5,13 +5,14 @@ the reversal in force that cancels it (`reversed_by`)."""
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from cli.formats.dates import parse_day
 from cli.formats.records import dumps, to_record
-from domain.errors import LedgerError
+from domain.errors import InvalidInput, LedgerError
 from domain.events import EVENT_TYPES, FacilityEvent
 from domain.reversals import reversed_by
 
@@ -84,23 +85,40 @@ def _csv(chosen: list[Row]) -> str:
 
 def instant(option: str, text: str | None, *, end_of_day: bool) -> datetime | None:
     """An aware datetime, or a date meaning the start (or, for an upper bound, the end) of that
-    day in UTC, the zone of recorded times."""
+    day in UTC, the zone of recorded times.
+
+    Both start with a date written exactly YYYY-MM-DD. An instant selects recorded times, it is
+    not walked day by day, so any year is accepted: one beyond Python's datetime range in UTC
+    (9999-12-31T23:00-05:00) or the end of 9999-12-31 means "after everything", 0001-01-01T00:00+05:00
+    "before everything". A malformed one is a usage error (exit 2) naming the option."""
     if text is None:
         return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
+    if _DAY.fullmatch(text):
+        day = parse_day(option, text)
         start = datetime.combine(day, time(0), tzinfo=timezone.utc)
-        return start + timedelta(days=1, microseconds=-1) if end_of_day else start
+        if not end_of_day:
+            return start
+        return start + timedelta(days=1, microseconds=-1) if day < date.max else _LATEST
     try:
+        if not _DAY.fullmatch(text[:10]) or text[10:11] not in ("T", " "):
+            raise ValueError(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise LedgerError(f"{option}: {text!r} is not a date (YYYY-MM-DD) or a date-time with an offset") from None
+        raise InvalidInput(f"{option}: {text!r} is not a date (YYYY-MM-DD) or a date-time with an offset "
+                           "(YYYY-MM-DDTHH:MM[:SS]+HH:MM or Z)", field=option.lstrip("-")) from None
     if moment.tzinfo is None:
-        raise LedgerError(f"{option}: {text!r} has no UTC offset: add one, e.g. {text}Z or {text}-05:00")
+        raise InvalidInput(f"{option}: {text!r} has no UTC offset: add one, e.g. {text}Z or {text}-05:00",
+                           field=option.lstrip("-"))
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:  # beyond year 1..9999 once in UTC: before or after every recorded time
+        return _LATEST if moment.year == 9999 else _EARLIEST
     return moment
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def _day(option: str, text: str | None) -> date | None:

@@ -6,6 +6,7 @@ ledger records its own).
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -281,7 +282,18 @@ def to_record(code: str, event: FacilityEvent, *, with_audit: bool = True) -> di
 
 
 def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
+    return json_safe(json.dumps(record, ensure_ascii=False, separators=(", ", ": ")))
+
+
+# JSON escapes the C0 controls itself; these it would write raw (DEL, C1, line separators,
+# bidirectional controls, lone surrogates). Outside strings JSON is ASCII, so each is inside a
+# string, where \uXXXX reads back as the same character: the output is the same data.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text that shows no terminal control or bidirectional character raw."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def parse_all(items: Iterable[tuple[int, Any] | BadLine]) -> tuple[list[Record], list[BadLine]]:

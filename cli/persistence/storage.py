@@ -6,6 +6,7 @@
 """
 
 import os
+import re
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,12 @@ def lock_timeout() -> str:
 
 
 def _postgres_env(url: str) -> dict[str, str]:
-    parts = urlparse(url)
+    try:
+        parts = urlparse(url)
+        port = parts.port  # a port that is not a number from 0 to 65535 raises here
+    except ValueError as error:
+        raise BadDatabaseURL(f"{_redacted(url)} is not a PostgreSQL URL ({str(error).lower()}): "
+                             "postgresql://user@host:5432/dbname") from None
     dbname = parts.path.lstrip("/")
     if not dbname or not parts.hostname:
         raise BadDatabaseURL(f"{_redacted(url)} needs a host and a database: postgresql://user@host:5432/dbname")
@@ -76,7 +82,7 @@ def _postgres_env(url: str) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(dbname),
         "POSTGRES_HOST": parts.hostname,
-        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_PORT": str(port or 5432),
         "POSTGRES_USER": unquote(parts.username or os.environ.get("PGUSER", "postgres")),
         "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
         "POSTGRES_CONNECT_TIMEOUT": "5",
@@ -140,11 +146,54 @@ def _has_events_table(file: Path) -> bool:
     import sqlite3  # start-up: only a SQLite ledger that is opened without creating it needs this check
 
     try:
-        with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(_read_only_uri(file), uri=True)) as conn:
             return conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'").fetchone() is not None
     except sqlite3.DatabaseError:
         return False
+
+
+class ReadOnlyLedger(LedgerError):
+    """A command that writes, on a SQLite ledger this process may not write."""
+
+
+def read_only(db: Database) -> Database:
+    """The ledger opened for reading only (the read commands: docs/cli.md, "Read-only ledgers").
+
+    SQLite: a `file:` URI with `mode=ro`, so no statement of this process can change the file;
+    and `immutable=1` as well when this process may not write the folder and no write-ahead log
+    is beside the file (a ledger in WAL mode otherwise needs its `-shm` file, which it cannot
+    create there; with no `-wal` file every commit is in the file itself). PostgreSQL: unchanged
+    (what a role may do is the server's to say: `db roles`).
+    """
+    if db.is_postgres:
+        return db
+    file = Path(db.env["SQLITE_DBNAME"])
+    return Database(db.url, {**db.env, "SQLITE_DBNAME": _read_only_uri(file), "CREATE_TABLE": "false"})
+
+
+def _read_only_uri(file: Path) -> str:
+    uri = f"{file.resolve().as_uri()}?mode=ro"
+    wal = Path(f"{file}-wal")
+    if not os.access(file.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
+
+
+def writable(db: Database) -> Database:
+    """The ledger, if this process may write it (SQLite: the file, and the folder where SQLite
+    keeps its write-ahead log); a clear refusal otherwise, before anything is attempted."""
+    if db.is_postgres:
+        return db
+    file = Path(db.env["SQLITE_DBNAME"])
+    if file.exists() and not os.access(file, os.W_OK):
+        raise ReadOnlyLedger(f"the ledger {file} is read-only (no write permission on the file); nothing "
+                             "was written (read commands such as balance, events and verify still work)")
+    if not os.access(file.parent, os.W_OK):
+        doing = "written" if file.exists() else "created"
+        raise ReadOnlyLedger(f"the folder {file.parent} is read-only: the ledger {file} cannot be {doing} "
+                             f"(SQLite keeps its write-ahead log beside the file); nothing was written")
+    return db
 
 
 def connect(db: Database, **options: Any) -> Any:
@@ -153,7 +202,5 @@ def connect(db: Database, **options: Any) -> Any:
 
 
 def _redacted(url: str) -> str:
-    parts = urlparse(url)
-    if parts.password:
-        return url.replace(":" + parts.password + "@", ":***@")
-    return url
+    """The URL without its password (also when the URL does not parse)."""
+    return re.sub(r"^([a-z]+://[^:/@]*):[^/]*@", r"\1:***@", url)
