@@ -181,7 +181,8 @@ def test_every_command_is_classified_as_reading_or_writing():
             yield from paths(sub, (*prefix, name)) if getattr(sub, "commands", None) else [(*prefix, name)]
 
     writers = {("init",), ("demo",), ("import",), ("facility", "open"), ("note", "issue"),
-               ("projections", "rebuild"), ("projections", "run"), ("db", "roles"), ("lender", "set")} | {
+               ("projections", "rebuild"), ("projections", "run"), ("db", "roles"), ("lender", "set"),
+               ("index", "import"), ("index", "set")} | {
         ("record", kind) for kind in ("advance", "payment", "missed-payment", "rate", "fee", "default", "waiver",
                                       "extension", "notice", "acceleration", "rescission", "reversal",
                                       "assignment", "distribution")}

@@ -51,7 +51,7 @@ READ_ONLY_COMMANDS = frozenset({
     ("balance",), ("past-due",), ("explain",), ("timeline",), ("portfolio",),
     ("events",), ("export",), ("verify",), ("audit", "head"),
     ("facility", "list"), ("facility", "show"), ("projections", "status"),
-    ("distribution",), ("lender", "balance"), ("lender", "statement"),
+    ("distribution",), ("lender", "balance"), ("lender", "statement"), ("index", "show"),
 })
 
 
