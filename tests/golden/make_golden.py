@@ -11,8 +11,10 @@ on figures (the notice states the engine's past due) or on versions (a reversal)
   text), which the test loads into a fresh PostgreSQL events table;
 - `expected-figures.json`: balance and past due at a few dates, as the engine computed them.
 
-The committed files are the contract: the tests read them and never run this script. Run it
-again only to add a new event type, and review the diff: rows already there must not change.
+The committed files are the contract: the tests read them and never run this script. To add a
+new event type, write a function that records it (as `record_documents`), call it from `add`
+and run `make_golden.py --add`: it appends to the committed ledger, and refuses to write if any
+row already there changed. Review the diff.
 """
 
 import json
@@ -61,6 +63,16 @@ def record_the_rest(db: str) -> None:
     cli(db, "record", "payment", CODE, "--amount", "30000.00", "--date", "2020-09-20")
 
 
+def record_documents(db: str) -> None:
+    """DocumentIssued (added with `notice render --record`): appended to the fixture as it was, by
+    `make_golden.py --add`, so that the rows already there keep their bytes."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        cli(db, "notice", "render", CODE, "--kind", "statement", "--as-of", "2021-09-30", "--format", "md",
+            "-o", str(Path(folder) / "statement-2021-09-30.md"), "--record", "--reference", "doc-1")
+
+
 def dump_rows(db: str) -> list[dict]:
     ledger = Ledger(database(db))
     try:
@@ -87,6 +99,7 @@ def main(force: bool) -> None:
     cli(db, "init")
     cli(db, "import", str(SOURCE))
     record_the_rest(db)
+    record_documents(db)
     expected = {day: {"balance": figures(db, "balance", day), "past_due": figures(db, "past-due", day)}
                 for day in FIGURE_DATES}
     rows = dump_rows(db)
@@ -97,5 +110,23 @@ def main(force: bool) -> None:
     print(f"{len(rows)} rows; {shutil.os.path.getsize(LEDGER)} bytes in {LEDGER.name}")
 
 
+def add(adders: list) -> None:
+    """Append events of new types to the committed ledger: the rows already there do not change."""
+    before = ROWS.read_text(encoding="utf-8")
+    db = str(LEDGER)
+    for adder in adders:
+        adder(db)
+    rows = dump_rows(db)
+    checkpoint(LEDGER)
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if not text.startswith(before):
+        raise SystemExit("the rows already in the fixture changed: not written")
+    ROWS.write_text(text, encoding="utf-8")
+    print(f"{len(rows)} rows ({text.count(chr(10)) - before.count(chr(10))} added)")
+
+
 if __name__ == "__main__":
-    main("--force" in sys.argv[1:])
+    if "--add" in sys.argv[1:]:  # new event types since the fixture was made (see record_documents)
+        add([record_documents])
+    else:
+        main("--force" in sys.argv[1:])
