@@ -130,11 +130,18 @@ def portfolio(
     status_filter: Annotated[str | None, typer.Option(
         "--status", help="accelerated, in_default, past_due, current (or refused: the engine refused the facility).")] = None,
     bucket: Annotated[str | None, typer.Option("--bucket", help="current, 0-30, 31-60, 61-90 or 91+.")] = None,
+    chart: Annotated[str | None, typer.Option(
+        "--chart", metavar="FILE.svg|FILE.png",
+        help="Draw past due by bucket at each month end up to --as-of (from the engine) to this file "
+             "(replaced if it exists) instead of printing the table.")] = None,
 ) -> None:
     """Every facility's principal and past due as of a date, with days past due, bucket and totals.
 
     Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
     """
+    if chart is not None:
+        _portfolio_chart(ctx, as_of, known_at, chart)
+        return
     from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.readmodels import portfolio as pf  # start-up: deferred (docs/architecture.md, "Start-up")
 
@@ -156,6 +163,23 @@ def portfolio(
         emit_json(_json(day, instant, lines, totals))
     else:
         _print(day, known_at, lines, totals)
+
+
+def _portfolio_chart(ctx: typer.Context, as_of: str, known_at: str | None, chart: str) -> None:
+    from cli.application.series import portfolio_series  # start-up: the engine and matplotlib load only for a chart
+    from cli.formats.charts import chart_format, portfolio_chart  # start-up: idem
+    from cli.formats.output_bytes import write_bytes  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    fmt = chart_format(chart)
+    day, instant = _day(as_of), _instant(known_at)
+    days, totals = portfolio_series(ledger(ctx), day, instant)
+    title = f"Past due by bucket, month ends to {day}" + (f", known at {known_at}" if known_at else "")
+    data = portfolio_chart(title, days, totals, fmt)
+    write_bytes(chart, data, force=True, option="--chart")
+    if settings(ctx).json:
+        emit_json({"chart": chart, "dates": len(days), "bytes": len(data)})
+    else:
+        console.print(f"Wrote past due by bucket at {len(days)} dates to {chart}.")
 
 
 def _lagging(book: Any, position: int) -> set[str]:
