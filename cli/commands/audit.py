@@ -5,11 +5,10 @@ from typing import Annotated, Any
 import typer
 
 from cli.commands import roles
-from cli.application.processes import WORTH_IT_FROM_EVENTS, pool, wanted
+from cli.application.processes import WORTH_IT_FROM_EVENTS
 from cli.commands.tables import output_console
 from cli.commands.context import emit_json, ledger, settings
 from domain.errors import LedgerError, UnknownFacility
-from domain.facility import facility_id
 
 console = output_console()
 audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
@@ -27,45 +26,6 @@ def register(app: typer.Typer) -> None:
     app.command("verify")(verify_command)
     app.add_typer(audit_app, name="audit")
     roles.register(app)
-
-
-def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
-    """A function from a stream id to its rows in the read models, to hold against the fold
-    (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
-    events (then there is nothing to hold against them)."""
-    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    book = ledger(ctx)
-    try:
-        view = open_view(book.db)
-    except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
-        return None, f"read models not compared: {str(error).splitlines()[0]}"
-    ctx.find_root().call_on_close(lambda: close_view(view))
-    head = book.recorder.max_notification_id() or 0
-    if view.stale_rules():
-        return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
-                      "(run 'loanledger projections rebuild')")
-    if view.position() < head:
-        lag = head - view.position()
-        return None, (f"read models not compared: they are {lag} event(s) behind "
-                      "(run 'loanledger projections run' or 'projections rebuild')")
-
-    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
-        summary, journal, steps = view.facility_rows(str(stream_id))
-        return (summary[0] if summary else None, journal, steps)
-
-    return rows_of, None
-
-
-def read_model_facilities(ctx: typer.Context) -> dict[str, str]:
-    """facility id -> code of every facility the read models list (they must all have events)."""
-    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    view = open_view(ledger(ctx).db)
-    try:
-        return {s.facility_id: s.code for s in view.summaries()}
-    finally:
-        close_view(view)
 
 
 def verify_command(
@@ -87,48 +47,19 @@ def verify_command(
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
-    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.verification import stray_findings, verify_streams, with_findings  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.application.auditing import verify  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    book = ledger(ctx)
-    models, note = stored_models(ctx)
-    listed = read_model_facilities(ctx) if models is not None else {}
-    malformed: list[tuple[str, int]] = []
-    if code is not None:
-        rows = stored_rows(book, code)
-        if not rows and expect is None and str(facility_id(code)) not in listed:
-            raise UnknownFacility(code)
-        groups: Any = [(rows[0].stream, rows)] if rows else []
-        events = len(rows)
-        listed = {k: v for k, v in listed.items() if k == str(facility_id(code))}
-    else:
-        ids = stream_ids(book)
-        groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids.well_formed)
-        events = sum(ids.well_formed.values())
-        malformed = ids.malformed
-    count = wanted(processes, events)
-    with pool(count) as executor:
-        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                window=2 * count)
-    result = with_findings(result, stray_findings(result, malformed, listed))
+    result, note = verify(ledger(ctx), code, expect, processes)
     if note and not settings(ctx).json:
         console.print(note)
     if settings(ctx).json:
-        emit_json(_as_json(result))
+        from projections.json_views import verification_json  # start-up: deferred (docs/architecture.md, "Start-up")
+
+        emit_json(verification_json(result))
     else:
         _print(result)
     if not result.ok:
         raise VerificationFailed(result)
-
-
-def _as_json(result: Any) -> dict:
-    return {
-        "ok": result.ok,
-        "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
-                        "chain_hash": s.head_hash} for s in result.streams],
-        "events": result.events,
-        "findings": [f.as_json() for f in result.findings],
-    }
 
 
 def _print(result: Any) -> None:

@@ -5,7 +5,6 @@ import threading
 import time
 from datetime import date, datetime
 from typing import Annotated, Any
-from uuid import UUID
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
@@ -142,25 +141,15 @@ def portfolio(
     if chart is not None:
         _portfolio_chart(ctx, as_of, known_at, chart)
         return
-    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.readmodels import portfolio as pf  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.application.queries import portfolio as portfolio_lines  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import portfolio_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = _day(as_of), _instant(known_at)
     _one_of("--status", status_filter, (*STATUSES, "refused"))
     _one_of("--bucket", bucket, BUCKETS)
-    book = ledger(ctx)
-    view = open_view(book.db)
-    try:
-        lagging = _lagging(book, view.position())
-        if view.stale_rules():  # computed by another edition of the rules: the engine answers
-            lagging = {s.facility_id for s in view.summaries()}
-        lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))))
-    finally:
-        close_view(view)
-    lines = pf.select(lines, status_filter, bucket)
-    totals = pf.totals(lines)
+    lines, totals = portfolio_lines(ledger(ctx), day, instant, status_filter, bucket)
     if settings(ctx).json:
-        emit_json(_json(day, instant, lines, totals))
+        emit_json(portfolio_json(day, instant, lines, totals))
     else:
         _print(day, known_at, lines, totals)
 
@@ -180,30 +169,6 @@ def _portfolio_chart(ctx: typer.Context, as_of: str, known_at: str | None, chart
         emit_json({"chart": chart, "dates": len(days), "bytes": len(data)})
     else:
         console.print(f"Wrote past due by bucket at {len(days)} dates to {chart}.")
-
-
-def _lagging(book: Any, position: int) -> set[str]:
-    """Ids of the facilities with events after `position` (not yet in the read models)."""
-    from cli.persistence.notification_log import notifications  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    return {str(n.originator_id) for n in notifications(book.recorder, position, limit=5000)}
-
-
-def _json(day: date, instant: datetime | None, lines: list[Any], totals: list[Any]) -> dict[str, Any]:
-    from projections.json_views import money  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    return {
-        "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
-        "facilities": [{
-            "facility": x.facility, "borrower": x.borrower, "status": x.status, "principal": money(x.principal),
-            "past_due": {"principal": money(x.past_due_principal), "interest": money(x.past_due_interest),
-                         "fees": money(x.past_due_fees), "total": money(x.past_due_total)},
-            "oldest_due_date": x.oldest_due.isoformat() if x.oldest_due else None,
-            "days_past_due": x.days_past_due, "bucket": x.bucket, "problem": x.problem,
-            "computed_by": x.computed_by} for x in lines],
-        "totals": [{"bucket": t.bucket, "facilities": t.facilities, "principal": money(t.principal),
-                    "past_due": money(t.past_due_total)} for t in totals],
-    }
 
 
 def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any]) -> None:

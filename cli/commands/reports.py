@@ -141,7 +141,7 @@ def timeline(
         _timeline_chart(ctx, code, start, end, every, known_at, chart)
         return
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import balance_json, money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import money, timeline_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
@@ -150,7 +150,7 @@ def timeline(
         raise LedgerError(f"--to {end} is before --from {start}")
     series = list(reports.timeline(_events(ctx, code), low, high, every, _instant(known_at)))
     if settings(ctx).json:
-        emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
+        emit_json(timeline_json(series))
         return
     table = new_table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
                   title=f"{code} timeline" + _known(known_at))
