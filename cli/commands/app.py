@@ -12,7 +12,7 @@ import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click and exports no UsageError
 from typer.core import TyperGroup
 
-from cli.commands import audit, documents, files, readmodels, recording, reports, setup
+from cli.commands import audit, documents, files, readmodels, recording, reports, setup, web
 from cli.commands.context import refuse, settings
 from domain.errors import InvalidInput, LedgerError
 
@@ -90,6 +90,7 @@ readmodels.register(app)
 
 reports.register(app)
 documents.register(app)
+web.register(app)
 
 
 def main() -> None:

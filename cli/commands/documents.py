@@ -54,10 +54,9 @@ def render(
 
     Example: loanledger notice render ATG-LAURUS-2005 --kind default --as-of 2008-01-31 --format pdf -o notice.pdf
     """
-    from cli.formats import documents as files  # start-up: Jinja2 loads only when a document is rendered
+    from cli.application.documents import render as render_document  # start-up: Jinja2 and the engine load only here
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.output_bytes import write_bytes  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.documents import document  # start-up: the engine is imported only by the reports
 
     _one_of("--kind", kind, KINDS)
     _one_of("--format", fmt, FORMATS)
@@ -70,13 +69,11 @@ def render(
     deadline = _deadline(demand_deadline)
     book = ledger(ctx)
     events = book.facility_events(code)
-    moment = instant("--known-at", known_at, end_of_day=True)
-    if moment is None and events:
-        moment = max(e.recorded_at for e in events)
-    doc = document(events, kind, day, moment, demand_deadline=deadline)
-    data, template_digest = files.render(doc.values, kind, fmt, template)
+    rendered = render_document(events, kind, day, fmt, instant("--known-at", known_at, end_of_day=True),
+                               template, deadline)
+    doc, data, digest, moment = rendered.document, rendered.data, rendered.sha256, rendered.known_at
+    template_digest = rendered.template_sha256
     wrote = write_bytes(output, data, force=force)
-    digest = files.sha256(data)
     summary = {"facility": code, "kind": kind, "format": fmt, "as_of": day.isoformat(),
                "known_at": moment.isoformat() if moment else None, "output": output, "sha256": digest,
                "size": len(data), "template_sha256": template_digest, "recorded": None}

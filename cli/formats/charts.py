@@ -104,9 +104,12 @@ def timeline_chart(title: str, points: Sequence[Point], marks: Sequence[Mark], f
     top.legend(handles + more, labels + more_labels, loc="upper left", fontsize=8, ncol=3, framealpha=0.9)
     top.set_title(title, fontsize=11)
     top.grid(True, alpha=0.25)
+    start = 0  # one span per run of days in the same bucket
     for i, p in enumerate(points):
-        end = points[i + 1].day if i + 1 < len(points) else p.day
-        band.axvspan(p.day, end, color=BUCKET_COLOURS.get(p.bucket, "#ffffff"), linewidth=0)
+        if i + 1 == len(points) or points[i + 1].bucket != p.bucket:
+            end = points[i + 1].day if i + 1 < len(points) else p.day
+            band.axvspan(points[start].day, end, color=BUCKET_COLOURS.get(p.bucket, "#ffffff"), linewidth=0)
+            start = i + 1
     band.set_yticks([])
     band.set_ylabel("bucket", rotation=0, ha="right", va="center", fontsize=8)
     used = [b for b in BUCKET_COLOURS if any(p.bucket == b for p in points)]
