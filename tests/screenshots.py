@@ -29,7 +29,8 @@ def main() -> None:
             "--chart", str(IMAGES / "seed-timeline.png"))
         with serving(db) as base, browser(chromium) as launched:
             page = launched.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{base}/?as_of=2008-01-31")
+            page.goto(f"{base}/?as_of=2008-03-31")
+            page.wait_for_function("document.querySelector('#chart').complete", timeout=60_000)
             page.screenshot(path=str(IMAGES / "portfolio.png"), full_page=True)
             page.goto(f"{base}/facilities/{CODE}?as_of=2008-01-31")
             page.wait_for_function("document.querySelector('#chart').complete", timeout=60_000)

@@ -79,6 +79,8 @@ def test_the_portfolio_page_shows_the_clis_buckets(site):
     for total in portfolio["totals"]:
         cells = page.locator(f'#buckets tr[data-bucket="{total["bucket"]}"] td')
         assert _amount(cells.nth(3).inner_text()) == total["past_due"]
+    page.wait_for_function("document.querySelector('#chart').complete", timeout=60_000)
+    assert page.evaluate("document.querySelector('#chart').naturalWidth") > 300  # past due by bucket, drawn
     row.locator("a").click()
     page.wait_for_load_state("load")
     assert _text(page, "#as-of") == "2008-01-31"

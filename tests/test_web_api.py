@@ -94,6 +94,7 @@ def test_pages_and_downloads(served):
     assert doc.status_code == 200 and doc.content.startswith(b"%PDF-") and len(doc.headers["X-SHA256"]) == 64
     assert web.get(f"/facilities/{CODE}/export.jsonl").text == run(db, "export", CODE).stdout
     assert web.get(f"/facilities/{CODE}/chart.png?to={DAY}").content.startswith(b"\x89PNG")
+    assert web.get(f"/portfolio/chart.svg?as_of={DAY}").text.lstrip().startswith("<?xml")
     assert web.get("/facilities/NOPE").status_code == 404
 
 

@@ -27,9 +27,9 @@ from starlette.routing import Route
 from cli.application import auditing, queries
 from cli.application.documents import render as render_document
 from cli.application.ledger import Ledger
-from cli.application.series import facility_series, first_day
+from cli.application.series import facility_series, first_day, portfolio_series
 from cli.formats import event_views as views
-from cli.formats.charts import timeline_chart
+from cli.formats.charts import portfolio_chart, timeline_chart
 from cli.formats.dates import parse_report_day
 from cli.formats.event_views import instant
 from cli.persistence.read_only import check_read_only, read_only
@@ -217,6 +217,16 @@ def chart(request: Request, site: Site) -> Response:
     return Response(data, media_type=MEDIA[fmt])
 
 
+def portfolio_chart_file(request: Request, site: Site) -> Response:
+    fmt = request.path_params["fmt"]
+    if fmt not in ("svg", "png"):
+        raise InvalidInput(f"format: {fmt!r} is not one of svg, png", field="format")
+    day, moment = _day(request, default=_today()), _known_at(request)
+    days, totals = portfolio_series(site.book, day, moment)
+    title = f"Past due by bucket, month ends to {day}" + (f", known at {moment.isoformat()}" if moment else "")
+    return Response(portfolio_chart(title, days, totals, fmt), media_type=MEDIA[fmt])
+
+
 # ---- pages ----------------------------------------------------------------------------------------
 
 def portfolio_page(request: Request, site: Site) -> Response:
@@ -270,6 +280,7 @@ def create_app(url: str | None) -> Starlette:
     site = Site(url)
     routes = [
         Route("/", _guarded(portfolio_page)),
+        Route("/portfolio/chart.{fmt}", _guarded(portfolio_chart_file)),
         Route("/facilities/{code}", _guarded(facility_page)),
         Route("/facilities/{code}/export.{fmt}", _guarded(export)),
         Route("/facilities/{code}/documents/{kind}.{fmt}", _guarded(document)),
