@@ -11,7 +11,7 @@ from cli.commands.context import emit_json, err_console, ledger, meta_text, sett
 from cli.commands.tables import output_console
 from cli.formats.dates import parse_report_day
 from domain import parsing
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 notice_app = typer.Typer(no_args_is_help=True,
@@ -73,19 +73,25 @@ def render(
                                template, deadline)
     doc, data, digest, moment = rendered.document, rendered.data, rendered.sha256, rendered.known_at
     template_digest = rendered.template_sha256
-    wrote = write_bytes(output, data, force=force)
-    summary = {"facility": code, "kind": kind, "format": fmt, "as_of": day.isoformat(),
-               "known_at": moment.isoformat() if moment else None, "output": output, "sha256": digest,
-               "size": len(data), "template_sha256": template_digest, "recorded": None}
-    if record:
+    fact = meta = None
+    if record:  # validated before anything is written
+        from cli.commands.context import build  # start-up: deferred (docs/architecture.md, "Start-up")
         from cli.commands.recording import _meta  # start-up: deferred (docs/architecture.md, "Start-up")
         from domain import facts  # start-up: deferred (docs/architecture.md, "Start-up")
-        from cli.commands.context import build  # start-up: deferred (docs/architecture.md, "Start-up")
 
         fact = build(facts.IssueDocument, effective_date=day, kind=kind, format=fmt, known_at=moment,
                      sha256=digest, size=len(data), template_sha256=template_digest,
                      file_name=meta_text("--output", Path(output).name[:200], parsing.SHORT_TEXT))
-        outcome = book.record(code, fact, _meta(ctx, None, reference))
+        meta = _meta(ctx, None, reference)
+    wrote = write_bytes(output, data, force=force)
+    summary = {"facility": code, "kind": kind, "format": fmt, "as_of": day.isoformat(),
+               "known_at": moment.isoformat() if moment else None, "output": output, "sha256": digest,
+               "size": len(data), "template_sha256": template_digest, "recorded": None}
+    if fact is not None:
+        try:
+            outcome = book.record(code, fact, meta)
+        except LedgerError as error:
+            raise LedgerError(f"{output} was written but not recorded: {error}", field=error.field) from None
         event = outcome.event
         summary["recorded"] = {"version": event.version, "recorded_at": event.recorded_at.isoformat(),
                                "chain_hash": event.chain_hash, "duplicate": outcome.duplicate}
