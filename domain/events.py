@@ -336,6 +336,21 @@ class DefaultNoticeIssued(FacilityEvent, DefaultNoticeIssuedFields):
     pass
 
 
+class DocumentIssuedFields(Stored):
+    effective_date: date
+    kind: str
+    format: str
+    known_at: datetime
+    sha256: str
+    size: int
+    template_sha256: str | None = None
+    file_name: str | None = None
+
+
+class DocumentIssued(FacilityEvent, DocumentIssuedFields):
+    """A rendered document that was sent: the SHA-256 of its bytes (docs/documents.md)."""
+
+
 class ObligationsAcceleratedFields(Stored):
     effective_date: date
     notes: tuple[str, ...] | None = None
@@ -420,6 +435,7 @@ EVENT_TYPES: dict[str, type[FacilityEvent]] = {
         LenderPositionSet,
         AssignmentSettled,
         DistributionPaid,
+        DocumentIssued,
     )
 }
 
@@ -441,6 +457,7 @@ EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
     facts.SetLenderPosition: LenderPositionSet,
     facts.SettleAssignment: AssignmentSettled,
     facts.PayDistribution: DistributionPaid,
+    facts.IssueDocument: DocumentIssued,
 }
 """The event each command (fact) records, when the facility's rules accept it."""
 

@@ -281,6 +281,13 @@ class Facility(BaseAggregate[UUID]):
         self._check_fact(fact, stamp["today"])
         return self._record(fact, stamp)
 
+    def issue_document(self, fact: facts.IssueDocument, **stamp: Unpack[Stamp]) -> Recorded:
+        """Record a document rendered from the ledger and sent: only its as-of date is checked."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        return self._record(fact, stamp)
+
     def accelerate(self, fact: facts.AccelerateObligations, **stamp: Unpack[Stamp]) -> Recorded:
         """Accelerate every note, or the notes named: each needs an event of default in force."""
         if (earlier := self._repeat(fact, stamp)) is not None:
@@ -597,6 +604,7 @@ COMMANDS = command_table({
     facts.SetLenderPosition: Facility.set_lender_position,
     facts.SettleAssignment: Facility.settle_assignment,
     facts.PayDistribution: Facility.pay_distribution,
+    facts.IssueDocument: Facility.issue_document,
 }, recordable=(f for f in _EVENT_FOR if f is not facts.OpenFacility))
 
 

@@ -210,6 +210,24 @@ class IssueDefaultNotice(Fact):
         return value
 
 
+DOCUMENT_KINDS = ("default", "billing", "rate-set", "payoff", "statement")
+DOCUMENT_FORMATS = ("html", "pdf", "md")
+
+
+class IssueDocument(Fact):
+    """A document rendered from the ledger and sent (docs/documents.md): what it was about (kind,
+    as-of date, the instant its figures were known at) and the SHA-256 of the exact bytes sent."""
+
+    effective_date: Day
+    kind: Literal["default", "billing", "rate-set", "payoff", "statement"]
+    format: Literal["html", "pdf", "md"]
+    known_at: AwareDateTime
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: WholeNumber = Field(ge=1)
+    template_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    file_name: ShortText | None = None
+
+
 class AccelerateObligations(Fact):
     effective_date: Day
     notes: tuple[Code, ...] | None = None

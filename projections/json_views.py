@@ -87,3 +87,35 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def verification_json(result: Any) -> dict[str, Any]:
+    """`verify --json` (a projections.verification result)."""
+    return {
+        "ok": result.ok,
+        "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
+                        "chain_hash": s.head_hash} for s in result.streams],
+        "events": result.events,
+        "findings": [f.as_json() for f in result.findings],
+    }
+
+
+def portfolio_json(day: Any, instant: datetime | None, lines: list[Any], totals: list[Any]) -> dict[str, Any]:
+    """`portfolio --json` (projections.readmodels.portfolio lines and totals)."""
+    return {
+        "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
+        "facilities": [{
+            "facility": x.facility, "borrower": x.borrower, "status": x.status, "principal": money(x.principal),
+            "past_due": {"principal": money(x.past_due_principal), "interest": money(x.past_due_interest),
+                         "fees": money(x.past_due_fees), "total": money(x.past_due_total)},
+            "oldest_due_date": x.oldest_due.isoformat() if x.oldest_due else None,
+            "days_past_due": x.days_past_due, "bucket": x.bucket, "problem": x.problem,
+            "computed_by": x.computed_by} for x in lines],
+        "totals": [{"bucket": t.bucket, "facilities": t.facilities, "principal": money(t.principal),
+                    "past_due": money(t.past_due_total)} for t in totals],
+    }
+
+
+def timeline_json(series: Any) -> list[dict[str, Any]]:
+    """`timeline --json`: a list of {balance, past_due}."""
+    return [{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series]

@@ -6,11 +6,10 @@ from typing import Annotated, Any
 import typer
 
 from cli.commands import roles
-from cli.application.processes import WORTH_IT_FROM_EVENTS, pool, wanted
+from cli.application.processes import WORTH_IT_FROM_EVENTS
 from cli.commands.tables import output_console
 from cli.commands.context import emit_json, ledger, settings
 from domain.errors import LedgerError, UnknownFacility
-from domain.facility import facility_id
 
 console = output_console()
 audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
@@ -28,45 +27,6 @@ def register(app: typer.Typer) -> None:
     app.command("verify")(verify_command)
     app.add_typer(audit_app, name="audit")
     roles.register(app)
-
-
-def stored_models(ctx: typer.Context) -> tuple[Any, str | None]:
-    """A function from a stream id to its rows in the read models, to hold against the fold
-    (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
-    events (then there is nothing to hold against them)."""
-    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    book = ledger(ctx)
-    try:
-        view = open_view(book.db)
-    except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
-        return None, f"read models not compared: {str(error).splitlines()[0]}"
-    ctx.find_root().call_on_close(lambda: close_view(view))
-    head = book.recorder.max_notification_id() or 0
-    if view.stale_rules():
-        return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
-                      "(run 'loanledger projections rebuild')")
-    if view.position() < head:
-        lag = head - view.position()
-        return None, (f"read models not compared: they are {lag} event(s) behind "
-                      "(run 'loanledger projections run' or 'projections rebuild')")
-
-    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
-        summary, journal, steps = view.facility_rows(str(stream_id))
-        return (summary[0] if summary else None, journal, steps)
-
-    return rows_of, None
-
-
-def read_model_facilities(ctx: typer.Context) -> dict[str, str]:
-    """facility id -> code of every facility the read models list (they must all have events)."""
-    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    view = open_view(ledger(ctx).db)
-    try:
-        return {s.facility_id: s.code for s in view.summaries()}
-    finally:
-        close_view(view)
 
 
 def verify_command(
@@ -93,72 +53,21 @@ def verify_command(
         raise LedgerError("--expect: give the facility CODE whose head this is")
     if at is not None and expect is None:
         raise LedgerError("--at: give the head kept at that instant too (--expect HASH)")
+    from cli.application.auditing import verify, verify_json  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
     kept_at = instant("--at", at, end_of_day=True) if at is not None else None
-    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.verification import stray_findings, verify_streams, with_findings  # start-up: deferred (docs/architecture.md, "Start-up")
-
     book = ledger(ctx)
-    models, note = stored_models(ctx)
-    listed = read_model_facilities(ctx) if models is not None else {}
-    malformed: list[tuple[str, int]] = []
-    if code is not None:
-        rows = stored_rows(book, code)
-        if not rows and expect is None and str(facility_id(code)) not in listed:
-            raise UnknownFacility(code)
-        groups: Any = [(rows[0].stream, rows)] if rows else []
-        events = len(rows)
-        listed = {k: v for k, v in listed.items() if k == str(facility_id(code))}
-    else:
-        ids = stream_ids(book)
-        groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids.well_formed)
-        events = sum(ids.well_formed.values())
-        malformed = ids.malformed
-    count = wanted(processes, events)
-    with pool(count) as executor:
-        result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                window=2 * count, at=kept_at, market=_market_rows(book))
-    result = with_findings(result, stray_findings(result, malformed, listed))
-    stamps = _stamps_note(book, result)
-    if not settings(ctx).json:
-        for line in (note, stamps):
-            if line:
-                console.print(line, soft_wrap=True)
+    result, note = verify(book, code, expect, processes, at=kept_at)
+    if note and not settings(ctx).json:
+        for line in note.splitlines():
+            console.print(line, soft_wrap=True)
     if settings(ctx).json:
-        emit_json({**_as_json(result), "store_stamps": _stamps_kind(book), "unstamped": result.unstamped})
+        emit_json(verify_json(book, result))
     else:
         _print(result)
     if not result.ok:
         raise VerificationFailed(result)
-
-
-def _stamps_kind(book: Any) -> str:
-    if not book.db.is_postgres:
-        return "none: SQLite has no roles; recorded times and authors are as the client wrote them"
-    if not book.stamped_by_store:
-        return "none: this events table predates the store's stamps (its owner adds them with 'db roles')"
-    return "stored_at and stored_by, set by the database"
-
-
-def _stamps_note(book: Any, result: Any) -> str | None:
-    """What the store's stamps could and could not prove, in one line (None: every event stamped)."""
-    if book.db.is_postgres and book.stamped_by_store and not result.unstamped:
-        return None
-    if book.db.is_postgres and book.stamped_by_store:
-        return (f"{result.unstamped} event(s) carry no store stamp (stored before the store stamped events, "
-                "or inserted directly by the tables' owner): their recorded times and authors are as written")
-    return f"recorded times and authors not checked against the store: {_stamps_kind(book)}"
-
-
-def _as_json(result: Any) -> dict:
-    return {
-        "ok": result.ok,
-        "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
-                        "chain_hash": s.head_hash} for s in result.streams],
-        "events": result.events,
-        "findings": [f.as_json() for f in result.findings],
-    }
 
 
 def _print(result: Any) -> None:
@@ -191,9 +100,3 @@ def head(ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE",
                   soft_wrap=True)
     console.print(f"Later: loanledger verify {code} --expect {stream.head_hash} --at {kept_at}", soft_wrap=True)
 
-
-def _market_rows(book: Any) -> list[Any]:
-    """Every index fixing the ledger holds, for the notes that read market data."""
-    from cli.persistence.market_store import all_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    return all_index_rows(book.recorder, book.db.is_postgres)

@@ -5,7 +5,6 @@ import threading
 import time
 from datetime import date, datetime
 from typing import Annotated, Any
-from uuid import UUID
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
@@ -130,59 +129,46 @@ def portfolio(
     status_filter: Annotated[str | None, typer.Option(
         "--status", help="accelerated, in_default, past_due, current (or refused: the engine refused the facility).")] = None,
     bucket: Annotated[str | None, typer.Option("--bucket", help="current, 0-30, 31-60, 61-90 or 91+.")] = None,
+    chart: Annotated[str | None, typer.Option(
+        "--chart", metavar="FILE.svg|FILE.png",
+        help="Draw past due by bucket at each month end up to --as-of (from the engine) to this file "
+             "(replaced if it exists) instead of printing the table.")] = None,
 ) -> None:
     """Every facility's principal and past due as of a date, with days past due, bucket and totals.
 
     Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
     """
-    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.readmodels import portfolio as pf  # start-up: deferred (docs/architecture.md, "Start-up")
+    if chart is not None:
+        _portfolio_chart(ctx, as_of, known_at, chart)
+        return
+    from cli.application.queries import portfolio as portfolio_lines  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import portfolio_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = _day(as_of), _instant(known_at)
     _one_of("--status", status_filter, (*STATUSES, "refused"))
     _one_of("--bucket", bucket, BUCKETS)
-    book = ledger(ctx)
-    view = open_view(book.db)
-    try:
-        lagging = _lagging(book, view.position())
-        if view.stale_rules():  # computed by another edition of the rules: the engine answers
-            lagging = {s.facility_id for s in view.summaries()}
-        from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
-
-        lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))),
-                             lambda events: fixings_for(book, events, instant))
-    finally:
-        close_view(view)
-    lines = pf.select(lines, status_filter, bucket)
-    totals = pf.totals(lines)
+    lines, totals = portfolio_lines(ledger(ctx), day, instant, status_filter, bucket)
     if settings(ctx).json:
-        emit_json(_json(day, instant, lines, totals))
+        emit_json(portfolio_json(day, instant, lines, totals))
     else:
         _print(day, known_at, lines, totals)
 
 
-def _lagging(book: Any, position: int) -> set[str]:
-    """Ids of the facilities with events after `position` (not yet in the read models)."""
-    from cli.persistence.notification_log import notifications  # start-up: deferred (docs/architecture.md, "Start-up")
+def _portfolio_chart(ctx: typer.Context, as_of: str, known_at: str | None, chart: str) -> None:
+    from cli.application.series import portfolio_series  # start-up: the engine and matplotlib load only for a chart
+    from cli.formats.charts import chart_format, portfolio_chart  # start-up: idem
+    from cli.formats.output_bytes import write_bytes  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    return {str(n.originator_id) for n in notifications(book.recorder, position, limit=5000)}
-
-
-def _json(day: date, instant: datetime | None, lines: list[Any], totals: list[Any]) -> dict[str, Any]:
-    from projections.json_views import money  # start-up: deferred (docs/architecture.md, "Start-up")
-
-    return {
-        "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
-        "facilities": [{
-            "facility": x.facility, "borrower": x.borrower, "status": x.status, "principal": money(x.principal),
-            "past_due": {"principal": money(x.past_due_principal), "interest": money(x.past_due_interest),
-                         "fees": money(x.past_due_fees), "total": money(x.past_due_total)},
-            "oldest_due_date": x.oldest_due.isoformat() if x.oldest_due else None,
-            "days_past_due": x.days_past_due, "bucket": x.bucket, "problem": x.problem,
-            "computed_by": x.computed_by} for x in lines],
-        "totals": [{"bucket": t.bucket, "facilities": t.facilities, "principal": money(t.principal),
-                    "past_due": money(t.past_due_total)} for t in totals],
-    }
+    fmt = chart_format(chart)
+    day, instant = _day(as_of), _instant(known_at)
+    days, totals = portfolio_series(ledger(ctx), day, instant)
+    title = f"Past due by bucket, month ends to {day}" + (f", known at {known_at}" if known_at else "")
+    data = portfolio_chart(title, days, totals, fmt)
+    write_bytes(chart, data, force=True, option="--chart")
+    if settings(ctx).json:
+        emit_json({"chart": chart, "dates": len(days), "bytes": len(data)})
+    else:
+        console.print(f"Wrote past due by bucket at {len(days)} dates to {chart}.")
 
 
 def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any]) -> None:

@@ -174,13 +174,20 @@ def timeline(
     end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last date.")],
     every: Annotated[str, typer.Option("--every", help="day, or month (month ends and the last date).")] = "month",
     known_at: KnownAt = None,
+    chart: Annotated[str | None, typer.Option(
+        "--chart", metavar="FILE.svg|FILE.png",
+        help="Draw principal, accrued interest, past due and bucket over the range, with the events "
+             "marked, to this file (replaced if it exists) instead of printing the table.")] = None,
 ) -> None:
     """Positions and past due over a date range, computed in one pass.
 
     Example: loanledger timeline ATG-LAURUS-2005 --from 2007-01-01 --to 2008-01-31 --every month
     """
+    if chart is not None:
+        _timeline_chart(ctx, code, start, end, every, known_at, chart)
+        return
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import balance_json, money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import money, timeline_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
         raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
@@ -191,7 +198,7 @@ def timeline(
     events, fixings = _events_and_fixings(ctx, code, known_at)
     series = list(reports.timeline(events, low, high, every, instant, fixings=fixings))
     if settings(ctx).json:
-        emit_json([{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series])
+        emit_json(timeline_json(series))
         return
     table = new_table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
                   title=f"{code} timeline" + _known(known_at))
@@ -200,6 +207,27 @@ def timeline(
         table.add_row(str(p.as_of), money(p.principal), money(p.interest), money(p.fees), money(p.unapplied_credit),
                       money(p.total), money(d.total.amount), str(d.days_past_due), d.bucket)
     console.print(table)
+
+
+def _timeline_chart(ctx: typer.Context, code: str, start: str, end: str, every: str, known_at: str | None,
+                    chart: str) -> None:
+    from cli.application.series import facility_series  # start-up: the engine and matplotlib load only for a chart
+    from cli.formats.charts import chart_format, timeline_chart  # start-up: idem
+    from cli.formats.output_bytes import write_bytes  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    fmt = chart_format(chart)
+    if every not in ("day", "month"):
+        raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
+    low, high = parse_report_day("--from", start), parse_report_day("--to", end)
+    if high < low:
+        raise LedgerError(f"--to {end} is before --from {start}")
+    points, marks = facility_series(_events(ctx, code), low, high, every, _instant(known_at))
+    data = timeline_chart(f"{code}: {low} to {high}" + _known(known_at), points, marks, fmt)
+    write_bytes(chart, data, force=True, option="--chart")
+    if settings(ctx).json:
+        emit_json({"facility": code, "chart": chart, "points": len(points), "marks": len(marks), "bytes": len(data)})
+    else:
+        console.print(f"Wrote the timeline of {code} ({len(points)} dates, {len(marks)} events marked) to {chart}.")
 
 
 def _events(ctx: typer.Context, code: str) -> list[Any]:

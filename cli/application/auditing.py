@@ -1,0 +1,111 @@
+"""verify as a use case: the stored rows of one facility or all, checked (chains, versions,
+replay, stated figures) and held against the read models, for `loanledger verify` and the web
+view alike (one code path; the JSON is projections.json_views.verification_json)."""
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any
+
+from cli.application.processes import pool, wanted
+from cli.application.readmodel_sync import close_view, open_view
+from domain.errors import UnknownFacility
+from domain.facility import facility_id
+
+
+def stored_models(book: Any, closing: ExitStack) -> tuple[Callable[[Any], Any] | None, str | None]:
+    """A function from a stream id to its rows in the read models, to hold against the fold
+    (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
+    events (then there is nothing to hold against them). The view closes with `closing`."""
+    try:
+        view = open_view(book.db)
+    except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
+        return None, f"read models not compared: {str(error).splitlines()[0]}"
+    closing.callback(close_view, view)
+    head = book.recorder.max_notification_id() or 0
+    if view.stale_rules():
+        return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
+                      "(run 'loanledger projections rebuild')")
+    if view.position() < head:
+        lag = head - view.position()
+        return None, (f"read models not compared: they are {lag} event(s) behind "
+                      "(run 'loanledger projections run' or 'projections rebuild')")
+
+    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
+        summary, journal, steps = view.facility_rows(str(stream_id))
+        return (summary[0] if summary else None, journal, steps)
+
+    return rows_of, None
+
+
+def read_model_facilities(book: Any) -> dict[str, str]:
+    """facility id -> code of every facility the read models list (they must all have events)."""
+    view = open_view(book.db)
+    try:
+        return {s.facility_id: s.code for s in view.summaries()}
+    finally:
+        close_view(view)
+
+
+def verify(book: Any, code: str | None = None, expect: str | None = None, processes: int = 0,
+           at: Any = None) -> tuple[Any, str | None]:
+    """The verification (projections.verification) and a note: the read models not compared, or
+    what the store's stamps could not prove (None when there is nothing to say). `at`: the
+    instant a head (`expect`) was kept."""
+    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.verification import stray_findings, verify_streams, with_findings  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    with ExitStack() as closing:
+        models, note = stored_models(book, closing)
+        listed = read_model_facilities(book) if models is not None else {}
+        malformed: list[tuple[str, int]] = []
+        if code is not None:
+            rows = stored_rows(book, code)
+            if not rows and expect is None and str(facility_id(code)) not in listed:
+                raise UnknownFacility(code)
+            groups: Any = [(rows[0].stream, rows)] if rows else []
+            events = len(rows)
+            listed = {k: v for k, v in listed.items() if k == str(facility_id(code))}
+        else:
+            ids = stream_ids(book)
+            groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids.well_formed)
+            events = sum(ids.well_formed.values())
+            malformed = ids.malformed
+        count = wanted(processes, events)
+        with pool(count) as executor:
+            result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
+                                    window=2 * count, at=at, market=market_rows(book))
+        result = with_findings(result, stray_findings(result, malformed, listed))
+        notes = [line for line in (note, stamps_note(book, result)) if line]
+        return result, "\n".join(notes) or None
+
+
+def market_rows(book: Any) -> list[Any]:
+    """Every index fixing the ledger holds, for the notes that read market data."""
+    from cli.persistence.market_store import all_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    return all_index_rows(book.recorder, book.db.is_postgres)
+
+
+def stamps_kind(book: Any) -> str:
+    if not book.db.is_postgres:
+        return "none: SQLite has no roles; recorded times and authors are as the client wrote them"
+    if not book.stamped_by_store:
+        return "none: this events table predates the store's stamps (its owner adds them with 'db roles')"
+    return "stored_at and stored_by, set by the database"
+
+
+def stamps_note(book: Any, result: Any) -> str | None:
+    """What the store's stamps could and could not prove, in one line (None: every event stamped)."""
+    if book.db.is_postgres and book.stamped_by_store and not result.unstamped:
+        return None
+    if book.db.is_postgres and book.stamped_by_store:
+        return (f"{result.unstamped} event(s) carry no store stamp (stored before the store stamped events, "
+                "or inserted directly by the tables' owner): their recorded times and authors are as written")
+    return f"recorded times and authors not checked against the store: {stamps_kind(book)}"
+
+
+def verify_json(book: Any, result: Any) -> dict[str, Any]:
+    """`verify --json` and the web API's verify: the result and what the store's stamps are."""
+    from projections.json_views import verification_json  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    return {**verification_json(result), "store_stamps": stamps_kind(book), "unstamped": result.unstamped}

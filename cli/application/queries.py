@@ -1,0 +1,32 @@
+"""Read-side use cases that both the CLI and the web view call, so that `--json` and the JSON
+API are one code path: the portfolio (read models where they can answer, else the engine)."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from cli.application.market import fixings_for
+from cli.application.readmodel_sync import close_view, open_view
+from cli.persistence.notification_log import notifications
+from projections.readmodels import portfolio as pf
+
+
+def portfolio(book: Any, day: date, instant: datetime | None, status: str | None = None,
+              bucket: str | None = None) -> tuple[list[Any], list[Any]]:
+    """The portfolio's lines (selected by status and bucket) and its totals per bucket."""
+    view = open_view(book.db)
+    try:
+        lagging = _lagging(book, view.position())
+        if view.stale_rules():  # computed by another edition of the rules: the engine answers
+            lagging = {s.facility_id for s in view.summaries()}
+        lines = pf.portfolio(view, day, instant, lagging, lambda fid: list(book.events.get(UUID(fid))),
+                             lambda events: fixings_for(book, events, instant))
+    finally:
+        close_view(view)
+    lines = pf.select(lines, status, bucket)
+    return lines, pf.totals(lines)
+
+
+def _lagging(book: Any, position: int) -> set[str]:
+    """Ids of the facilities with events after `position` (not yet in the read models)."""
+    return {str(n.originator_id) for n in notifications(book.recorder, position, limit=5000)}

@@ -1,0 +1,1 @@
+"""The read-only web view and JSON API (`loanledger serve`, docs/web.md)."""
