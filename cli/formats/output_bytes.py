@@ -2,12 +2,9 @@
 `-` is standard output, an existing file is replaced only with `--force`, a link, a directory, a
 device or a missing folder is refused, and the file appears whole or not at all."""
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-from cli.formats.output_file import STDOUT, UnsafeOutput, _check
+from cli.formats.output_file import STDOUT, write_file
 
 
 def write_bytes(target: str, data: bytes, *, force: bool, option: str = "--output") -> bool:
@@ -16,20 +13,4 @@ def write_bytes(target: str, data: bytes, *, force: bool, option: str = "--outpu
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return False
-    path = Path(target)
-    _check(path, force, option)
-    try:
-        handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", delete=False)
-    except OSError as error:
-        raise UnsafeOutput(f"{option}: cannot write in {path.parent}: {error.strerror}") from None
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
-    except OSError as error:
-        Path(handle.name).unlink(missing_ok=True)
-        raise UnsafeOutput(f"{option}: cannot write {path}: {error.strerror}") from None
-    return True
+    return write_file(target, data, force=force, option=option, mode=0o644)

@@ -21,18 +21,25 @@ def write_output(target: str, text: str, *, force: bool, option: str = "--output
     if target == STDOUT:
         sys.stdout.write(text)
         return False
+    return write_file(target, text.encode("utf-8"), force=force, option=option)
+
+
+def write_file(target: str, data: bytes, *, force: bool, option: str, mode: int | None = None) -> bool:
+    """`data` to the file `target` (not `-`), by the rules above; `mode`: its permissions, else
+    those of a private temporary file (0600)."""
     path = Path(target)
     _check(path, force, option)
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                             delete=False, newline="")
+        handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", delete=False)
     except OSError as error:
         raise UnsafeOutput(f"{option}: cannot write in {path.parent}: {error.strerror}") from None
     try:
         with handle:
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(handle.name, mode)
         os.replace(handle.name, path)
     except OSError as error:
         Path(handle.name).unlink(missing_ok=True)
