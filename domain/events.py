@@ -98,7 +98,36 @@ class StoredFigures(Stored):
 # ---- the common part ------------------------------------------------------------------------
 
 
-class FacilityEvent(Stored, CanMutateAggregate[UUID]):
+class StreamEvent:
+    """How every stored stream event reads (facility events here, market data in domain.market):
+    decoded through `from_stored`; its version and recorded time under their ledger names. A
+    plain mixin (no fields), so the stored key order of each shape is its own."""
+
+    originator_version: int
+    timestamp: datetime
+
+    @classmethod
+    def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
+        """The event from its stored state (JSON, or a dict of JSON values), upcast to this version.
+
+        Every reader of stored rows decodes through here: a state without a `class_version`
+        was stored as version 1. A constructor call or a plain `model_validate` takes a state
+        of the current version (new events are never upcast).
+        """
+        if isinstance(state, dict):
+            return cls.model_validate(state, context=_FROM_STORAGE)  # type: ignore[attr-defined, no-any-return]
+        return cls.model_validate_json(state, context=_FROM_STORAGE)  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def version(self) -> int:
+        return self.originator_version
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.timestamp
+
+
+class FacilityEvent(StreamEvent, Stored, CanMutateAggregate[UUID]):
     """Common to every event: who recorded it, from which document, with which external id."""
 
     class_version: ClassVar[int] = 1
@@ -113,17 +142,6 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
     chain_hash: str = ""
     on_behalf_of: str | None = None  # who the recorder said it acted for (--actor); stored only when given
 
-    @classmethod
-    def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
-        """The event from its stored state (JSON, or a dict of JSON values), upcast to this version.
-
-        Every reader of stored rows decodes through here: a state without a `class_version`
-        was stored as version 1. A constructor call or a plain `model_validate` takes a state
-        of the current version (new events are never upcast).
-        """
-        if isinstance(state, dict):
-            return cls.model_validate(state, context=_FROM_STORAGE)
-        return cls.model_validate_json(state, context=_FROM_STORAGE)
 
     @model_validator(mode="before")
     @classmethod
@@ -142,14 +160,6 @@ class FacilityEvent(Stored, CanMutateAggregate[UUID]):
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
             version += 1
         return state
-
-    @property
-    def version(self) -> int:
-        return self.originator_version
-
-    @property
-    def recorded_at(self) -> datetime:
-        return self.timestamp
 
     def apply(self, aggregate: Any) -> None:
         aggregate.when(self)

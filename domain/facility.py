@@ -515,10 +515,10 @@ class Facility(BaseAggregate[UUID]):
         notes covers the notes issued on or before its date."""
         cancelled = self.cancelled()
         state = False
-        for (effective, version), (accelerated, _, notes) in sorted(
-            ((effective, version), (accelerated, effective, notes))
-            for version, (accelerated, effective, notes) in self.accelerations.items() if version not in cancelled
-        ):
+        live = sorted((effective, version, accelerated, notes)  # versions are unique: notes never compared
+                      for version, (accelerated, effective, notes) in self.accelerations.items()
+                      if version not in cancelled)
+        for effective, _, accelerated, notes in live:
             if effective > day:
                 break
             if not accelerated:

@@ -23,7 +23,7 @@ from pydantic import model_validator
 
 from domain.chain import chain_start, next_chain_hash
 from domain.errors import RuleViolation
-from domain.events import _FROM_STORAGE, Stored
+from domain.events import Stored, StreamEvent
 from domain.values import Code, Day, Frozen, Rate, Text
 
 INDEX_NAMESPACE = uuid5(NAMESPACE_URL, "https://loanledger.invalid/index")
@@ -61,7 +61,7 @@ class CorrectFixing(PublishFixing):
 # ---- what is stored (events) -------------------------------------------------------------------
 
 
-class MarketEvent(Stored):
+class MarketEvent(StreamEvent, Stored):
     """Common to market-data events: the stream, its version, the recorded time, who recorded it,
     the document it comes from, and the hash chain over the stream (as a facility's, DESIGN §5)."""
 
@@ -76,20 +76,6 @@ class MarketEvent(Stored):
     rate: Decimal
     source: str | None = None
     chain_hash: str = ""
-
-    @classmethod
-    def from_stored(cls, state: bytes | str | dict[str, Any]) -> Self:
-        if isinstance(state, dict):
-            return cls.model_validate(state, context=_FROM_STORAGE)
-        return cls.model_validate_json(state, context=_FROM_STORAGE)
-
-    @property
-    def version(self) -> int:
-        return self.originator_version
-
-    @property
-    def recorded_at(self) -> datetime:
-        return self.timestamp
 
 
 class IndexFixingPublished(MarketEvent):

@@ -158,15 +158,16 @@ class Syndicate:
         """`amount` split by `weights`: each part rounded half-up to the cent, the remainder to
         the largest weight (ties: the first in lender order)."""
         total = sum(weights.values(), ZERO)
-        lenders = sorted((w for w in weights if weights[w] > 0), key=self._rank)
+        lenders = sorted((w for w in weights if weights[w] > 0), key=self.rank)
         if not lenders or total <= 0:
             raise ReportRefused(f"no lender holds a share to receive {amount}")
         parts = {lender: to_cents(amount * weights[lender] / total) for lender in lenders}
-        largest = max(lenders, key=lambda lender: (weights[lender], -self._rank(lender)))
+        largest = max(lenders, key=lambda lender: (weights[lender], -self.rank(lender)))
         parts[largest] += amount - sum(parts.values(), ZERO)
         return parts
 
-    def _rank(self, lender: str) -> int:
+    def rank(self, lender: str) -> int:
+        """The lender's place in lender order (the order lenders first took a position)."""
         return self.order.index(lender) if lender in self.order else len(self.order)
 
 
@@ -224,7 +225,7 @@ class Splitter:
                 days = Decimal((b - a).days)
                 for lender, amount in held.items():
                     weights[lender] = weights.get(lender, ZERO) + piece.principal * amount / total * piece.rate * days
-        if not weights or sum(weights.values(), ZERO) <= 0:  # e.g. a zero rate: by shares at the period's end
+        if not weights or sum(weights.values(), ZERO) <= 0:  # e.g. a zero rate: by shares at the period's start
             return s.shares(bill.note, bill.period_start)
         return weights
 
@@ -280,7 +281,7 @@ def balance_by_lender(events: Iterable[ev.FacilityEvent], day: date, known_at: d
     for code, note in sweep.notes.items():
         shares = syndicate.shares(code, day)
         split = syndicate.split(note.principal, shares) if note.principal else {lender: ZERO for lender in shares}
-        out += [LenderBalance(lender, code, shares[lender], split[lender]) for lender in sorted(shares, key=syndicate._rank)]
+        out += [LenderBalance(lender, code, shares[lender], split[lender]) for lender in sorted(shares, key=syndicate.rank)]
     return out
 
 

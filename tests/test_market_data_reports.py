@@ -30,3 +30,14 @@ def test_the_portfolio_answers_a_facility_on_market_fixings_with_the_engine(db_u
 
     assert line["computed_by"] == "engine" and line["problem"] is None
     assert line["past_due"]["total"] == past_due["total"] and line["status"] == "past_due"
+
+
+def test_a_notice_on_a_facility_on_market_fixings_is_compared_with_the_fixings(db_url):
+    sofr_ledger(db_url)
+    due = run_json(db_url, "past-due", "SOFR-TLR-2025", "--as-of", "2025-12-31")
+
+    recorded = run_json(db_url, "record", "notice", "SOFR-TLR-2025", "--date", "2025-12-31",
+                        "--demand-deadline", "2026-01-05T14:00-05:00", "--principal", due["principal"],
+                        "--interest", due["interest"], "--fees", due["fees"], "--total", due["total"])
+
+    assert recorded["stated_figures"]["agrees"] is True, recorded["stated_figures"]

@@ -381,6 +381,12 @@ def record_notice(
                       f"to within {comparison['tolerance']}.")
 
 
+def _market_rows(book: Any) -> list[Any]:
+    from cli.application.auditing import market_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    return market_rows(book)
+
+
 def _compare_notice(book: Any, code: str, notice: Any) -> dict[str, Any]:
     """The notice's stated figures beside the engine's past due as of its date, known when it
     was recorded (the check `verify` makes later); each difference over the tolerance is a
@@ -388,10 +394,11 @@ def _compare_notice(book: Any, code: str, notice: Any) -> dict[str, Any]:
     from projections.errors import ReportRefused  # start-up: the engine is imported only by reports and this check
     from projections.json_views import money  # start-up: idem
     from projections.notices import TOLERANCE, check_notice  # start-up: idem
+    from projections.fixings import market_indexes  # start-up: idem
 
     events = book.facility_events(code)
     try:
-        check = check_notice(events, notice)
+        check = check_notice(events, notice, _market_rows(book) if market_indexes(events) else ())
     except ReportRefused as refused:
         return {"agrees": None, "tolerance": money(TOLERANCE), "differences": [],
                 "warnings": [f"the stated figures could not be compared with the ledger: {refused}"]}
