@@ -66,3 +66,27 @@ def _create_ledger(url):
 def db_url(request):
     """The same test, once on each backend."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture(scope="session")
+def reachable_by_nobody():
+    """Tests that drop to the user `nobody` (tests/test_read_only_ledger.py) run this checkout's
+    interpreter and code as nobody. A checkout in a private folder (`mktemp -d` makes it 0700)
+    cannot be entered by nobody: for the session, each folder above the interpreter and the code
+    that others cannot enter gets the search bit only (o+x: enter, not list), restored after."""
+    import stat
+    import sys
+    from pathlib import Path
+
+    changed = []
+    if os.geteuid() == 0:
+        starts = {Path(sys.executable).parent, Path(__file__).resolve().parent}
+        folders = {p for start in starts for p in (start, *start.parents)}
+        for folder in sorted(folders):
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+                changed.append((folder, stat.S_IMODE(mode)))
+    yield
+    for folder, mode in changed:
+        folder.chmod(mode)

@@ -69,8 +69,9 @@ def loanledger(db, *args):
 
 
 @pytest.fixture
-def folder():
-    """A folder every user can enter (pytest's tmp_path is private to root when run as root)."""
+def folder(reachable_by_nobody):
+    """A folder every user can enter (pytest's tmp_path is private to root when run as root);
+    the checkout's interpreter and code are reachable by nobody too (tests/conftest.py)."""
     path = Path(tempfile.mkdtemp(prefix="loanledger-ro-"))
     path.chmod(0o755)
     yield path
