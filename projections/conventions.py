@@ -24,6 +24,7 @@ from domain.events import StoredInterest
 from domain.values import Convention, DayCount
 
 from projections.business_days import calendar_for
+from projections.compounding import DailyFactors
 from projections.daycount import year_fraction
 from projections.errors import MissingFixing
 from projections.exact import Accrual, wide
@@ -130,7 +131,7 @@ class ConventionCalculator:
     which needs no interest)."""
 
     def __init__(self, note: str, terms: StoredInterest, day_count: DayCount, fixing: FixingOf,
-                 strict: bool = True) -> None:
+                 strict: bool = True, *, explain: bool = True, memo: dict | None = None) -> None:
         assert terms.index is not None and terms.convention not in (None, Convention.IN_FORCE)
         self.note, self.terms, self.day_count = note, terms, day_count
         self.index: str = terms.index
@@ -141,7 +142,9 @@ class ConventionCalculator:
         self.lockout = terms.lockout_days or 0
         self.lag = terms.fixing_lag_days if terms.fixing_lag_days is not None else DEFAULT_FIXING_LAG
         self.spread = terms.spread_adjustment or Decimal(0)
-        self._factors: dict[tuple[date, int], tuple[Decimal, Decimal]] = {}  # (fixing date, days) -> (rate, 1 + r·n/36000)
+        self.explain = explain  # False: no `Observation`s (nothing will show them)
+        self._memo = memo if memo is not None else {}  # where the daily factors are kept (projections.compounding)
+        self._daily: DailyFactors | None = None
 
     @wide
     def interest(self, start: date, end: date, principal: Decimal, default_margin: Decimal,
@@ -208,42 +211,88 @@ class ConventionCalculator:
         p, shift = self.lookback, self.terms.observation_shift
         if shift:
             a, b = observed(start, p), observed(end, p)
-            steps = self._steps(a, b)
             lock_from = self._lock_from(observed(period[0], p), observed(period[1], p))
-            rate_date = lambda t: on_or_before(t)  # noqa: E731 - the step's own business day
         else:
             a, b = start, end
-            steps = self._steps(a, b)
             lock_from = self._lock_from(period[0], period[1])
-            rate_date = lambda t: observed(t, p)  # noqa: E731
+        table = self._table()
+        table.cover(min(a, lock_from[1]) if lock_from is not None else a, b)
+        free_end = b if lock_from is None else max(a, min(b, lock_from[0]))
+        steps: list[tuple[date, date, int]] = []  # (step start, end, position of its rate): explain only
         product = _ONE
-        observations: list[Observation] = []
-        factors = self._factors
-        for step_start, step_end in steps:
-            days = (step_end - step_start).days
-            if lock_from is not None and step_start >= lock_from[0]:
-                seen, day_of = rate_date(lock_from[1]), lock_from[1]
-            else:
-                seen, day_of = rate_date(step_start), step_start
-            known = factors.get((seen, days))
-            if known is None:
-                rate = self._daily_rate(self._rate_of(seen, day_of))
-                known = factors[seen, days] = (rate, _ONE + rate * days / (_HUNDRED * _BASIS))
-            rate, factor = known
-            product *= factor
-            observations.append(Observation(step_start, seen, rate, days))
+        if a < free_end:  # the steps before any lockout: the table's factors, in order
+            k = table.at_or_before(a)
+            days = table.days
+            if days[k] < a:  # `a` is not a business day: its step runs to the next one
+                head_end = min(days[k + 1], free_end)
+                product *= self._factor(table, k, a, head_end, a)
+                steps.append((a, head_end, k))
+                k += 1
+            last = table.at_or_before(free_end)
+            if last > k:
+                factors = table.factors[k:last]
+                if None in factors:
+                    factors = [f if f is not None else self._factor(table, k + i, days[k + i], days[k + i + 1],
+                                                                     days[k + i])
+                               for i, f in enumerate(factors)]
+                for factor in factors:
+                    product *= factor
+                if self.explain:
+                    steps.extend((days[i], days[i + 1], i) for i in range(k, last))
+            if last >= k and days[last] < free_end:  # the last step ends inside: its own days
+                product *= self._factor(table, last, days[last], free_end, days[last])
+                steps.append((days[last], free_end, last))
+        if free_end < b:  # locked: every step reuses the rate of the step before the lockout
+            assert lock_from is not None
+            locked = table.at_or_before(lock_from[1])
+            for step_start, step_end in self._steps(free_end, b):
+                product *= self._factor(table, locked, step_start, step_end, lock_from[1])
+                if self.explain:
+                    steps.append((step_start, step_end, locked))
         observed_days = (b - a).days
         if observed_days:
             compounded = (product - _ONE) * _HUNDRED * _BASIS / observed_days
         else:  # a sub-interval whose observation period is empty (a weekend seen through a shift)
             compounded = self._daily_rate(self._rate_of(observed(start, p), start))
         all_in = self._bounded(compounded + self.spread + self.terms.margin)
-        days = (end - start).days
+        days_in = (end - start).days
         rate = all_in + extra
-        interest = principal * rate * days / (_HUNDRED * _BASIS)
-        return self._piece(start, end, principal, rate, Decimal(days) / _BASIS, interest, compounded, extra,
+        interest = principal * rate * days_in / (_HUNDRED * _BASIS)
+        observations = tuple(Observation(s, table.observed[k], self._rate_at(table, k, s), (e - s).days)
+                             for s, e, k in steps) if self.explain else ()
+        return self._piece(start, end, principal, rate, Decimal(days_in) / _BASIS, interest, compounded, extra,
                            self._all_in_bounds(compounded + self.spread + self.terms.margin), a, b,
-                           tuple(observations))
+                           observations)
+
+    def _table(self) -> DailyFactors:
+        """The daily factors of this note's reading of its index, shared through the rate
+        source's memo (one per fixings snapshot) by every note and report reading it alike."""
+        if self._daily is None:
+            p, shift = self.lookback, bool(self.terms.observation_shift)
+            key = ("compounded", self.index, p, shift, self.terms.index_floor, self.spread)
+            table = self._memo.get(key)
+            if table is None:
+                index, fixing = self.index, self._fixing
+                seen = (lambda d: d) if shift else (lambda d: business_days_before(d, p))
+                table = self._memo[key] = DailyFactors(FIXING_CALENDAR, seen, lambda d: fixing(index, d),
+                                                       self._daily_rate)
+            self._daily = table
+        return self._daily
+
+    def _rate_at(self, table: DailyFactors, k: int, for_day: date) -> Decimal:
+        """The daily rate of the table's step `k` (refused, or 0 if not strict, when missing)."""
+        rate = table.rates[k]
+        return rate if rate is not None else self._daily_rate(self._rate_of(table.observed[k], for_day))
+
+    def _factor(self, table: DailyFactors, k: int, step_start: date, step_end: date, for_day: date) -> Decimal:
+        """1 + r × n / 36000 for the step [step_start, step_end) at the rate of the table's step `k`."""
+        days = (step_end - step_start).days
+        if table.rates[k] is not None and k + 1 < len(table.days) and table.days[k] == step_start \
+                and table.days[k + 1] == step_end:
+            factor = table.factors[k]
+            assert factor is not None
+            return factor
+        return _ONE + self._rate_at(table, k, for_day) * days / (_HUNDRED * _BASIS)
 
     @staticmethod
     def _steps(a: date, b: date) -> list[tuple[date, date]]:

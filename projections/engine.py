@@ -95,7 +95,8 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
                 market_in_force.add(interest.index)
                 continue
             note.convention = ConventionCalculator(note.code, interest, note.terms.day_count, self.rates.fixing,
-                                                   strict=need_rates)
+                                                   strict=need_rates, explain=explain,
+                                                   memo=self.rates.memo(interest.index))
             note.accruer.convention = partial(self._convention_piece, note)
         self.defaults = default_periods(of_type.get(ev.EventOfDefaultDeclared, []),  # type: ignore[arg-type]
                                         of_type.get(ev.DefaultWaived, []))  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ class Fixings:
         self._rates = {index: dict(rates) for index, rates in (series or {}).items()}
         self._dates = {index: sorted(rates) for index, rates in self._rates.items()}
         self.known_at = known_at
+        self.memo: dict = {}  # derived tables of this snapshot (projections.compounding), built on first use
 
     @classmethod
     def of_events(cls, events: Iterable[MarketEvent], known_at: datetime | None = None) -> "Fixings":

@@ -23,6 +23,13 @@ class IndexRates:
         self._dates = {ix: sorted(by_date) for ix, by_date in latest.items()}
         self._rates = {ix: [latest[ix][d] for d in ds] for ix, ds in self._dates.items()}
         self.fixings = fixings
+        self._own_memo: dict = {}
+
+    def memo(self, index: str) -> dict:
+        """Where tables derived from `index`'s rates are kept: with the market's fixings snapshot
+        (shared by every report that reads the same snapshot), or, for an index the facility sets
+        itself, with this run."""
+        return self._own_memo if index in self._dates else self.fixings.memo
 
     def own(self, index: str) -> bool:
         """Whether the facility set rates for `index` itself (then the market's are not read)."""

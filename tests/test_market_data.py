@@ -73,3 +73,32 @@ def test_a_second_different_rate_for_a_date_is_refused(facility):
 
     assert "nothing changed" in again.output
     assert other.exit_code == 1 and "correction" in other.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_a_ledger_reads_the_fixings_again_once_a_stream_has_changed(facility):
+    """The fixings (and the factors derived from them) are kept per ledger while each index
+    stream's last version is unchanged; a correction recorded by another process is seen by the
+    next report, and `known_at` before it still gets the rate as published."""
+    from datetime import date
+    from decimal import Decimal
+
+    from cli.application.ledger import Ledger
+    from cli.application.market import fixings_for
+    from cli.persistence.storage import database
+
+    run(facility, "index", "import", str(ROOT_EXAMPLES / "nyfed-sofr-2026.csv"))
+    ledger = Ledger(database(facility))
+    try:
+        events = ledger.facility_events("SOFR-T")
+        first = fixings_for(ledger, events)
+        published = first.on("SOFR", date(2026, 1, 6))
+        before = datetime.now(timezone.utc)
+        assert fixings_for(ledger, events) is first  # unchanged streams: the same snapshot
+
+        run(facility, "index", "set", "SOFR", "--date", "2026-01-06", "--rate", "4.66", "--correct", "--reason", "t")
+
+        assert fixings_for(ledger, events).on("SOFR", date(2026, 1, 6)) == Decimal("4.66") != published
+        assert fixings_for(ledger, events, known_at=before).on("SOFR", date(2026, 1, 6)) == published
+    finally:
+        ledger.close()

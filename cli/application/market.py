@@ -11,13 +11,14 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from cli.persistence.market_store import index_rows, market_recorder, market_table_exists
+from cli.persistence.market_store import index_rows, market_recorder, market_table_exists, stream_heads
 from domain.errors import LedgerError, RuleViolation
 from domain.events import FacilityEvent, IndexRateSet, NoteIssued
 from domain.market import CorrectFixing, IndexSeries, MarketEvent, PublishFixing, index_id
 from projections.fixings import Fixings, market_indexes
 
 ATTEMPTS = 20
+SNAPSHOTS_KEPT = 8  # fixings tables kept per ledger (one per indexes, heads and known_at asked)
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,28 @@ class MarketData:
 
     def fixings(self, indexes: Iterable[str], known_at: datetime | None = None) -> Fixings:
         """The fixings of `indexes` known at `known_at`. Read on every report, so the rows are
-        decoded for the four values a fixing needs (`index_rows`), not as whole events."""
-        rows: list = []
+        decoded for the four values a fixing needs (`index_rows`), not as whole events, and the
+        table is kept for this ledger while the streams' heads (each index's last version) are
+        unchanged: the same snapshot, with the daily factors the engine derived from it
+        (`Fixings.memo`), serves the next report asking the same question."""
+        wanted = tuple(sorted(set(indexes)))
         if self._recorder is None and not market_table_exists(self.ledger.recorder, self.ledger.db.is_postgres):
-            return Fixings.of_rows(rows, known_at)  # nothing was ever recorded (a reader never creates the table)
-        for index in sorted(set(indexes)):
+            return Fixings.of_rows([], known_at)  # nothing was ever recorded (a reader never creates the table)
+        streams = {index_id(index): index for index in wanted}
+        heads = tuple(sorted(stream_heads(self.recorder, self.ledger.db.is_postgres, list(streams)).items()))
+        key = (wanted, heads, known_at)
+        cache: dict = self.ledger.__dict__.setdefault("_fixings_snapshots", {})
+        found = cache.get(key)
+        if found is not None:
+            return found
+        rows: list = []
+        for index in wanted:
             rows.extend(index_rows(self.recorder, self.ledger.db.is_postgres, index_id(index)))
-        return Fixings.of_rows(rows, known_at)
+        found = Fixings.of_rows(rows, known_at)
+        if len(cache) >= SNAPSHOTS_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[key] = found
+        return found
 
     def record(self, records: Sequence[FixingRecord], recorded_by: str) -> FixingsResult:
         """Decide every record against its stream as stored plus the records before it; any
