@@ -3,6 +3,7 @@
 import getpass
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -151,10 +152,19 @@ def _as_options(message: str) -> str:
     parts = []
     for part in message.split("; "):
         field, _, reason = part.partition(": ")
+        if field.startswith("interest"):  # `note issue` flattens the interest terms into options
+            parts.append(_interest_options(f"{field}: {reason}" if field != "interest" else reason) if reason
+                         else part)
+            continue
         head = field.split(".")[0]
         option = OPTION_FOR.get(head, "--" + head.replace("_", "-"))
         parts.append(f"{option}{field[len(head):]}: {reason}" if reason else part)
     return "; ".join(parts)
+
+
+def _interest_options(text: str) -> str:
+    """'interest.lookback_days' → '--lookback-days' (the option of `note issue` that sets it)."""
+    return re.sub(r"\binterest\.([a-z_]+)", lambda m: "--" + m.group(1).replace("_", "-"), text)
 
 
 def emit_json(data: Any) -> None:

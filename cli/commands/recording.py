@@ -154,6 +154,19 @@ def _terms(note: Any) -> str:
         text += f", floor {i.floor}%"
     if i.cap is not None:
         text += f", cap {i.cap}%"
+    if i.convention is not None and i.convention.value != "in_force":
+        terms = [i.convention.value]
+        if i.lookback_days is not None:
+            terms.append(f"lookback {i.lookback_days}")
+        if i.observation_shift:
+            terms.append("observation shift")
+        if i.lockout_days:
+            terms.append(f"lockout {i.lockout_days}")
+        if i.fixing_lag_days is not None:
+            terms.append(f"fixing lag {i.fixing_lag_days}")
+        text += f" ({', '.join(terms)})"
+    if i.interest_period_months is not None:
+        text += f", {i.interest_period_months}-month periods"
     return text
 
 
@@ -177,6 +190,24 @@ def note_issue(
         help="Minimum of the index (plus any spread adjustment) before the margin is added, % p.a., e.g. 0.")] = None,
     spread_adjustment: Annotated[str | None, typer.Option(
         help="Added to the index before the index floor, % p.a., e.g. 0.11448 (a SOFR credit spread adjustment).")] = None,
+    convention: Annotated[str | None, typer.Option(
+        help="How the index becomes a rate: in_force (the latest rate on each day, the default), term "
+             "(one fixing per period), daily_simple or compounded_in_arrears (daily fixings).")] = None,
+    lookback_days: Annotated[str | None, typer.Option(
+        metavar="DAYS", help="daily_simple / compounded_in_arrears: US-GOVT business days each day looks back "
+                             "for its fixing (0-10; default 5 for daily_simple, 0 compounded).")] = None,
+    observation_shift: Annotated[bool, typer.Option(
+        "--observation-shift", help="compounded_in_arrears: weight each fixing by the days of the shifted "
+                                    "observation period (needs --lookback-days).")] = False,
+    lockout_days: Annotated[str | None, typer.Option(
+        metavar="DAYS", help="compounded_in_arrears: the last DAYS business days of a period reuse the fixing "
+                             "before them (0-10).")] = None,
+    fixing_lag_days: Annotated[str | None, typer.Option(
+        metavar="DAYS", help="term: the rate is fixed DAYS US-GOVT business days before the period starts "
+                             "(0-10, default 2).")] = None,
+    interest_period_months: Annotated[str | None, typer.Option(
+        metavar="MONTHS", help="Interest periods of 1, 3 or 6 months from the issue date, ends rolled "
+                               "modified following (default 1 for term, daily_simple and compounded).")] = None,
     sublimit_of: Annotated[str | None, typer.Option(
         metavar="NOTE", help="The note whose commitment this one is drawn under (an advance must fit both).")] = None,
     day_count: Annotated[str, typer.Option(help="ACT/360, ACT/365F, ACT/ACT-ISDA, 30/360, 30/360-US or 30E/360.")] = "ACT/360",
@@ -196,11 +227,23 @@ def note_issue(
     Example: loanledger note issue ATG-LAURUS-2005 TERM-A --kind term --face-amount 3000000.00
     --issue-date 2005-09-07 --maturity-date 2008-09-06 --index PRIME --margin 2 --floor 8
     --amortization "30 monthly installments of 90909.09 from 2006-04-01"
+
+    A SOFR note, compounded in arrears with a 5-day lookback and observation shift, quarterly periods,
+    credit spread adjustment and a zero index floor:
+
+    loanledger note issue SOFR-2025 TERM --kind term --face-amount 50000000.00 --issue-date 2025-01-06
+    --maturity-date 2030-01-07 --index SOFR --convention compounded_in_arrears --lookback-days 5
+    --observation-shift --interest-period-months 3 --spread-adjustment 0.11448 --index-floor 0 --margin 2.25
+
+    Term SOFR fixed two business days before each 3-month period: --index TERM-SOFR-3M --convention term
+    --fixing-lag-days 2 --interest-period-months 3 --margin 2.5
     """
-    interest = {"rate": rate} if rate is not None and index is None else {
-        "index": index, "margin": margin or "0", "floor": floor, "cap": cap,
-        "index_floor": index_floor, "spread_adjustment": spread_adjustment,
-        **({"rate": rate} if rate is not None else {}),
+    interest = {
+        "rate": rate, "index": index, "margin": margin if margin is not None or index is None else "0",
+        "floor": floor, "cap": cap, "index_floor": index_floor, "spread_adjustment": spread_adjustment,
+        "convention": convention, "lookback_days": lookback_days, "lockout_days": lockout_days,
+        "observation_shift": True if observation_shift else None, "fixing_lag_days": fixing_lag_days,
+        "interest_period_months": interest_period_months,
     }
     premium = None if default_premium_rate is None else {
         "rate": default_premium_rate, "base": default_premium_base}
