@@ -96,6 +96,7 @@ def verification_json(result: Any) -> dict[str, Any]:
         "facilities": [{"facility": s.code, "events": s.rows, "version": s.head_version,
                         "chain_hash": s.head_hash} for s in result.streams],
         "events": result.events,
+        "index_streams": [{"stream": name, "events": n} for name, n in result.indexes.items()],
         "findings": [f.as_json() for f in result.findings],
     }
 

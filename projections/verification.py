@@ -13,7 +13,7 @@ process or in a pool of processes, and only its head is kept afterwards.
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +23,7 @@ from domain.facility import facility_id
 from projections import replay_checks
 from projections.fixings import FixingRow, market_indexes
 from projections.integrity import Finding, StoredRow, Stream, check_stream, expected_head
+from projections.market_integrity import check_index_streams
 from projections.readmodels.checks import read_model_findings
 from projections.readmodels.facility_figures import facility_figures
 
@@ -34,6 +35,7 @@ StoredModels = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str,
 class Verification:
     streams: list[Stream]
     findings: list[Finding]
+    indexes: dict[str, int] = field(default_factory=dict)  # index stream checked (`index:SOFR`) -> its rows
 
     @property
     def ok(self) -> bool:
@@ -133,7 +135,17 @@ def stray_findings(result: Verification, malformed: list[tuple[str, int]],
 
 def with_findings(result: Verification, more: list[Finding]) -> Verification:
     findings = sorted(result.findings + more, key=lambda f: (f.facility, f.version or 0))
-    return Verification(result.streams, findings)
+    return replace(result, findings=findings)
+
+
+def with_index_streams(result: Verification, rows: Iterable[StoredRow], names: set[str] | None = None) -> Verification:
+    """The result with the market-data streams' own checks (projections.market_integrity): every
+    index stream, or those named (`index:SOFR` ...: the ones a facility's notes read)."""
+    counts, found = check_index_streams(rows)
+    if names is not None:
+        counts = {k: v for k, v in counts.items() if k in names}
+        found = [f for f in found if f.facility in names]
+    return replace(with_findings(result, found), indexes=counts)
 
 
 def _replayed_cleanly(stream: Stream, figures: Any) -> bool:

@@ -52,14 +52,18 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
     what the store's stamps could not prove (None when there is nothing to say). `at`: the
     instant a head (`expect`) was kept."""
     from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-    from projections.verification import stray_findings, verify_streams, with_findings  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.market_store import market_stored_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.verification import (  # start-up: deferred (docs/architecture.md, "Start-up")
+        stray_findings, verify_streams, with_findings, with_index_streams)
 
     with ExitStack() as closing:
         models, note = stored_models(book, closing)
         listed = read_model_facilities(book) if models is not None else {}
         malformed: list[tuple[str, int]] = []
+        indexes: set[str] | None = None  # the index streams to check: all of them, or those CODE reads
         if code is not None:
             rows = stored_rows(book, code)
+            indexes = {f"index:{name}" for name in _indexes_named(rows)}
             if not rows and expect is None and str(facility_id(code)) not in listed:
                 raise UnknownFacility(code)
             groups: Any = [(rows[0].stream, rows)] if rows else []
@@ -75,8 +79,26 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
             result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
                                     window=2 * count, at=at, market=market_rows(book))
         result = with_findings(result, stray_findings(result, malformed, listed))
+        result = with_index_streams(result, market_stored_rows(book.recorder, book.db.is_postgres), indexes)
         notes = [line for line in (note, stamps_note(book, result)) if line]
         return result, "\n".join(notes) or None
+
+
+def _indexes_named(rows: list[Any]) -> set[str]:
+    """The indexes the notes in a facility's stored rows name (read from the rows as stored: a
+    row that does not decode names none)."""
+    import json
+
+    names = set()
+    for row in rows:
+        if row.topic.endswith(":NoteIssued"):
+            try:
+                index = json.loads(row.state).get("interest", {}).get("index")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(index, str):
+                names.add(index)
+    return names
 
 
 def market_rows(book: Any) -> list[Any]:

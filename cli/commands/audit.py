@@ -74,8 +74,10 @@ def _print(result: Any) -> None:
     for finding in result.findings:
         console.print(str(finding), soft_wrap=True, markup=False)
     verdict = "OK" if result.ok else f"{len(result.findings)} finding(s)"
+    fixings = (f"; {len(result.indexes)} index stream(s), {sum(result.indexes.values())} fixing event(s)"
+               if result.indexes else "")
     console.print(f"Verified {len(result.streams)} facilit{'y' if len(result.streams) == 1 else 'ies'}, "
-                  f"{result.events} event(s): {verdict}.")
+                  f"{result.events} event(s){fixings}: {verdict}.")
 
 
 @audit_app.command("head")

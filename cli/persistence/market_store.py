@@ -105,3 +105,25 @@ def stream_heads(recorder: Any, is_postgres: bool, streams: list[UUID]) -> dict[
         stream, version = (row[0], row[1]) if not isinstance(row, dict) else tuple(row.values())
         heads[stream if isinstance(stream, UUID) else UUID(str(stream))] = int(version)
     return heads
+
+
+def market_stored_rows(ledger_recorder: Any, is_postgres: bool) -> list[Any]:
+    """Every row of `market_events` exactly as stored (projections.integrity.StoredRow), in stream
+    and version order, for `verify`; none when the table was never made."""
+    from projections.integrity import StoredRow  # start-up: only verify needs it
+
+    if not market_table_exists(ledger_recorder, is_postgres):
+        return []
+    datastore = ledger_recorder.datastore
+    table = f'"{datastore.schema}"."{MARKET_TABLE}"' if is_postgres else MARKET_TABLE
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute(f"SELECT originator_id, originator_version, topic, state FROM {table} "
+                       "ORDER BY originator_id, originator_version")
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        stream, version, topic, state = (row if not isinstance(row, dict) else
+                                         (row["originator_id"], row["originator_version"], row["topic"], row["state"]))
+        out.append(StoredRow(stream if isinstance(stream, UUID) else UUID(str(stream)), int(version), topic,
+                             state.encode("utf-8") if isinstance(state, str) else bytes(state)))
+    return out
