@@ -205,3 +205,60 @@ def test_plain_compounding_equals_the_sofr_index_ratio(data, principal):
     assert abs(accrued - by_index) <= principal * steps * Decimal("5e-9") + Decimal("0.005")
     unrounded = principal * (UNROUNDED[end] / UNROUNDED[start] - 1)
     assert abs(accrued - unrounded) < Decimal("1e-12"), (start, end, accrued, unrounded)
+
+
+# ---- the New York Fed's published SOFR Index (2023) ---------------------------------------------
+
+
+def published_2023() -> tuple[dict[date, Decimal], dict[date, Decimal]]:
+    """examples/nyfed-sofr-index-2023.csv: the New York Fed's published SOFR and SOFR Index for
+    every business day of 2023 (source: docs/market-data.md, "What ships in examples/")."""
+    fixings, index = {}, {}
+    with open(ROOT / "examples" / "nyfed-sofr-index-2023.csv", newline="") as file:
+        for row in csv.DictReader(file):
+            month, day, year = (int(part) for part in row["Effective Date"].split("/"))
+            if row["Rate Type"] == "SOFR":
+                fixings[date(year, month, day)] = Decimal(row["Rate (%)"])
+            elif row["Rate Type"] == "SOFRAI":
+                index[date(year, month, day)] = Decimal(row["SOFR Index"])
+    return fixings, index
+
+
+SOFR_2023, SOFR_INDEX_2023 = published_2023()
+DAYS_2023 = sorted(SOFR_2023)
+
+
+def test_the_2023_sample_holds_a_fixing_and_an_index_value_for_each_business_day():
+    assert DAYS_2023[0] == date(2023, 1, 3) and DAYS_2023[-1] == date(2023, 12, 29) and len(DAYS_2023) == 249
+    assert sorted(SOFR_INDEX_2023) == DAYS_2023
+    assert SOFR_2023[date(2023, 7, 27)] == Decimal("5.31") and SOFR_INDEX_2023[date(2023, 1, 3)] == Decimal("1.06018323")
+    assert date(2023, 4, 7) not in SOFR_2023  # Good Friday: the bond market was closed, no SOFR
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), principal=st.integers(1_000_00, 250_000_000_00).map(lambda c: Decimal(c) / 100))
+def test_plain_compounding_equals_the_published_sofr_index_ratio(data, principal):
+    """No lookback, no shift, no lockout, from one business day d1 to another d2 within a 6-month
+    period: interest = principal × (SOFR Index(d2) / SOFR Index(d1) − 1), the New York Fed's own
+    figure. The Index is published rounded to 8 decimals (each value within 0.5e-8 of the
+    unrounded chain, ~1.06-1.11 in 2023), so the ratio is within 1e-8 of the exact one: the two
+    interests agree within principal × 1e-8, which is to the cent up to $500,000."""
+    first = data.draw(st.integers(0, len(DAYS_2023) - 3))
+    start = DAYS_2023[first]
+    in_period = [d for d in DAYS_2023 if start < d < period_end_after(start, start, 6, "US-GOVT")]
+    end = data.draw(st.sampled_from(in_period))
+    events = stream(
+        opened("SOFR-1", agreement_date=start.isoformat(), calendar="US-GOVT"),
+        note("A", issue_date=start.isoformat(), maturity_date="2029-01-02",
+             interest={"index": "SOFR", "convention": "compounded_in_arrears", "interest_period_months": 6}),
+        advance(f"{principal:.2f}", start.isoformat()),
+    )
+    sweep = Sweep(events, fixings=Fixings({"SOFR": SOFR_2023}))
+    sweep.run_to(end)
+    accrued, _ = sweep.notes["A"].accruer.through_end_of(end - timedelta(days=1))
+
+    by_index = principal * (SOFR_INDEX_2023[end] / SOFR_INDEX_2023[start] - 1)
+
+    assert abs(accrued - by_index) <= principal * Decimal("1e-8"), (start, end, accrued, by_index)
+    if principal <= 500_000:
+        assert abs(to_cents(accrued) - to_cents(by_index)) <= Decimal("0.01"), (start, end, accrued, by_index)
