@@ -66,6 +66,7 @@ class MarketEvent(StreamEvent, Stored):
     the document it comes from, and the hash chain over the stream (as a facility's, DESIGN §5)."""
 
     class_version: ClassVar[int] = 1
+    added_fields: ClassVar[frozenset[str]] = frozenset({"on_behalf_of"})
 
     originator_id: UUID
     originator_version: int
@@ -76,6 +77,7 @@ class MarketEvent(StreamEvent, Stored):
     rate: Decimal
     source: str | None = None
     chain_hash: str = ""
+    on_behalf_of: str | None = None  # added: on PostgreSQL, the actor a role recorded for (as a facility event's)
 
 
 class IndexFixingPublished(MarketEvent):
@@ -123,7 +125,7 @@ class IndexSeries:
         self.rates[event.date] = event.rate
 
     def publish(self, fact: PublishFixing, *, today: date, recorded_by: str, now: datetime,
-                source: str | None = None) -> Outcome:
+                source: str | None = None, on_behalf_of: str | None = None) -> Outcome:
         self._check(fact, today)
         current = self.rates.get(fact.date)
         if current is not None:
@@ -133,10 +135,10 @@ class IndexSeries:
                 f"{fact.index} for {fact.date} is already published at {current}: record {fact.rate} as a "
                 "correction (loanledger index set ... --correct --reason TEXT, or an IndexFixingCorrected record)",
                 field="rate")
-        return self._record(IndexFixingPublished, fact, recorded_by, now, source=source)
+        return self._record(IndexFixingPublished, fact, recorded_by, now, source=source, on_behalf_of=on_behalf_of)
 
     def correct(self, fact: CorrectFixing, *, today: date, recorded_by: str, now: datetime,
-                source: str | None = None) -> Outcome:
+                source: str | None = None, on_behalf_of: str | None = None) -> Outcome:
         self._check(fact, today)
         current = self.rates.get(fact.date)
         if current is None:
@@ -144,7 +146,8 @@ class IndexSeries:
                                 field="date")
         if current == fact.rate:
             return Outcome(None, current)
-        return self._record(IndexFixingCorrected, fact, recorded_by, now, source=source, reason=fact.reason)
+        return self._record(IndexFixingCorrected, fact, recorded_by, now, source=source, reason=fact.reason,
+                            on_behalf_of=on_behalf_of)
 
     def _check(self, fact: PublishFixing, today: date) -> None:
         if fact.index != self.index:
@@ -155,6 +158,7 @@ class IndexSeries:
 
     def _record(self, cls: type[MarketEvent], fact: PublishFixing, recorded_by: str, now: datetime,
                 **extra: Any) -> Outcome:
+        extra = {k: v for k, v in extra.items() if v is not None}
         draft = cls(originator_id=index_id(self.index), originator_version=self.version + 1, timestamp=now,
                     recorded_by=recorded_by, index=fact.index, date=fact.date, rate=fact.rate, **extra)
         fields = draft.model_dump(mode="json")

@@ -198,3 +198,32 @@ def test_a_rebuild_keeps_a_grant_made_by_hand_on_one_read_model_and_widens_none(
     with psycopg.connect(host=PG_HOST, port=PG_PORT, user=analyst, dbname=_dbname(postgres_url)) as conn:
         assert conn.execute("SELECT count(*) FROM rm_event_journal").fetchone()[0] > 0
     assert "permission denied" in refused(postgres_url, analyst, "SELECT * FROM rm_portfolio_steps")
+
+
+def test_the_writer_records_fixings_through_the_store_and_cannot_change_them(postgres_url, roles):
+    """market_events (index fixings) is guarded as the events table is: the writer appends only
+    through the owner's loanledger_append_market, which refuses another author; nobody updates or
+    deletes; the auditor reads (docs/market-data.md; docs/auditor-guide.md §0)."""
+    writer, auditor, _ = roles
+    set_up(postgres_url, writer, auditor)
+    as_writer, as_auditor = as_role(postgres_url, writer), as_role(postgres_url, auditor)
+
+    run(as_writer, "index", "set", "SOFR", "--date", "2026-01-05", "--rate", "3.65")
+    run(as_writer, "index", "set", "SOFR", "--date", "2026-01-05", "--rate", "3.66", "--correct", "--reason", "revised")
+    shown = run_json(as_auditor, "index", "show", "SOFR")
+    forged = ("SELECT loanledger_append_market(ARRAY[ROW(gen_random_uuid(), 1, 'domain.market:IndexFixingPublished', "
+              "convert_to('{\"recorded_by\": \"someone_else\", \"timestamp\": \"' || now()::text || '\"}', 'UTF8'))"
+              "]::stored_event_uuid[])")
+
+    assert [(row["date"], row["rate"]) for row in shown] == [("2026-01-05", "3.66")]
+    assert run_json(as_auditor, "verify")["index_streams"] == [{"stream": "index:SOFR", "events": 2}]
+    for statement in ("UPDATE market_events SET topic = topic", "DELETE FROM market_events", "TRUNCATE market_events",
+                      "INSERT INTO market_events (originator_id, originator_version) "
+                      "SELECT originator_id, 99 FROM market_events LIMIT 1"):
+        assert "permission denied" in refused(postgres_url, writer, statement), statement
+        assert "permission denied" in refused(postgres_url, auditor, statement), statement
+    assert "recorded_by someone_else" in refused(postgres_url, writer, forged)
+    assert "permission denied" in refused(postgres_url, auditor, forged.replace("someone_else", auditor))
+    for statement in ("UPDATE market_events SET topic = topic", "DELETE FROM market_events"):
+        assert "append-only" in refused(postgres_url, PG_USER, statement)
+    assert run(as_auditor, "index", "set", "SOFR", "--date", "2026-01-06", "--rate", "3.6", ok=False).exit_code != 0

@@ -2,6 +2,7 @@
 replay, stated figures) and held against the read models, for `loanledger verify` and the web
 view alike (one code path; the JSON is projections.json_views.verification_json)."""
 
+import json
 from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
@@ -87,8 +88,6 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
 def _indexes_named(rows: list[Any]) -> set[str]:
     """The indexes the notes in a facility's stored rows name (read from the rows as stored: a
     row that does not decode names none)."""
-    import json
-
     names = set()
     for row in rows:
         if row.topic.endswith(":NoteIssued"):

@@ -122,7 +122,9 @@ class MarketData:
             try:
                 fact = record.fact
                 today = self.ledger.today("America/New_York")
-                stamp = dict(today=today, recorded_by=recorded_by, now=self.ledger.now(), source=record.source)
+                authors = self.ledger.authors(recorded_by)  # PostgreSQL: the session's role, on behalf of the actor
+                stamp = dict(today=today, recorded_by=authors["recorded_by"], now=self.ledger.now(),
+                             source=record.source, on_behalf_of=authors["on_behalf_of"])
                 current = series.rates.get(fact.date)
                 if record.revision and current is not None and current != fact.rate:
                     fact = CorrectFixing(index=fact.index, date=fact.date, rate=fact.rate,

@@ -49,6 +49,9 @@ def roles(
         raise LedgerError("--writer, --auditor and --projector must be three different roles")
     from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
 
+    from cli.application.market import MarketData  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    MarketData(book).recorder  # noqa: B018 - the market-data table exists before it is granted
     view = open_view(book.db)  # the read-model tables exist before they are granted
     view.ensure_rules_table()  # a ledger made before the rules edition was kept has none yet
     tables = [*READ_MODEL_TABLES, "rm_worker", "rm_rules", view.tracking_table_name]  # type: ignore[attr-defined]
@@ -60,5 +63,7 @@ def roles(
         return
     console.print(f"Writer {writer}: {', '.join(granted['writer'])} on {granted['table']} "
                   f"(UPDATE/DELETE/TRUNCATE refused by trigger {GUARD_TRIGGER}).")
+    console.print(f"Writer {writer} on {granted['market_table']}: SELECT, and EXECUTE loanledger_append_market "
+                  "(UPDATE/DELETE/TRUNCATE refused by trigger).")
     console.print(f"Auditor {auditor}: {', '.join(granted['auditor'])}.")
     console.print(f"Projector {projector}: {', '.join(granted['projector'])}.")

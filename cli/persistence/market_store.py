@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 MARKET_TABLE = "market_events"
+MARKET_APPEND_FUNCTION = "loanledger_append_market"  # the writer's way in (`db roles`, cli.persistence.roles)
 
 
 def market_table_exists(ledger_recorder: Any, is_postgres: bool) -> bool:
@@ -36,18 +37,34 @@ def market_table_exists(ledger_recorder: Any, is_postgres: bool) -> bool:
 
 def market_recorder(ledger_recorder: Any, is_postgres: bool) -> Any:
     """The library's application recorder on the ledger's datastore, for `market_events` (created
-    if absent: only commands that record fixings ask for it)."""
+    if absent: only commands that record fixings ask for it). On PostgreSQL with `db roles` set
+    up, it appends through the owner's `loanledger_append_market` (the append-only writer holds
+    no INSERT on the table), and an existing table is not created again (the writer may not)."""
     datastore = ledger_recorder.datastore
     if is_postgres:
         from eventsourcing.postgres import PostgresApplicationRecorder  # start-up: a SQLite ledger never loads PostgreSQL
 
-        recorder = PostgresApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
-    else:
-        from eventsourcing.sqlite import SQLiteApplicationRecorder  # start-up: only commands that read fixings need it
+        from cli.persistence import store_stamps  # start-up: idem
 
-        recorder = SQLiteApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
+        recorder = PostgresApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
+        if not market_table_exists(ledger_recorder, True):
+            recorder.create_table()
+        if _market_append_installed(datastore):
+            store_stamps.append_through_store(recorder, MARKET_APPEND_FUNCTION)
+        return recorder
+    from eventsourcing.sqlite import SQLiteApplicationRecorder  # start-up: only commands that read fixings need it
+
+    recorder = SQLiteApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
     recorder.create_table()
     return recorder
+
+
+def _market_append_installed(datastore: Any) -> bool:
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute("SELECT to_regproc(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL AS ok",
+                       (datastore.schema or "public", MARKET_APPEND_FUNCTION))
+        row = cursor.fetchone()
+    return bool(row["ok"] if isinstance(row, dict) else row[0])
 
 
 def all_index_rows(ledger_recorder: Any, is_postgres: bool) -> list[tuple[str, date, Decimal, int, datetime]]:

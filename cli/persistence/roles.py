@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli.persistence import store_stamps
+from cli.persistence.market_store import MARKET_APPEND_FUNCTION, MARKET_TABLE
 from cli.persistence.storage import APPEND_FUNCTION, EVENTS_TABLE, Database, connect
 from domain.errors import LedgerError
 
@@ -55,9 +56,14 @@ def set_up_roles(db: Database, writer: Role, auditor: Role, projector: Role,
     append = sql.SQL("{}({}[])").format(sql.Identifier(schema, APPEND_FUNCTION),
                                         sql.Identifier(schema, STORED_EVENT_TYPE))
     models = [sql.Identifier(schema, name) for name in read_model_tables]
+    market = sql.Identifier(schema, MARKET_TABLE)
+    market_append = sql.SQL("{}({}[])").format(sql.Identifier(schema, MARKET_APPEND_FUNCTION),
+                                               sql.Identifier(schema, STORED_EVENT_TYPE))
     with connect(db) as conn, conn.transaction():
         with conn.cursor() as cursor:
             store_stamps.install(cursor, schema, STORED_EVENT_TYPE)
+            store_stamps.install_market_append(cursor, schema, MARKET_TABLE, MARKET_APPEND_FUNCTION,
+                                               STORED_EVENT_TYPE)
         for role in (writer, auditor, projector):
             _ensure_role(conn, role, db.env["POSTGRES_DBNAME"], schema)
         w, a, p = (sql.Identifier(r.name) for r in (writer, auditor, projector))
@@ -72,6 +78,11 @@ def set_up_roles(db: Database, writer: Role, auditor: Role, projector: Role,
             sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(sql.Identifier(schema), a),
             sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}").format(
                 sql.Identifier(schema), a),
+            # the market-data table (index fixings): as the events table, appended through the owner's function
+            sql.SQL("REVOKE ALL ON {} FROM {}, {}, {}").format(market, w, a, p),
+            sql.SQL("REVOKE ALL ON FUNCTION {} FROM PUBLIC, {}, {}").format(market_append, a, p),
+            sql.SQL("GRANT SELECT ON {} TO {}, {}, {}").format(market, w, a, p),
+            sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(market_append, w),
         ]
         for model in models:
             statements += [sql.SQL("REVOKE ALL ON {} FROM {}, {}").format(model, w, p),
@@ -80,6 +91,7 @@ def set_up_roles(db: Database, writer: Role, auditor: Role, projector: Role,
         for statement in statements:
             conn.execute(statement)
         _guard(conn, schema, table)
+        _guard(conn, schema, market, f"{MARKET_TABLE}_append_only")
         problems = (extra_powers(conn, writer.name, schema, may_append=True)
                     + extra_powers(conn, auditor.name, schema)
                     + extra_powers(conn, projector.name, schema, may_write=read_model_tables))
@@ -87,8 +99,9 @@ def set_up_roles(db: Database, writer: Role, auditor: Role, projector: Role,
             raise ExtraPowers("refused, nothing changed: " + "; ".join(problems)
                               + " (remove these powers, e.g. REVOKE pg_write_all_data FROM role, "
                                 "or name other roles)")
-    return {"table": f"{schema}.{EVENTS_TABLE}",
-            "writer": ["SELECT", f"EXECUTE {APPEND_FUNCTION} (its only way to append; stamped by the store)"],
+    return {"table": f"{schema}.{EVENTS_TABLE}", "market_table": f"{schema}.{MARKET_TABLE}",
+            "writer": ["SELECT", f"EXECUTE {APPEND_FUNCTION} (its only way to append; stamped by the store)",
+                       f"SELECT on {MARKET_TABLE}, EXECUTE {MARKET_APPEND_FUNCTION} (its only way to record fixings)"],
             "auditor": ["SELECT on every table"],
             "projector": ["SELECT", "SELECT, INSERT, UPDATE, DELETE on the read-model tables"],
             "writer_role": writer.name, "auditor_role": auditor.name, "projector_role": projector.name,
@@ -122,11 +135,12 @@ def extra_powers(conn: Any, role: str, schema: str, *, may_append: bool = False,
     extra = [f"{p} on {t}" for t, p in writes if (t, p) not in allowed]
     if extra:
         found.append("may " + ", ".join(extra))
-    appends = conn.execute("SELECT has_function_privilege(%s, p.oid, 'EXECUTE') FROM pg_proc p "
-                           "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s AND p.proname = %s",
-                           (role, schema, APPEND_FUNCTION)).fetchone()
-    if appends and appends[0] and not may_append:
-        found.append(f"may EXECUTE {APPEND_FUNCTION} (append events)")
+    for function in (APPEND_FUNCTION, MARKET_APPEND_FUNCTION):
+        appends = conn.execute("SELECT has_function_privilege(%s, p.oid, 'EXECUTE') FROM pg_proc p "
+                               "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s AND p.proname = %s",
+                               (role, schema, function)).fetchone()
+        if appends and appends[0] and not may_append:
+            found.append(f"may EXECUTE {function} (append events)")
     return [f"role {role}: {', '.join(found)}"] if found else []
 
 
@@ -141,8 +155,8 @@ def _ensure_role(conn: Any, role: Role, dbname: str, schema: str) -> None:
     conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role.name)))
 
 
-def _guard(conn: Any, schema: str, table: Any) -> None:
-    """The trigger that makes the events table append-only for every role."""
+def _guard(conn: Any, schema: str, table: Any, trigger: str = GUARD_TRIGGER) -> None:
+    """The trigger that makes the events table (or the market-data table) append-only for every role."""
     from psycopg import sql  # start-up: psycopg costs ~140 ms, and only this command composes SQL with it
 
     function = sql.Identifier(schema, GUARD_FUNCTION)
@@ -152,7 +166,7 @@ def _guard(conn: Any, schema: str, table: Any) -> None:
         "USING ERRCODE = 'insufficient_privilege'; END $$").format(function))
     conn.execute(sql.SQL(
         "CREATE OR REPLACE TRIGGER {} BEFORE UPDATE OR DELETE OR TRUNCATE ON {} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(sql.Identifier(GUARD_TRIGGER), table, function))
+        "FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(sql.Identifier(trigger), table, function))
 
 
 def may_refresh_read_models(db: Database, tracking_table: str) -> bool:

@@ -109,14 +109,15 @@ END $$""",
         cursor.execute(sql.SQL(statement).format(**names))
 
 
-def append_through_store(recorder: Any) -> None:
-    """Make the library's recorder insert through `loanledger_append` instead of its own
-    LOCK TABLE + INSERT (in the same pipeline and transaction)."""
+def append_through_store(recorder: Any, function: str = APPEND_FUNCTION) -> None:
+    """Make the library's recorder insert through `loanledger_append` (or, for the market-data
+    table, `function`) instead of its own LOCK TABLE + INSERT (in the same pipeline and
+    transaction)."""
     from psycopg import sql  # start-up: psycopg costs ~140 ms, and a SQLite ledger never needs it
 
     schema = recorder.datastore.schema
     statement = sql.SQL("SELECT n FROM {}(%s::{}[]) AS n").format(
-        sql.Identifier(schema, APPEND_FUNCTION), sql.Identifier(schema, recorder.stored_event_type_name))
+        sql.Identifier(schema, function), sql.Identifier(schema, recorder.stored_event_type_name))
 
     def insert(curs: Any, stored_events: Any, **_: Any) -> None:
         rows = [recorder.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
@@ -128,6 +129,50 @@ def append_through_store(recorder: Any) -> None:
 
     recorder._insert_stored_events = insert
     recorder._fetch_ids_after_insert_events = fetch_ids
+
+
+def install_market_append(cursor: Any, schema: str, table: str, function: str, stored_event_type: str) -> None:
+    """`function(events)`: the writer's only way into the market-data table, as `loanledger_append`
+    is into the events table. SECURITY DEFINER (run as the table's owner): it takes the table's
+    EXCLUSIVE lock, refuses an event whose stored JSON claims another author than the session's
+    role or a recorded time more than TOLERANCE_SECONDS from the server's clock, and inserts the
+    rows. Run by the table's owner; safe to repeat."""
+    from psycopg import sql  # start-up: psycopg costs ~140 ms, and a SQLite ledger never needs it
+
+    names = {"table": sql.Identifier(schema, table), "append": sql.Identifier(schema, function),
+             "type": sql.Identifier(schema, stored_event_type), "tolerance": sql.Literal(TOLERANCE_SECONDS),
+             "channel": sql.Identifier(table)}
+    for statement in (
+        """CREATE OR REPLACE FUNCTION {append}(events {type}[]) RETURNS SETOF bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    claimed jsonb;
+    ev record;
+BEGIN
+    LOCK TABLE {table} IN EXCLUSIVE MODE;
+    FOR ev IN SELECT * FROM unnest(events) LOOP
+        BEGIN
+            claimed := convert_from(ev.state, 'UTF8')::jsonb;
+        EXCEPTION WHEN others THEN
+            claimed := NULL;
+        END;
+        IF claimed IS NULL OR claimed->>'recorded_by' IS DISTINCT FROM session_user THEN
+            RAISE EXCEPTION 'loanledger refused the fixing: it says recorded_by %, but the session''s role is %',
+                coalesce(claimed->>'recorded_by', 'nothing'), session_user USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF abs(extract(epoch FROM (claimed->>'timestamp')::timestamptz - clock_timestamp())) > {tolerance} THEN
+            RAISE EXCEPTION 'loanledger refused the fixing: its recorded time % is more than % s from the database''s clock',
+                claimed->>'timestamp', {tolerance} USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END LOOP;
+    NOTIFY {channel};
+    RETURN QUERY INSERT INTO {table} AS t (originator_id, originator_version, topic, state)
+        SELECT e.originator_id, e.originator_version, e.topic, e.state FROM unnest(events) AS e
+        RETURNING t.notification_id;
+END $$""",
+        "REVOKE ALL ON FUNCTION {append}({type}[]) FROM PUBLIC",
+    ):
+        cursor.execute(sql.SQL(statement).format(**names))
 
 
 def stamps(ledger: Any, stream_id: Any) -> dict[int, tuple[Any, str | None]]:
