@@ -117,6 +117,28 @@ def portfolio_json(day: Any, instant: datetime | None, lines: list[Any], totals:
     }
 
 
+def exposure_json(day: Any, instant: datetime | None, rows: list[Any], refused: list[Any]) -> dict[str, Any]:
+    """`portfolio --by-lender --json` (projections.lender_exposure rows, grouped by lender)."""
+    lenders: dict[str, list[Any]] = {}
+    for x in rows:
+        lenders.setdefault(x.lender, []).append(x)
+
+    def figures(items: list[Any]) -> dict[str, Any]:
+        total = {name: sum((getattr(x, name) for x in items), Decimal("0.00")) for name in
+                 ("principal", "past_due_principal", "past_due_interest", "past_due_fees", "past_due_total")}
+        return {"principal": money(total["principal"]),
+                "past_due": {"principal": money(total["past_due_principal"]),
+                             "interest": money(total["past_due_interest"]), "fees": money(total["past_due_fees"]),
+                             "total": money(total["past_due_total"])}}
+
+    return {
+        "as_of": day.isoformat(), "known_at": instant.isoformat() if instant else None,
+        "lenders": [{"lender": name, "facilities": [{"facility": x.facility, **figures([x])} for x in items],
+                     "total": figures(items)} for name, items in sorted(lenders.items())],
+        "refused": [{"facility": r.facility, "problem": r.problem} for r in refused],
+    }
+
+
 def timeline_json(series: Any) -> list[dict[str, Any]]:
     """`timeline --json`: a list of {balance, past_due}."""
     return [{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series]

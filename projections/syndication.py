@@ -190,11 +190,13 @@ class Splitter:
     def _parts(self, allocations: Iterable[Allocation], day: date) -> tuple[LenderPart, ...]:
         parts = []
         for a in allocations:
-            for lender, amount in self.syndicate.split(a.amount, self._weights(a, day)).items():
+            for lender, amount in self.syndicate.split(a.amount, self.weights(a, day)).items():
                 parts.append(LenderPart(lender, a.note, a.component, a.label, amount))
         return tuple(parts)
 
-    def _weights(self, a: Allocation, day: date) -> Shares:
+    def weights(self, a: Allocation, day: date) -> Shares:
+        """The weights an allocation applied on `day` is split by (the rules above); also what a
+        lender's part of an item still due would be (projections.lender_exposure)."""
         s = self.syndicate
         if a.component == "interest" and a.note is not None and (a.note, a.label) in self.bills:
             return self.interest_weights(self.bills[(a.note, a.label)])

@@ -30,3 +30,21 @@ def portfolio(book: Any, day: date, instant: datetime | None, status: str | None
 def _lagging(book: Any, position: int) -> set[str]:
     """Ids of the facilities with events after `position` (not yet in the read models)."""
     return {str(n.originator_id) for n in notifications(book.recorder, position, limit=5000)}
+
+
+def exposure_by_lender(book: Any, day: date, instant: datetime | None,
+                       lender: str | None = None) -> tuple[list[Any], list[Any]]:
+    """`portfolio --by-lender`: every lender's part of every facility's principal and past due
+    as of `day` (known at `instant`), computed by the engine per facility
+    (projections.lender_exposure), and the facilities the engine refused. `lender`: only its rows."""
+    from projections.lender_exposure import Refused, facility_exposure  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    rows, refused = [], []
+    for opened in book.facilities():
+        events = book.facility_events(opened.code)
+        found = facility_exposure(events, day, instant, fixings_for(book, events, instant))
+        if isinstance(found, Refused):
+            refused.append(found)
+        elif found is not None:
+            rows += [x for x in found if lender is None or x.lender == lender]
+    return rows, refused

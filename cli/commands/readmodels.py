@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import new_table, output_console, printable
 from rich.text import Text
 
 from cli.commands.context import emit_json, err_console, ledger, settings
@@ -133,11 +133,21 @@ def portfolio(
         "--chart", metavar="FILE.svg|FILE.png",
         help="Draw past due by bucket at each month end up to --as-of (from the engine) to this file "
              "(replaced if it exists) instead of printing the table.")] = None,
+    by_lender: Annotated[bool, typer.Option(
+        "--by-lender", help="Each lender's part of each facility's principal and past due (principal, "
+                            "interest, fees), and its total across facilities, split by the syndication rules.")] = False,
+    lender: Annotated[str | None, typer.Option(
+        metavar="LENDER", help="With --by-lender: only this lender.")] = None,
 ) -> None:
     """Every facility's principal and past due as of a date, with days past due, bucket and totals.
 
     Example: loanledger portfolio --as-of 2008-01-31 --bucket 31-60
+
+    A lender's exposure across facilities: loanledger portfolio --as-of 2024-06-30 --by-lender --lender "Bank B"
     """
+    if by_lender or lender is not None:
+        _by_lender(ctx, as_of, known_at, lender, status_filter, bucket, chart, by_lender)
+        return
     if chart is not None:
         _portfolio_chart(ctx, as_of, known_at, chart)
         return
@@ -152,6 +162,41 @@ def portfolio(
         emit_json(portfolio_json(day, instant, lines, totals))
     else:
         _print(day, known_at, lines, totals)
+
+
+def _by_lender(ctx: typer.Context, as_of: str, known_at: str | None, lender: str | None, status_filter: str | None,
+               bucket: str | None, chart: str | None, by_lender: bool) -> None:
+    from cli.application.queries import exposure_by_lender  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import exposure_json  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    if not by_lender:
+        raise InvalidInput("--lender: it selects a lender of --by-lender; add --by-lender", field="lender")
+    for option, value in (("--status", status_filter), ("--bucket", bucket), ("--chart", chart)):
+        if value is not None:
+            raise InvalidInput(f"{option} does not apply to --by-lender (a lender's rows have no status or bucket)",
+                               field=option.lstrip("-"))
+    day, instant = _day(as_of), _instant(known_at)
+    rows, refused = exposure_by_lender(ledger(ctx), day, instant, lender)
+    report = exposure_json(day, instant, rows, refused)
+    if settings(ctx).json:
+        emit_json(report)
+        return
+    title = f"Exposure by lender as of {day}" + (f", known at {known_at}" if known_at else "")
+    table = new_table("lender", "facility", "principal", "pd principal", "pd interest", "pd fees", "pd total",
+                      title=title)
+    for entry in report["lenders"]:
+        for x in entry["facilities"]:
+            due = x["past_due"]
+            table.add_row(printable(entry["lender"]), x["facility"], x["principal"], due["principal"],
+                          due["interest"], due["fees"], due["total"])
+        total, due = entry["total"], entry["total"]["past_due"]
+        table.add_row(printable(entry["lender"]), "total", total["principal"], due["principal"], due["interest"],
+                      due["fees"], due["total"], style="bold")
+    console.print(table)
+    for r in refused:
+        console.print(f"{r.facility}: refused: {r.problem}", soft_wrap=True, markup=False)
+    if not report["lenders"] and lender is not None:
+        console.print(f"No facility has a share held by {printable(lender)} as of {day}.", markup=False)
 
 
 def _portfolio_chart(ctx: typer.Context, as_of: str, known_at: str | None, chart: str) -> None:
