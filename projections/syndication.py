@@ -116,21 +116,25 @@ class Syndicate:
     def shares(self, note: str, day: date) -> Shares:
         """Each lender's share of `note` at the end of `day`; the whole note is the facility
         lender's when no position was ever set. Shares must add up to the note's face amount."""
-        changes = self.changes.get(note)
-        if not changes:
+        if not self.changes.get(note):
             return {self.facility_lender: self.faces.get(note, Decimal(1))}
-        held: Shares = {}
-        for effective, _, lender, (kind, amount) in sorted(changes):
-            if effective > day:
-                break
-            held[lender] = amount if kind == "set" else held.get(lender, ZERO) + amount
-        held = {lender: amount for lender, amount in held.items() if amount > 0}
+        held = self.held(note, day)
         total = sum(held.values(), ZERO)
         if total != self.faces[note]:
             raise ReportRefused(
                 f"lenders' shares of note {note} add up to {total} on {day}, not its commitment "
                 f"{self.faces[note]}: record the missing positions with 'loanledger lender set'")
         return held
+
+    def held(self, note: str, day: date) -> Shares:
+        """What each lender holds of `note` at the end of `day` by its positions and assignments
+        (nothing checked: `shares` refuses a sum other than the commitment)."""
+        held: Shares = {}
+        for effective, _, lender, (kind, amount) in sorted(self.changes.get(note, ())):
+            if effective > day:
+                break
+            held[lender] = amount if kind == "set" else held.get(lender, ZERO) + amount
+        return {lender: amount for lender, amount in held.items() if amount > 0}
 
     def facility_shares(self, day: date) -> Shares:
         """Each lender's share of every note together (facility fees)."""

@@ -27,8 +27,9 @@ from projections.market_integrity import check_index_streams
 from projections.readmodels.checks import read_model_findings
 from projections.readmodels.facility_figures import facility_figures
 
-StoredModels = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]
-"""One facility's rows in the read models: its summary (or None), journal rows, portfolio steps."""
+StoredModels = tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]
+"""One facility's rows in the read models: its summary (or None), journal rows, portfolio steps,
+lender shares."""
 
 
 @dataclass(frozen=True)

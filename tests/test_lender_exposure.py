@@ -81,3 +81,33 @@ def test_by_lender_options_that_do_not_apply_are_refused(db_url):
 
     assert alone.exit_code == 2 and "--by-lender" in alone.output
     assert bucket.exit_code == 2 and "--bucket does not apply" in bucket.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_the_lender_shares_read_model_holds_who_held_what_and_verify_checks_it(db_url):
+    """rm_lender_shares: Bank A 100,000,000 from 15 Jan 2024 to the 25 Jan settlement, then
+    60,000,000; Fund D 40,000,000 from 25 Jan; Bank B and Fund C 100,000,000 throughout."""
+    from tests.tampering import StoredEvents
+
+    syndicated(db_url)
+    rows = sorted(StoredEvents(db_url).execute(
+        "SELECT note, lender, valid_from, valid_until, commitment FROM rm_lender_shares"))
+    text = [tuple(str(v) for v in r[:4]) + (f"{Decimal(str(r[4])):.2f}",) for r in rows]
+
+    assert text == [("TL", "Bank A", "2024-01-15", "2024-01-25", "100000000.00"),
+                    ("TL", "Bank A", "2024-01-25", "9999-12-31", "60000000.00"),
+                    ("TL", "Bank B", "2024-01-15", "9999-12-31", "100000000.00"),
+                    ("TL", "Fund C", "2024-01-15", "9999-12-31", "100000000.00"),
+                    ("TL", "Fund D", "2024-01-25", "9999-12-31", "40000000.00")]
+    assert run_json(db_url, "verify")["ok"] is True
+
+    StoredEvents(db_url).execute("UPDATE rm_lender_shares SET commitment = 1 WHERE lender = 'Fund D'")
+    result = run(db_url, "--json", "verify", ok=False)
+
+    import json
+    kinds = [(f["kind"], f["expected"]) for f in json.loads(result.stdout)["findings"]]
+    assert result.exit_code == 1
+    assert kinds == [("read_model_differs", "rm_lender_shares row note/lender/valid_from=TL/Fund D/2024-01-25 "
+                                            "commitment=40000000.00")]
+    only_d = run_json(db_url, "portfolio", "--as-of", "2024-02-15", "--by-lender", "--lender", "Fund D")
+    assert [x["lender"] for x in only_d["lenders"]] == ["Fund D"]

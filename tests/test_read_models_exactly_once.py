@@ -13,6 +13,7 @@ import pytest
 from cli.application.readmodel_sync import close_view, open_view
 from cli.persistence.storage import database
 from cli.application.projection import catch_up, changes_for
+from cli.persistence.readmodel_schema import TABLES as READ_MODEL_TABLES
 from cli.persistence.readmodel_tables import FAULT_DELAY, PositionMoved
 from tests.helpers import run
 from tests.readmodel_helpers import ledger_for, reset, tables
@@ -258,7 +259,7 @@ def test_a_rebuild_killed_midway_changes_nothing_and_the_next_one_finishes(db_ur
     # one facility per unit of work, each written in its own transaction that waits before committing
     killed = rebuild_process(db_url, "--batch", "1", "--processes", "1", env={FAULT_DELAY: "0.5"})
     try:
-        wait_for(lambda: len(shadow_tables(db_url)) == 3)
+        wait_for(lambda: len(shadow_tables(db_url)) == len(READ_MODEL_TABLES))
         time.sleep(0.8)  # the first facility's rows are in, the second's transaction is open
     finally:
         killed.send_signal(signal.SIGKILL)
@@ -275,7 +276,7 @@ def test_ctrl_c_stops_a_rebuild_says_so_and_changes_nothing(db_url):
     interrupted = rebuild_process(db_url, "--batch", "1", "--processes", "2", env={FAULT_DELAY: "0.5"},
                                   session=True)
     try:
-        wait_for(lambda: len(shadow_tables(db_url)) == 3)
+        wait_for(lambda: len(shadow_tables(db_url)) == len(READ_MODEL_TABLES))
         time.sleep(0.3)
         os.killpg(interrupted.pid, signal.SIGINT)  # the whole group, as Ctrl-C in a terminal
         output, _ = interrupted.communicate(timeout=60)
@@ -291,7 +292,7 @@ def test_a_second_rebuild_while_one_runs_is_refused_and_changes_nothing(db_url):
     incremental = interleaved_ledger(db_url)
     first = rebuild_process(db_url, "--batch", "1", "--processes", "1", env={FAULT_DELAY: "0.5"})
     try:
-        wait_for(lambda: len(shadow_tables(db_url)) == 3)
+        wait_for(lambda: len(shadow_tables(db_url)) == len(READ_MODEL_TABLES))
         second = run(db_url, "projections", "rebuild", ok=False)
         assert second.exit_code == 1
         assert "another 'projections rebuild' is running" in second.output

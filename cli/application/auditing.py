@@ -32,8 +32,8 @@ def stored_models(book: Any, closing: ExitStack) -> tuple[Callable[[Any], Any] |
                       "(run 'loanledger projections run' or 'projections rebuild')")
 
     def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
-        summary, journal, steps = view.facility_rows(str(stream_id))
-        return (summary[0] if summary else None, journal, steps)
+        summary, journal, steps, lenders = view.facility_rows(str(stream_id))
+        return (summary[0] if summary else None, journal, steps, lenders)
 
     return rows_of, None
 

@@ -40,7 +40,10 @@ def exposure_by_lender(book: Any, day: date, instant: datetime | None,
     from projections.lender_exposure import Refused, facility_exposure  # start-up: deferred (docs/architecture.md, "Start-up")
 
     rows, refused = [], []
+    held = _held_by(book, lender, day) if lender is not None and instant is None else None
     for opened in book.facilities():
+        if held is not None and str(opened.originator_id) not in held:
+            continue  # the lender never held a share of it (rm_lender_shares, current)
         events = book.facility_events(opened.code)
         found = facility_exposure(events, day, instant, fixings_for(book, events, instant))
         if isinstance(found, Refused):
@@ -48,3 +51,16 @@ def exposure_by_lender(book: Any, day: date, instant: datetime | None,
         elif found is not None:
             rows += [x for x in found if lender is None or x.lender == lender]
     return rows, refused
+
+
+def _held_by(book: Any, lender: str, day: date) -> set[str] | None:
+    """Ids of the facilities in which `lender` held a share on some day up to `day`, from the read
+    models when they are current (same rules edition, no event after their position); else None
+    (every facility is asked)."""
+    view = open_view(book.db)
+    try:
+        if view.stale_rules() or _lagging(book, view.position()):
+            return None
+        return view.lender_facilities(lender, day)
+    finally:
+        close_view(view)

@@ -26,7 +26,7 @@ from domain.events import FacilityOpened
 from cli.persistence import worker_lock
 from projections.readmodels.changes import as_row, facility_rows
 from cli.application.projection import catch_up
-from cli.persistence.readmodel_schema import JOURNAL, REBUILD_CHUNK, STEPS, SUMMARY
+from cli.persistence.readmodel_schema import JOURNAL, LENDER_SHARES, REBUILD_CHUNK, STEPS, SUMMARY
 from cli.persistence.shadow_tables import ShadowTables
 from cli.persistence.readmodel_tables import ReadModelView
 
@@ -144,6 +144,7 @@ def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
     summaries: list[tuple[Any, ...]] = []
     steps: list[tuple[Any, ...]] = []
     journal: list[tuple[Any, ...]] = []
+    lenders: list[tuple[Any, ...]] = []
     events = 0
     for stream_id, stored in streams_upto(ledger, ids, upto).items():
         if not stored:
@@ -153,8 +154,9 @@ def chunk_rows(ledger: Ledger, ids: list[UUID], upto: int) -> ChunkRows:
         summaries.append(rows.summary)
         steps += rows.steps
         journal += rows.journal
+        lenders += rows.lenders
         events += len(stream)
-    tables = {SUMMARY.name: summaries, STEPS.name: steps, JOURNAL.name: journal}
+    tables = {SUMMARY.name: summaries, STEPS.name: steps, JOURNAL.name: journal, LENDER_SHARES.name: lenders}
     if postgres:
         return ChunkRows(events, tables)
     return ChunkRows(events, {name: [as_row(r, False) for r in rows] for name, rows in tables.items()})

@@ -84,7 +84,15 @@ STEPS = Table(
     indexes=(("rm_portfolio_steps_by_day", ("valid_until", "valid_from")),),
 )
 
-READ_MODELS = (SUMMARY, JOURNAL, STEPS)
+LENDER_SHARES = Table(
+    "rm_lender_shares",  # projections.readmodels.lender_shares
+    (("facility_id", "TEXT NOT NULL"), ("note", "TEXT NOT NULL"), ("lender", "TEXT NOT NULL"),
+     ("valid_from", "DAY NOT NULL"), ("valid_until", "DAY NOT NULL"), ("commitment", "MONEY NOT NULL")),
+    primary_key=("facility_id", "note", "lender", "valid_from"),
+    indexes=(("rm_lender_shares_by_lender", ("lender", "valid_from")),),
+)
+
+READ_MODELS = (SUMMARY, JOURNAL, STEPS, LENDER_SHARES)
 TABLES = tuple(t.name for t in READ_MODELS)
 
 WORKER_DDL = """CREATE TABLE IF NOT EXISTS rm_worker (

@@ -17,7 +17,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
-from projections.readmodels.changes import Changes, as_row, step_rows, summary_row
+from projections.readmodels.changes import Changes, as_row, lender_share_rows, step_rows, summary_row
 from projections.readmodels.facility_figures import Step
 from projections.readmodels.portfolio import Summary
 from cli.persistence.readmodel_schema import RULES_DDL, TABLES, statements
@@ -147,12 +147,16 @@ class ReadModelView:
         last_seen = {r.facility_id: r.notification_id for r in changes.journal}
         if ids:
             c.executemany(sql("DELETE FROM rm_portfolio_steps WHERE facility_id = ?"), ids)
+            c.executemany(sql("DELETE FROM rm_lender_shares WHERE facility_id = ?"), ids)
             c.executemany(sql("DELETE FROM rm_facility_summary WHERE facility_id = ?"), ids)
             self._insert(c, "rm_facility_summary", [
                 as_row(summary_row(f, last_seen.get(f.facility_id, 0)), pg) for f in changes.facilities])
             steps = [as_row(row, pg) for f in changes.facilities for row in step_rows(f)]
             if steps:
                 self._insert(c, "rm_portfolio_steps", steps)
+            lenders = [as_row(row, pg) for f in changes.facilities for row in lender_share_rows(f)]
+            if lenders:
+                self._insert(c, "rm_lender_shares", lenders)
         if changes.journal:
             self._insert(c, "rm_event_journal", [(*as_row(tuple(r.__dict__.values()), pg), None)
                                                  for r in changes.journal])
@@ -198,9 +202,15 @@ class ReadModelView:
             "SELECT * FROM rm_portfolio_steps WHERE valid_from <= ? AND valid_until > ?", (value, value))}
 
     def facility_rows(self, facility_id: str) -> tuple[list[dict[str, Any]], ...]:
-        """A facility's summary, journal and portfolio-step rows (what `verify` compares)."""
+        """A facility's summary, journal, portfolio-step and lender-share rows (what `verify` compares)."""
         return tuple(self.rows(f"SELECT * FROM {table} WHERE facility_id = ?", (facility_id,))
-                     for table in ("rm_facility_summary", "rm_event_journal", "rm_portfolio_steps"))
+                     for table in ("rm_facility_summary", "rm_event_journal", "rm_portfolio_steps", "rm_lender_shares"))
+
+    def lender_facilities(self, lender: str, day: date) -> set[str]:
+        """Ids of the facilities in which `lender` held a share of a note on some day up to `day`."""
+        value = day if self.postgres else day.isoformat()
+        return {r["facility_id"] for r in self.rows(
+            "SELECT DISTINCT facility_id FROM rm_lender_shares WHERE lender = ? AND valid_from <= ?", (lender, value))}
 
 
 class SQLiteReadModelView(ReadModelView, SQLiteTrackingRecorder):

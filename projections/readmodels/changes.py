@@ -51,6 +51,7 @@ class FacilityRows:
     summary: tuple[Any, ...]
     steps: list[tuple[Any, ...]]
     journal: list[tuple[Any, ...]]
+    lenders: list[tuple[Any, ...]]
 
 
 def facility_rows(stream: Sequence[FacilityEvent], notification_ids: Sequence[int],
@@ -63,7 +64,8 @@ def facility_rows(stream: Sequence[FacilityEvent], notification_ids: Sequence[in
     cancelled = reversed_by(stream)
     journal = [(*journal_values(e, code, n, facility), cancelled.get(e.originator_version))
                for e, n in zip(stream, notification_ids)]
-    return FacilityRows(summary_row(figures, notification_ids[-1]), step_rows(figures), journal)
+    return FacilityRows(summary_row(figures, notification_ids[-1]), step_rows(figures), journal,
+                        lender_share_rows(figures))
 
 
 def summary_row(f: FacilityFigures, notification_id: int) -> tuple[Any, ...]:
@@ -74,6 +76,10 @@ def summary_row(f: FacilityFigures, notification_id: int) -> tuple[Any, ...]:
 def step_rows(f: FacilityFigures) -> list[tuple[Any, ...]]:
     return [(f.facility_id, s.valid_from, s.valid_until, s.status, s.principal, s.past_due_principal,
              s.past_due_interest, s.past_due_fees, s.past_due_total, s.oldest_due, s.problem) for s in f.steps]
+
+
+def lender_share_rows(f: FacilityFigures) -> list[tuple[Any, ...]]:
+    return [(f.facility_id, s.note, s.lender, s.valid_from, s.valid_until, s.commitment) for s in f.lender_shares]
 
 
 def journal_row(event: FacilityEvent, code: str, notification_id: int) -> JournalRow:

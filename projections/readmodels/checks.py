@@ -21,11 +21,12 @@ SUMMARY = ("status", "principal_outstanding", "last_version", "last_effective_da
 JOURNAL = ("event_type", "effective_date", "note", "amount", "reference", "chain_hash", "reversed_by")
 STEP = ("valid_until", "status", "principal", "past_due_principal", "past_due_interest",
         "past_due_fees", "past_due_total", "oldest_due")
+SHARE = ("valid_until", "commitment")
 
 
 def read_model_findings(
     stream: Stream, summary: dict[str, Any] | None, journal: Iterable[dict[str, Any]],
-    steps: Iterable[dict[str, Any]], figures: FacilityFigures | None = None,
+    steps: Iterable[dict[str, Any]], lenders: Iterable[dict[str, Any]] = (), figures: FacilityFigures | None = None,
 ) -> list[Finding]:
     """`figures`: `facility_figures(stream.events)` when the caller has it already."""
     figures = figures or facility_figures(stream.events)
@@ -46,6 +47,9 @@ def read_model_findings(
     expected_steps = {_text(s.valid_from): s.__dict__ for s in figures.steps}
     found += _compare(stream, "valid_from", "rm_portfolio_steps", expected_steps,
                       {_text(r["valid_from"]): r for r in steps}, STEP)
+    expected_shares = {f"{s.note}/{s.lender}/{_text(s.valid_from)}": s.__dict__ for s in figures.lender_shares}
+    found += _compare(stream, "note/lender/valid_from", "rm_lender_shares", expected_shares,
+                      {f"{r['note']}/{r['lender']}/{_text(r['valid_from'])}": r for r in lenders}, SHARE)
     return found
 
 

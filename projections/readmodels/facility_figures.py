@@ -26,6 +26,7 @@ from projections.exact import wide
 from projections.errors import ReportRefused
 from projections.figures import past_due_totals, principal
 from projections.fixings import market_indexes
+from projections.readmodels.lender_shares import LenderShare, lender_shares
 from projections.selection import active
 
 HORIZON_DAYS = 366
@@ -60,6 +61,7 @@ class FacilityFigures:
     steps: tuple[Step, ...]
     problem: str | None = None
     swept_through: date | None = None  # the last day the engine processed (without refusal, when no problem)
+    lender_shares: tuple[LenderShare, ...] = ()  # rm_lender_shares (projections.readmodels.lender_shares)
 
 
 STATUSES = ("accelerated", "in_default", "past_due", "current")
@@ -123,17 +125,19 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
     opened = events[0]
     assert isinstance(opened, FacilityOpened), "a facility stream starts with FacilityOpened"
     last = events[-1]
+    shares = lender_shares(events)
     if market_indexes(active(events)):
         # its figures read index fixings, which other streams hold and which arrive after its own
         # events: no step is kept, and the portfolio asks the engine (with the fixings) each time
         base = _base(opened, last, last_effective_date(events), horizon_days)
         return FacilityFigures(**base, status=MARKET_DATA, principal=Decimal("0.00"), steps=(),
-                               problem=None)
+                               problem=None, lender_shares=shares)
     try:
         sweep = Sweep(events, step_every_day=step_every_day, explain=False)
     except ReportRefused as refused:
         base = _base(opened, last, last_effective_date(events), horizon_days)
-        return FacilityFigures(**base, status="refused", principal=Decimal("0.00"), steps=(), problem=str(refused))
+        return FacilityFigures(**base, status="refused", principal=Decimal("0.00"), steps=(), problem=str(refused),
+                               lender_shares=shares)
     last_effective = _latest_effective(sweep.facts)
     base = _base(opened, last, last_effective, horizon_days)
     horizon = base["horizon"]
@@ -142,7 +146,7 @@ def facility_figures(events: Sequence[FacilityEvent], horizon_days: int = HORIZO
     horizon = max(horizon, (summary_day or horizon))
     steps, horizon, summary, problem = _steps(sweep, horizon, summary_day)
     return FacilityFigures(**{**base, "horizon": horizon}, status=summary[0], principal=summary[1],
-                           steps=tuple(steps), problem=problem, swept_through=sweep.day)
+                           steps=tuple(steps), problem=problem, swept_through=sweep.day, lender_shares=shares)
 
 
 def _steps(sweep: Sweep, horizon: date,
