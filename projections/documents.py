@@ -22,6 +22,7 @@ from domain.money import to_cents
 from projections.errors import ReportRefused
 from projections.explain import explanation
 from projections.facility_state import default_periods
+from projections.fixings import NO_FIXINGS, Fixings
 from projections.json_views import balance_json, money, past_due_json
 from projections.rates import IndexRates, contractual_rate
 from projections.report import replay
@@ -69,7 +70,7 @@ def _deadline_text(instant: datetime, zone: str) -> dict[str, str]:
 
 
 def document(events: list[ev.FacilityEvent], kind: str, as_of: date, known_at: datetime | None = None,
-             *, demand_deadline: datetime | None = None) -> Document:
+             *, demand_deadline: datetime | None = None, fixings: Fixings = NO_FIXINGS) -> Document:
     """The values of a document of `kind` about the facility as of `as_of`, known at `known_at`.
 
     A default notice needs an event of default in force on `as_of`; its demand deadline and
@@ -82,7 +83,7 @@ def document(events: list[ev.FacilityEvent], kind: str, as_of: date, known_at: d
         raise ReportRefused("the facility is not known at that instant")
     standing = active(events, known_at)
     opened: ev.FacilityOpened = seen[0]  # type: ignore[assignment]
-    x = explanation(replay(events, as_of, known_at, explain=True))
+    x = explanation(replay(events, as_of, known_at, explain=True, fixings=fixings))
     last = seen[-1]
     values: dict[str, Any] = {
         "kind": kind, "title": KIND_TITLES[kind],
@@ -206,10 +207,32 @@ def _rates(values: dict[str, Any], standing: list[ev.FacilityEvent], x: Any, as_
         index_rate = rates.in_force(terms.index, as_of) if terms.index else None
         contractual = contractual_rate(terms, index_rate) if terms.rate is not None or index_rate is not None else None
         note["terms"] = (f"fixed {_rate(terms.rate)}%" if terms.rate is not None else
-                         f"{terms.index} + {_rate(terms.margin)}%" + (f", floor {_rate(terms.floor)}%" if terms.floor is not None else "")
-                         + (f", cap {_rate(terms.cap)}%" if terms.cap is not None else ""))
+                         f"{terms.index}"
+                         + (f" + {terms.spread_adjustment.normalize():f}% adjustment"  # as agreed, never rounded
+                            if terms.spread_adjustment is not None else "")
+                         + f" + {_rate(terms.margin)}%"
+                         + (f", index floor {_rate(terms.index_floor)}%" if terms.index_floor is not None else "")
+                         + (f", floor {_rate(terms.floor)}%" if terms.floor is not None else "")
+                         + (f", cap {_rate(terms.cap)}%" if terms.cap is not None else "")
+                         + _convention_text(terms))
         note["contractual_rate"] = _rate(contractual) if contractual is not None else None
         note["rate_in_force"] = _rate(accruing[note["code"]]) if note["code"] in accruing else None
+
+
+def _convention_text(terms: Any) -> str:
+    """A SOFR-era note's convention in words (none for a rate in force)."""
+    if terms.convention is None or terms.convention.value == "in_force":
+        return ""
+    said = [terms.convention.value.replace("_", " ")]
+    if terms.lookback_days:
+        said.append(f"{terms.lookback_days}-business-day lookback")
+    if terms.observation_shift:
+        said.append("observation shift")
+    if terms.lockout_days:
+        said.append(f"{terms.lockout_days}-day lockout")
+    if terms.interest_period_months:
+        said.append(f"{terms.interest_period_months}-month interest periods")
+    return f" ({', '.join(said)})"
 
 
 def _rate(value: Decimal | None) -> str | None:

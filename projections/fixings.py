@@ -26,10 +26,11 @@ class Fixings:
     """Per index, date -> rate (% p.a.), as known at `known_at` (None: everything recorded)."""
 
     def __init__(self, series: Mapping[str, Mapping[date, Decimal]] | None = None,
-                 known_at: datetime | None = None) -> None:
+                 known_at: datetime | None = None, latest: datetime | None = None) -> None:
         self._rates = {index: dict(rates) for index, rates in (series or {}).items()}
         self._dates = {index: sorted(rates) for index, rates in self._rates.items()}
         self.known_at = known_at
+        self.latest = latest  # the latest recorded time among the events read (None: unknown or none)
         self.memo: dict = {}  # derived tables of this snapshot (projections.compounding), built on first use
 
     @classmethod
@@ -53,14 +54,16 @@ class Fixings:
         """As `of_events`, from (index, date, rate, version, recorded time) rows."""
         cutoff = as_utc(known_at) if known_at is not None else None
         series: dict[str, dict[date, tuple[int, Decimal]]] = {}
+        latest = None
         for index, day, rate, version, recorded in rows:
             if cutoff is not None and as_utc(recorded) > cutoff:
                 continue
+            latest = recorded if latest is None or as_utc(recorded) > as_utc(latest) else latest
             by_date = series.setdefault(index, {})
             held = by_date.get(day)
             if held is None or held[0] < version:
                 by_date[day] = (version, rate)
-        return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at)
+        return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at, latest)
 
     def indexes(self) -> set[str]:
         return set(self._rates)

@@ -178,3 +178,32 @@ def test_pdf_pages_render_and_hold_the_figures(seed_sqlite, tmp_path):
     for figure in ("principal", "interest", "fees", "total"):
         assert grouped(due[figure]) in text
     assert "February 1, 2008" in text and "Security Agreement §19(a)" in text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_a_rate_setting_notice_of_a_sofr_facility_reads_the_fixings_it_needs(db_url, tmp_path):
+    """The example SOFR facility (examples/sofr-term-revolver-2025.jsonl) with its fixings
+    imported after it: the notice is known at the latest fixing's time, says each note's
+    convention with the credit spread adjustment as agreed (0.11448, never rounded), and its rate
+    in force is the engine's current sub-interval's all-in rate (`explain --json`) to 4 decimals."""
+    from decimal import Decimal
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    run(db_url, "import", str(examples / "sofr-term-revolver-2025.jsonl"))
+    run(db_url, "index", "import", str(examples / "sofr-2025-fixings.jsonl"))
+    out = tmp_path / "rates.json"
+
+    run(db_url, "notice", "render", "SOFR-TLR-2025", "--kind", "rate-set", "--as-of", "2025-10-15",
+        "--format", "json", "-o", str(out))
+    values = json.loads(out.read_text())
+    explained = run_json(db_url, "explain", "SOFR-TLR-2025", "--as-of", "2025-10-15")["current_interest"]
+
+    notes = {n["code"]: n for n in values["notes"]}
+    current = {c["note"]: Decimal(c["sub_intervals"][-1]["rate"]) for c in explained}
+    assert "SOFR + 0.11448% adjustment + 2.25%, index floor 0.00% (compounded in arrears, 5-business-day lookback, " \
+           "3-month interest periods)" == notes["TERM-A"]["terms"]
+    assert "observation shift" in notes["REVOLVER"]["terms"]
+    for code in ("TERM-A", "REVOLVER"):
+        assert Decimal(notes[code]["rate_in_force"]) == current[code].quantize(Decimal("0.0001"))
+    assert values["known_at"] > values["ledger"]["recorded_at"]  # the fixings were recorded after the facility

@@ -55,6 +55,7 @@ def render(
     Example: loanledger notice render ATG-LAURUS-2005 --kind default --as-of 2008-01-31 --format pdf -o notice.pdf
     """
     from cli.application.documents import render as render_document  # start-up: Jinja2 and the engine load only here
+    from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.output_bytes import write_bytes  # start-up: deferred (docs/architecture.md, "Start-up")
 
@@ -70,7 +71,7 @@ def render(
     book = ledger(ctx)
     events = book.facility_events(code)
     rendered = render_document(events, kind, day, fmt, instant("--known-at", known_at, end_of_day=True),
-                               template, deadline)
+                               template, deadline, fixings_at=lambda moment: fixings_for(book, events, moment))
     doc, data, digest, moment = rendered.document, rendered.data, rendered.sha256, rendered.known_at
     template_digest = rendered.template_sha256
     fact = meta = None

@@ -27,6 +27,7 @@ from starlette.routing import Route
 from cli.application import auditing, queries
 from cli.application.documents import render as render_document
 from cli.application.ledger import Ledger
+from cli.application.market import fixings_for
 from cli.application.series import facility_series, first_day, portfolio_series
 from cli.formats import event_views as views
 from cli.formats.charts import portfolio_chart, timeline_chart
@@ -193,7 +194,9 @@ def document(request: Request, site: Site) -> Response:
         raise InvalidInput(f"kind: {kind!r} is not one of {', '.join(KINDS)}", field="kind")
     if fmt not in ("html", "pdf", "md", "json"):
         raise InvalidInput(f"format: {fmt!r} is not one of html, pdf, md, json", field="format")
-    rendered = render_document(site.events(code), kind, _day(request), fmt, _known_at(request))
+    events = site.events(code)
+    rendered = render_document(events, kind, _day(request), fmt, _known_at(request),
+                               fixings_at=lambda moment: fixings_for(site.book, events, moment))
     name = f"{code}-{kind}-{rendered.document.values['as_of']}.{fmt}"
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
     return Response(rendered.data, media_type=MEDIA[fmt],
