@@ -40,16 +40,19 @@ class DailyFactors:
         self.factors: list[Decimal | None] = []  # 1 + r × n_k / 36000, for k < len(days) - 1
         self._lock = Lock()
 
-    def cover(self, start: date, end: date) -> None:
+    def cover(self, start: date, end: date) -> bool:
         """Make sure the steps of [start, end) are in the table: a business day on or before
-        `start` and one on or after `end` are both in it."""
+        `start` and one on or after `end` are both in it. False when `start` is before the
+        table's first day (a table only grows at its end, so readers in other threads always see
+        consistent lists: the caller makes a new table from the earlier day)."""
         days = self.days
         if days and days[0] <= start and days[-1] >= end:
-            return
+            return True
         with self._lock:
             first = self._calendar.preceding(start)
-            if not self.days or first < self.days[0]:  # asked for earlier: start again from there
-                self.days, self.observed, self.rates, self.factors = [], [], [], []
+            if self.days and first < self.days[0]:
+                return False
+            if not self.days:
                 self._append(first)
             year = self.days[-1].year
             while self.days[-1] < end:
@@ -58,6 +61,7 @@ class DailyFactors:
                     if day > after:
                         self._append(day)
                 year += 1
+        return True
 
     def _append(self, day: date) -> None:
         if self.days:

@@ -215,8 +215,11 @@ class ConventionCalculator:
         else:
             a, b = start, end
             lock_from = self._lock_from(period[0], period[1])
+        first = min(a, lock_from[1]) if lock_from is not None else a
         table = self._table()
-        table.cover(min(a, lock_from[1]) if lock_from is not None else a, b)
+        if not table.cover(first, b):  # asked for a day before the shared table starts: a new one from it
+            table = self._table(fresh=True)
+            table.cover(first, b)
         free_end = b if lock_from is None else max(a, min(b, lock_from[0]))
         steps: list[tuple[date, date, int]] = []  # (step start, end, position of its rate): explain only
         product = _ONE
@@ -264,13 +267,14 @@ class ConventionCalculator:
                            self._all_in_bounds(compounded + self.spread + self.terms.margin), a, b,
                            observations)
 
-    def _table(self) -> DailyFactors:
+    def _table(self, fresh: bool = False) -> DailyFactors:
         """The daily factors of this note's reading of its index, shared through the rate
-        source's memo (one per fixings snapshot) by every note and report reading it alike."""
-        if self._daily is None:
+        source's memo (one per fixings snapshot) by every note and report reading it alike
+        (`fresh`: replace it with a new, empty one)."""
+        if self._daily is None or fresh:
             p, shift = self.lookback, bool(self.terms.observation_shift)
             key = ("compounded", self.index, p, shift, self.terms.index_floor, self.spread)
-            table = self._memo.get(key)
+            table = None if fresh else self._memo.get(key)
             if table is None:
                 index, fixing = self.index, self._fixing
                 seen = (lambda d: d) if shift else (lambda d: business_days_before(d, p))
