@@ -22,7 +22,7 @@ from domain.money import to_cents
 from projections.errors import ReportRefused
 from projections.explain import explanation
 from projections.facility_state import default_periods
-from projections.fixings import NO_FIXINGS, Fixings
+from projections.fixings import NO_FIXINGS, Fixings, market_indexes
 from projections.json_views import balance_json, money, past_due_json
 from projections.rates import IndexRates, contractual_rate
 from projections.report import replay
@@ -107,7 +107,22 @@ def document(events: list[ev.FacilityEvent], kind: str, as_of: date, known_at: d
     builder = {"default": _default, "billing": _billing, "rate-set": _rates, "payoff": _payoff,
                "statement": _statement}[kind]
     builder(values, standing, x, as_of, opened, demand_deadline)
+    if kind == "rate-set":
+        values["indices"] += _market_indices(standing, as_of, fixings)
     return Document(kind, KIND_TITLES[kind], values)
+
+
+def _market_indices(standing: list[ev.FacilityEvent], as_of: date, fixings: Fixings) -> list[dict[str, Any]]:
+    """The latest fixing on or before the date of each index the notes read from the market data
+    (docs/market-data.md), as the rate-set notice lists the facility's own index rates."""
+    out = []
+    for index in sorted(market_indexes(standing)):
+        published = [d for d in fixings.dates(index) if d <= as_of]
+        if published:
+            out.append({"index": index, "rate": _rate(fixings.on(index, published[-1])),
+                        "effective_date": published[-1].isoformat(),
+                        "effective_date_long": long_date(published[-1]), "source": "index fixings (market data)"})
+    return out
 
 
 def _notes(standing: list[ev.FacilityEvent], as_of: date, currency: str) -> list[dict[str, Any]]:

@@ -207,3 +207,5 @@ def test_a_rate_setting_notice_of_a_sofr_facility_reads_the_fixings_it_needs(db_
     for code in ("TERM-A", "REVOLVER"):
         assert Decimal(notes[code]["rate_in_force"]) == current[code].quantize(Decimal("0.0001"))
     assert values["known_at"] > values["ledger"]["recorded_at"]  # the fixings were recorded after the facility
+    # the fixing of 15 Oct 2025 in examples/sofr-2025-fixings.jsonl is 4.57
+    assert [(i["index"], i["rate"], i["effective_date"]) for i in values["indices"]] == [("SOFR", "4.57", "2025-10-15")]
