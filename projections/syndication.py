@@ -19,7 +19,7 @@ with the largest share (ties: the first in lender order, the order in which lend
 position), so lenders' amounts always add up to the allocation exactly.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +29,7 @@ from domain.money import ZERO, to_cents
 
 from projections.engine import Sweep
 from projections.errors import ReportRefused
+from projections.fixings import NO_FIXINGS, Fixings
 from projections.selection import active
 from projections.waterfall import Allocation
 
@@ -240,17 +241,19 @@ def _allocated(allocations: Iterable[Allocation]) -> Decimal:
     return sum((a.amount for a in allocations), ZERO)
 
 
-def _sweep(events: Iterable[ev.FacilityEvent], through: date, known_at: datetime | None) -> Sweep:
-    sweep = Sweep(events, known_at, explain=True)
+def _sweep(events: Iterable[ev.FacilityEvent], through: date, known_at: datetime | None,
+           fixings: Fixings = NO_FIXINGS) -> Sweep:
+    sweep = Sweep(events, known_at, explain=True, fixings=fixings)
     sweep.run_to(through)
     return sweep
 
 
-def distribution(events: Iterable[ev.FacilityEvent], day: date, known_at: datetime | None = None) -> Distribution:
+def distribution(events: Iterable[ev.FacilityEvent], day: date, known_at: datetime | None = None,
+                 fixings: Fixings = NO_FIXINGS) -> Distribution:
     """What each lender is owed from each receipt of `day`, and what was paid to it that day
-    and to date."""
+    and to date. `fixings`: the market's, as known at `known_at` (a facility on SOFR)."""
     events = list(events)
-    sweep = _sweep(events, day, known_at)
+    sweep = _sweep(events, day, known_at, fixings)
     receipts = Splitter(sweep).receipts()
     owed_to_date: dict[str, Decimal] = {}
     for r in receipts:
@@ -279,9 +282,10 @@ class LenderBalance:
     principal: Decimal
 
 
-def balance_by_lender(events: Iterable[ev.FacilityEvent], day: date, known_at: datetime | None = None) -> list[LenderBalance]:
+def balance_by_lender(events: Iterable[ev.FacilityEvent], day: date, known_at: datetime | None = None,
+                      fixings: Fixings = NO_FIXINGS) -> list[LenderBalance]:
     """Each lender's share of each note and of its principal at the end of `day`."""
-    sweep = _sweep(events, day, known_at)
+    sweep = _sweep(events, day, known_at, fixings)
     syndicate = Syndicate.of(sweep.facts)
     out = []
     for code, note in sweep.notes.items():
@@ -301,8 +305,10 @@ class StatementLine:
 
 
 def lender_statement(facility_events: Iterable[Iterable[ev.FacilityEvent]], lender: str, start: date, end: date,
-                     known_at: datetime | None = None) -> list[StatementLine]:
-    """One lender's receipts owed and distributions paid across facilities, from `start` to `end`."""
+                     known_at: datetime | None = None,
+                     fixings_of: Callable[[list[ev.FacilityEvent]], Fixings] | None = None) -> list[StatementLine]:
+    """One lender's receipts owed and distributions paid across facilities, from `start` to `end`.
+    `fixings_of(events)`: the market's fixings a facility reads, as known at `known_at`."""
     lines = []
     for events in facility_events:
         events = list(events)
@@ -310,7 +316,7 @@ def lender_statement(facility_events: Iterable[Iterable[ev.FacilityEvent]], lend
         if not any(getattr(e, "lender", None) == lender or getattr(e, "assignee", None) == lender
                    for e in facts if isinstance(e, (ev.LenderPositionSet, ev.AssignmentSettled, ev.FacilityOpened))):
             continue
-        sweep = _sweep(events, end, known_at)
+        sweep = _sweep(events, end, known_at, fixings_of(events) if fixings_of is not None else NO_FIXINGS)
         for r in Splitter(sweep).receipts():
             owed = sum((p.amount for p in r.parts if p.lender == lender), ZERO)
             if start <= r.value_date <= end and owed:

@@ -111,3 +111,45 @@ def test_the_lender_shares_read_model_holds_who_held_what_and_verify_checks_it(d
                                             "commitment=40000000.00")]
     only_d = run_json(db_url, "portfolio", "--as-of", "2024-02-15", "--by-lender", "--lender", "Fund D")
     assert [x["lender"] for x in only_d["lenders"]] == ["Fund D"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_the_syndication_reports_of_a_facility_on_sofr_read_its_fixings(db_url, tmp_path):
+    """SOFR-S: 1,000,000 on daily compounded SOFR + 2% (published 2026 fixings), held 600,000 by
+    L1 and 400,000 by L2, no assignment: every lender-day is in the same proportion, so the bill
+    of 5 Feb 2026 (the engine's, from the fixings) is split 60/40, each part rounded half-up and
+    the cent left, if any, to L1 (the larger share)."""
+    import json
+
+    from tests.helpers import ROOT_EXAMPLES
+
+    records = [
+        {"facility": "SOFR-S", "type": "FacilityOpened", "code": "SOFR-S", "borrower": "B", "lender": "Agent",
+         "agreement_date": "2026-01-02"},
+        {"facility": "SOFR-S", "type": "NoteIssued", "note": "A", "kind": "term", "face_amount": "1000000.00",
+         "issue_date": "2026-01-05", "maturity_date": "2029-01-05",
+         "interest": {"index": "SOFR", "convention": "compounded_in_arrears", "margin": "2"}},
+        {"facility": "SOFR-S", "type": "LenderPositionSet", "note": "A", "lender": "L1", "commitment": "600000.00",
+         "effective_date": "2026-01-05"},
+        {"facility": "SOFR-S", "type": "LenderPositionSet", "note": "A", "lender": "L2", "commitment": "400000.00",
+         "effective_date": "2026-01-05"},
+        {"facility": "SOFR-S", "type": "AdvanceMade", "note": "A", "amount": "1000000.00", "effective_date": "2026-01-05"},
+        {"facility": "SOFR-S", "type": "PaymentReceived", "amount": "10000.00", "effective_date": "2026-02-05"},
+    ]
+    file = tmp_path / "sofr-s.jsonl"
+    file.write_text("".join(json.dumps(r) + "\n" for r in records))
+    run(db_url, "import", str(file))
+    run(db_url, "index", "import", str(ROOT_EXAMPLES / "nyfed-sofr-2026.csv"))
+
+    bill = Decimal(run_json(db_url, "explain", "SOFR-S", "--as-of", "2026-02-05")["interest_bills"][0]["amount"])
+    receipt = run_json(db_url, "distribution", "SOFR-S", "--date", "2026-02-05")["receipts"][0]
+    balance = run_json(db_url, "balance", "SOFR-S", "--as-of", "2026-02-05", "--by-lender")
+    statement = run_json(db_url, "lender", "statement", "L2", "--from", "2026-02-01", "--to", "2026-02-28")
+    exposure = run_json(db_url, "portfolio", "--as-of", "2026-02-05", "--by-lender")
+
+    l2 = (bill * Decimal("0.4")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert receipt["allocated"] == f"{bill:.2f}"
+    assert receipt["lenders"] == {"L1": f"{bill - l2:.2f}", "L2": f"{l2:.2f}"}
+    assert [(x["lender"], x["principal"]) for x in balance["lenders"]] == [("L1", "600000.00"), ("L2", "400000.00")]
+    assert statement["owed"] == f"{l2:.2f}"
+    assert exposure["refused"] == [] and [x["lender"] for x in exposure["lenders"]] == ["L1", "L2"]

@@ -64,10 +64,13 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 
 def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -> None:
     from projections.json_views import money  # start-up: the engine is imported only by the reports
+    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import balance_by_lender  # start-up: idem
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
-    lines = balance_by_lender(ledger(ctx).facility_events(code), day, instant)
+    book = ledger(ctx)
+    events = book.facility_events(code)
+    lines = balance_by_lender(events, day, instant, fixings_for(book, events, instant))
     if settings(ctx).json:
         emit_json({"facility": code, "as_of": as_of, "known_at": known_at,
                    "lenders": [{"lender": x.lender, "note": x.note, "share": money(x.share),

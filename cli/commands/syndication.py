@@ -90,10 +90,13 @@ def distribution(
     Example: loanledger distribution SYND-1 --date 2024-02-01
     """
     from projections.json_views import money  # start-up: the engine is imported only by the reports
+    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import distribution as split  # start-up: idem
 
     on, instant = parse_report_day("--date", day), _instant(known_at)  # refused before any event is read
-    d = split(ledger(ctx).facility_events(code), on, instant)
+    book = ledger(ctx)
+    events = book.facility_events(code)
+    d = split(events, on, instant, fixings_for(book, events, instant))
     lenders = sorted(set(d.owed_to_date) | set(d.paid_to_date))
     if settings(ctx).json:
         emit_json({
@@ -152,12 +155,14 @@ def lender_statement(
     Example: loanledger lender statement "Bank A" --from 2024-01-01 --to 2024-12-31
     """
     from projections.json_views import money  # start-up: the engine is imported only by the reports
+    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import lender_statement as statement  # start-up: idem
 
     first, last = parse_report_day("--from", start), parse_report_day("--to", end)
     instant = _instant(known_at)  # refused before any event is read
     book = ledger(ctx)
-    lines = statement((book.facility_events(o.code) for o in book.facilities()), lender, first, last, instant)
+    lines = statement((book.facility_events(o.code) for o in book.facilities()), lender, first, last, instant,
+                      lambda events: fixings_for(book, events, instant))
     owed = sum((x.owed for x in lines), ZERO)
     paid = sum((x.paid for x in lines), ZERO)
     if settings(ctx).json:
