@@ -119,3 +119,31 @@ def test_the_sqlite_file_is_opened_read_only(sqlite_url):
     finally:
         book.close()
     assert len(run_json(sqlite_url, "events", CODE)) == 88
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_facility_on_sofr_answers_as_the_cli_does(db_url):
+    """The web view reads the market fixings a facility's notes need, as the CLI does
+    (examples/sofr-term-revolver-2025.jsonl with its fixings)."""
+    from tests.helpers import ROOT_EXAMPLES
+
+    run(db_url, "import", str(ROOT_EXAMPLES / "sofr-term-revolver-2025.jsonl"))
+    run(db_url, "index", "import", str(ROOT_EXAMPLES / "sofr-2025-fixings.jsonl"))
+    code, day = "SOFR-TLR-2025", "2025-12-31"
+    with TestClient(create_app(db_url)) as web:
+        for path, args in [
+            (f"/api/facilities/{code}/balance?as_of={day}", ["balance", code, "--as-of", day]),
+            (f"/api/facilities/{code}/past-due?as_of={day}", ["past-due", code, "--as-of", day]),
+            (f"/api/facilities/{code}/explain?as_of=2025-10-15", ["explain", code, "--as-of", "2025-10-15"]),
+            (f"/api/facilities/{code}/timeline?from=2025-10-01&to={day}",
+             ["timeline", code, "--from", "2025-10-01", "--to", day]),
+        ]:
+            answer = web.get(path)
+            assert answer.status_code == 200, (path, answer.text)
+            assert answer.json() == run_json(db_url, *args), path
+        page = web.get(f"/facilities/{code}?as_of={day}")
+        chart = web.get(f"/facilities/{code}/chart.svg?from=2025-06-30&to={day}")
+        rate_set = web.get(f"/facilities/{code}/documents/rate-set.json?as_of=2025-10-15")
+        assert page.status_code == 200 and "58,125,000.00" in page.text.replace("58125000.00", "58,125,000.00")
+        assert chart.status_code == 200 and chart.text.lstrip().startswith("<?xml")
+        assert rate_set.status_code == 200 and rate_set.json()["indices"][0]["index"] == "SOFR"

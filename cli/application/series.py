@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from cli.application.market import fixings_for
 from cli.formats.charts import BUCKETS, Mark, Point
 from domain import events as ev
 from projections import report as reports
@@ -18,10 +19,12 @@ MARKED = ((ev.AdvanceMade, "advance"), (ev.PaymentReceived, "payment"), (ev.Even
 
 
 def facility_series(events: list[Any], start: date, end: date, every: str,
-                    known_at: datetime | None) -> tuple[list[Point], list[Mark]]:
+                    known_at: datetime | None, fixings: Any = None) -> tuple[list[Point], list[Mark]]:
+    """`fixings`: the market's, as known at `known_at` (projections.fixings), for notes on SOFR."""
     points = [Point(r.position.as_of, r.position.principal, r.position.interest, r.past_due.total.amount,
                     r.past_due.bucket)
-              for r in reports.timeline(events, start, end, every, known_at)]
+              for r in reports.timeline(events, start, end, every, known_at,
+                                        **({"fixings": fixings} if fixings is not None else {}))]
     marks = []
     for e in active(events, known_at):
         for cls, kind in MARKED:
@@ -52,7 +55,8 @@ def portfolio_series(book: Any, end: date, known_at: datetime | None) -> tuple[l
             continue
         offset = len(days) - len(wanted)
         try:
-            series = list(reports.timeline(events, wanted[0], end, "month", known_at))
+            series = list(reports.timeline(events, wanted[0], end, "month", known_at,
+                                           fixings=fixings_for(book, events, known_at)))
         except ReportRefused:  # the engine refuses this facility (the portfolio lists it as refused)
             continue
         for i, r in enumerate(series):

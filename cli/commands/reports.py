@@ -224,7 +224,8 @@ def _timeline_chart(ctx: typer.Context, code: str, start: str, end: str, every: 
     low, high = parse_report_day("--from", start), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
-    points, marks = facility_series(_events(ctx, code), low, high, every, _instant(known_at))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    points, marks = facility_series(events, low, high, every, _instant(known_at), fixings)
     data = timeline_chart(f"{code}: {low} to {high}" + _known(known_at), points, marks, fmt)
     write_bytes(chart, data, force=True, option="--chart")
     if settings(ctx).json:

@@ -130,18 +130,21 @@ def api_portfolio(request: Request, site: Site) -> Response:
 
 
 def api_balance(request: Request, site: Site) -> Response:
-    events = site.events(request.path_params["code"])
-    return JSONResponse(balance_json(reports.position_as_of(events, _day(request), _known_at(request))))
+    events, moment = site.events(request.path_params["code"]), _known_at(request)
+    return JSONResponse(balance_json(reports.position_as_of(events, _day(request), moment,
+                                                            fixings=fixings_for(site.book, events, moment))))
 
 
 def api_past_due(request: Request, site: Site) -> Response:
-    events = site.events(request.path_params["code"])
-    return JSONResponse(past_due_json(reports.past_due_as_of(events, _day(request), _known_at(request))))
+    events, moment = site.events(request.path_params["code"]), _known_at(request)
+    return JSONResponse(past_due_json(reports.past_due_as_of(events, _day(request), moment,
+                                                             fixings=fixings_for(site.book, events, moment))))
 
 
 def api_explain(request: Request, site: Site) -> Response:
-    events = site.events(request.path_params["code"])
-    return JSONResponse(explain_json(reports.explain(events, _day(request), _known_at(request))))
+    events, moment = site.events(request.path_params["code"]), _known_at(request)
+    return JSONResponse(explain_json(reports.explain(events, _day(request), moment,
+                                                     fixings=fixings_for(site.book, events, moment))))
 
 
 def api_timeline(request: Request, site: Site) -> Response:
@@ -152,7 +155,9 @@ def api_timeline(request: Request, site: Site) -> Response:
         raise InvalidInput(f"every: {every!r} must be 'day' or 'month'", field="every")
     if high < low:
         raise LedgerError(f"to {high} is before from {low}")
-    return JSONResponse(timeline_json(reports.timeline(events, low, high, every, _known_at(request))))
+    moment = _known_at(request)
+    return JSONResponse(timeline_json(reports.timeline(events, low, high, every, moment,
+                                                       fixings=fixings_for(site.book, events, moment))))
 
 
 def _selection(request: Request) -> views.Selection:
@@ -214,7 +219,7 @@ def chart(request: Request, site: Site) -> Response:
         raise LedgerError(f"to {high} is before from {low}")
     every = "day" if (high - low).days <= 5 * 366 else "month"
     moment = _known_at(request)
-    points, marks = facility_series(events, low, high, every, moment)
+    points, marks = facility_series(events, low, high, every, moment, fixings_for(site.book, events, moment))
     data = timeline_chart(f"{code}: {low} to {high}" + (f", known at {moment.isoformat()}" if moment else ""),
                           points, marks, fmt)
     return Response(data, media_type=MEDIA[fmt])
@@ -245,7 +250,7 @@ def facility_page(request: Request, site: Site) -> Response:
     code = request.path_params["code"]
     events = site.events(code)
     day, moment = _day(request, default=_today()), _known_at(request)
-    report = reports.report(events, day, moment)
+    report = reports.report(events, day, moment, fixings=fixings_for(site.book, events, moment))
     chosen = views.rows(code, events, views.Selection())
     stream = [{"version": e.version, "type": type(e).__name__, "effective": str(e.effective() or ""),
                "recorded_at": e.recorded_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC"),
