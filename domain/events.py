@@ -83,6 +83,12 @@ class StoredInstallment(Stored):
     amount: StoredAmount
 
 
+class StoredFee(Stored):
+    rate: Decimal
+    day_count: DayCount = DayCount.ACT_360
+    period_months: int = 3
+
+
 class StoredPremium(Stored):
     rate: Decimal
     base: PremiumBase = PremiumBase.PRINCIPAL_AND_INTEREST
@@ -214,10 +220,26 @@ class NoteIssuedFields(Stored):
     default_premium: StoredPremium | None = None
     grace_days: int = 0
     sublimit_of: str | None = None  # added in the second edition (DESIGN §3 Revisions)
+    commitment: Decimal | None = None  # added with commitments and fees: None means the face amount
+    unused_fee: StoredFee | None = None  # idem: on a revolving or minimum borrowing note
+    ticking_fee: StoredFee | None = None  # idem: on a (delayed-draw) term note
 
 
 class NoteIssued(FacilityEvent, NoteIssuedFields):
-    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of", "commitment", "unused_fee", "ticking_fee"})
+
+    @property
+    def initial_commitment(self) -> Decimal:
+        return self.face_amount if self.commitment is None else self.commitment
+
+    @property
+    def fee_terms(self) -> "tuple[str, StoredFee] | None":
+        """The note's unused or ticking fee, with its kind, or None."""
+        if self.unused_fee is not None:
+            return "unused", self.unused_fee
+        if self.ticking_fee is not None:
+            return "ticking", self.ticking_fee
+        return None
 
     def effective(self) -> date:
         return self.issue_date
@@ -414,6 +436,25 @@ class DistributionPaid(FacilityEvent, DistributionPaidFields):
     pass
 
 
+class CommitmentChangedFields(Stored):
+    note: str
+    amount: Decimal  # the new commitment (may be 0); at most the note's face amount
+    effective_date: date
+
+
+class CommitmentChanged(FacilityEvent, CommitmentChangedFields):
+    pass
+
+
+class CommitmentTerminatedFields(Stored):
+    effective_date: date
+    note: str | None = None  # None: every note issued on or before the date
+
+
+class CommitmentTerminated(FacilityEvent, CommitmentTerminatedFields):
+    pass
+
+
 class EventReversedFields(Stored):
     target: int
     reason: str
@@ -446,6 +487,8 @@ EVENT_TYPES: dict[str, type[FacilityEvent]] = {
         AssignmentSettled,
         DistributionPaid,
         DocumentIssued,
+        CommitmentChanged,
+        CommitmentTerminated,
     )
 }
 
@@ -468,6 +511,8 @@ EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
     facts.SettleAssignment: AssignmentSettled,
     facts.PayDistribution: DistributionPaid,
     facts.IssueDocument: DocumentIssued,
+    facts.ChangeCommitment: CommitmentChanged,
+    facts.TerminateCommitment: CommitmentTerminated,
 }
 """The event each command (fact) records, when the facility's rules accept it."""
 

@@ -22,6 +22,7 @@ from domain.values import (
     DayCount,
     DefaultPremium,
     FeeKind,
+    FeeTerms,
     Frozen,
     Installment,
     Interest,
@@ -72,8 +73,11 @@ class IssueNote(Fact):
     default_premium: DefaultPremium | None = None
     grace_days: WholeNumber = Field(default=0, ge=0, le=366)
     sublimit_of: Code | None = None  # the note whose commitment this one is drawn under
+    commitment: AmountOrZero | None = None  # what the lenders are bound to lend (default: the face amount)
+    unused_fee: FeeTerms | None = None  # on the undrawn commitment of a revolving or minimum borrowing note
+    ticking_fee: FeeTerms | None = None  # on the undrawn commitment of a (delayed-draw) term note
 
-    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of", "commitment", "unused_fee", "ticking_fee"})
 
     def effective(self) -> date:
         return self.issue_date
@@ -83,6 +87,7 @@ class IssueNote(Fact):
         _check_schedule(self.amortization, self.issue_date, self.maturity_date, self.face_amount)
         if self.sublimit_of == self.note:
             raise ValueError("a note cannot be a sublimit of itself")
+        _check_commitment_terms(self)
         daily = (Convention.DAILY_SIMPLE, Convention.COMPOUNDED_IN_ARREARS)
         if self.interest.convention in daily and self.day_count is not DayCount.ACT_360:
             raise ValueError(f"day_count: the {self.interest.convention.value} convention counts actual days "
@@ -279,12 +284,43 @@ class PayDistribution(Fact):
     effective_date: Day
 
 
+class ChangeCommitment(Fact):
+    """A note's commitment from a date (an increase up to its face amount, a reduction, or 0)."""
+
+    note: Code
+    amount: AmountOrZero
+    effective_date: Day
+
+
+class TerminateCommitment(Fact):
+    """The lenders' commitment under a note (or, without a note, under every note issued on or
+    before the date) ends from a date."""
+
+    effective_date: Day
+    note: Code | None = None
+
+
 class ReverseEvent(Fact):
     target: WholeNumber = Field(ge=1)
     reason: Text
 
     def effective(self) -> None:
         return None
+
+
+def _check_commitment_terms(note: IssueNote) -> None:
+    """A commitment is at most the face amount; an unused fee is a revolving (or minimum
+    borrowing) note's, a ticking fee a term (or other) note's; a sublimit's undrawn amount is
+    its parent's, so it carries no fee of its own."""
+    if note.commitment is not None and note.commitment > note.face_amount:
+        raise ValueError(f"commitment {note.commitment} is more than the face amount {note.face_amount}")
+    revolving = note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING)
+    if note.unused_fee is not None and not revolving:
+        raise ValueError("unused_fee applies to a revolving or minimum_borrowing note (a term note has ticking_fee)")
+    if note.ticking_fee is not None and revolving:
+        raise ValueError("ticking_fee applies to a term or other note (a revolving note has unused_fee)")
+    if note.sublimit_of is not None and (note.unused_fee or note.ticking_fee):
+        raise ValueError("a sublimit note carries no fee of its own: its undrawn amount is its parent's")
 
 
 def _check_schedule(

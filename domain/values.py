@@ -243,6 +243,25 @@ class Interest(Frozen):
         return self
 
 
+FEE_PERIOD_MONTHS = (1, 3, 6, 12)
+
+
+class FeeTerms(Frozen):
+    """An unused (commitment) fee or a ticking fee (docs/arithmetic.md, "Unused and ticking
+    fees"): `rate` % p.a. on the undrawn commitment, accrued daily with `day_count`, billed in
+    arrears every `period_months` months from the note's issue date."""
+
+    rate: NonNegativeRate
+    day_count: DayCount = DayCount.ACT_360
+    period_months: Annotated[int, BeforeValidator(parsing.whole_number)] = 3
+
+    @model_validator(mode="after")
+    def _period(self) -> "FeeTerms":
+        if self.period_months not in FEE_PERIOD_MONTHS:
+            raise ValueError(f"period_months must be 1, 3, 6 or 12, not {self.period_months}")
+        return self
+
+
 class Installment(Frozen):
     due_date: Day
     amount: Amount

@@ -11,7 +11,9 @@ of the arithmetic is a mixin of `Sweep`, in its own module:
 * projections.principal.PrincipalFallingDue: advances, installments and maturities falling due,
   extension, acceleration with its premium, rescission (steps 2, 3, 5);
 * projections.payments.Payments: payments, prepayment, unapplied credit (steps 3, 4, 5);
-* projections.open_items.OpenItems: the open items (fees, bills, principal due), fees.
+* projections.open_items.OpenItems: the open items (fees, bills, principal due), fees;
+* projections.commitment_fees.CommitmentFees: commitments, what is drawn, unused and ticking
+  fees (steps 1, 6).
 
 Caches: each keeps something the sweep could work out again, and is dropped where that changes.
   `_fixed_stops`     sorted event dates and rate bounds; built once (the events are fixed).
@@ -42,6 +44,7 @@ from domain.values import Convention
 
 from projections import agenda
 from projections.business_days import calendar_for
+from projections.commitment_fees import CommitmentFees, commitment_steps, fee_state
 from projections.conventions import ConventionCalculator
 from projections.errors import ReportRefused
 from projections.exact import wide
@@ -58,7 +61,7 @@ from projections.stops import StopScheduler
 from projections.waterfall import Item
 
 
-class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems):
+class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees):
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,
@@ -86,6 +89,16 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self.notes = {n.note: NoteState(n, rank, explain)  # type: ignore[attr-defined]
                       for rank, n in enumerate(of_type.get(ev.NoteIssued, ()))}
         self._note_states = tuple(self.notes.values())
+        issue_versions = {n.note: n.version for n in of_type.get(ev.NoteIssued, ())}  # type: ignore[attr-defined]
+        changed, terminated = of_type.get(ev.CommitmentChanged, []), of_type.get(ev.CommitmentTerminated, [])
+        self.sublimits: dict[str, list[NoteState]] = {}
+        for note in self._note_states:
+            if changed or terminated:
+                note.commitment_steps = commitment_steps(note, changed, terminated, issue_versions)
+            note.fee = fee_state(note, explain)
+            if note.terms.sublimit_of is not None:
+                self.sublimits.setdefault(note.terms.sublimit_of, []).append(note)
+        self._fee_notes = tuple(n for n in self._note_states if n.fee is not None)
         market_in_force = set()  # indexes that in-force notes read from the market's fixings
         for note in self._note_states:
             interest = note.terms.interest
@@ -148,6 +161,9 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         for note in notes:
             if note.next_end == day:
                 self._bill_period(note, day)
+        for note in self._fee_notes:
+            if note.fee.next_end == day:
+                self._bill_fee(note, day)
         if facts is not None:
             for event in facts.opening:
                 self._opening(event, day)
@@ -164,6 +180,8 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         for note in notes:
             if note.principal or note.accruer.period_start is not None:
                 self._end_of_day(note, day)
+        for note in self._fee_notes:
+            self._fee_end_of_day(note, day)
 
     def _opening(self, event: ev.FacilityEvent, day: date) -> None:
         """Step 2: advances, maturity extensions, acceleration rescissions."""

@@ -23,6 +23,7 @@ class PrincipalFallingDue:
             self.journal.skipped.append(f"v{event.version}: advance on unknown note {event.note}")
             return
         note.principal += event.amount
+        note.advanced += event.amount
         if self.explains:
             self.journal.advances.append(AdvanceRecord(event.version, note.code, day, event.amount))
         if note.accelerated:  # a protective advance: due at once, until a rescission
