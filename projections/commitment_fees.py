@@ -121,7 +121,7 @@ class CommitmentFees:
         fee = note.fee
         start, exact, pieces = fee.accruer.close_period(day)
         bill = FeeBill(note.code, fee.kind, start or day, day, self.calendar.following(day), to_cents(exact), exact,
-                       note.terms.fee_terms[1].day_count.value, tuple(_piece(p) for p in pieces))
+                       note.terms.fee_terms[1].day_count.value, tuple(fee_piece(p) for p in pieces))
         ended = (note.maturity is not None and day > note.maturity) or self.commitment(note, day).terminated_on
         fee.next_end = None if ended else fee_period_end_after(day, note.terms.issue_date, fee.months)
         if bill.amount <= 0:
@@ -144,7 +144,7 @@ class CommitmentFees:
         return best
 
 
-def _piece(piece) -> FeePiece:  # type: ignore[no-untyped-def]
+def fee_piece(piece) -> FeePiece:  # type: ignore[no-untyped-def]
     return FeePiece(piece.start, piece.end, piece.principal, piece.rate, (piece.end - piece.start).days, piece.dcf,
                     piece.interest)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from domain.money import to_cents
 
 from projections.accrual import Bill, SubInterval
+from projections.commitment_fees import FeeBill, FeePiece, fee_piece
 from projections.engine import Sweep
 from projections.figures import PastDue, Position, past_due, position
 from projections.journal import (AdvanceRecord, CreditApplication, DueRecord, FeeRecord,
@@ -20,6 +21,18 @@ class CurrentPeriod:
     note: str
     period_start: date | None
     sub_intervals: tuple[SubInterval, ...]
+    exact: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class CurrentFee:
+    """A note's unused or ticking fee accrued in its open fee period through the end of as_of."""
+
+    note: str
+    kind: str
+    period_start: date | None
+    sub_intervals: tuple[FeePiece, ...]
     exact: Decimal
     amount: Decimal
 
@@ -52,6 +65,8 @@ class Explanation:
     premiums: tuple[PremiumRecord, ...]
     open_items: tuple[OpenItem, ...]
     skipped: tuple[str, ...]
+    fee_bills: tuple[FeeBill, ...] = ()
+    current_fees: tuple[CurrentFee, ...] = ()
 
 
 def explanation(sweep: Sweep) -> Explanation:
@@ -63,7 +78,7 @@ def explanation(sweep: Sweep) -> Explanation:
         tuple(journal.cancelled), tuple(journal.fees), tuple(journal.premiums),
         tuple(OpenItem(i.note, i.component.value, i.label, i.due_date, i.amount, i.outstanding)
               for i in sorted(sweep.open_items(), key=lambda i: i.waterfall_key())),
-        tuple(journal.skipped),
+        tuple(journal.skipped), tuple(journal.fee_bills), tuple(_current_fees(sweep, day)),
     )
 
 
@@ -76,3 +91,14 @@ def _current(sweep: Sweep, day: date) -> list[CurrentPeriod]:
         exact, pieces = accruer.through_end_of(day)
         periods.append(CurrentPeriod(note.code, accruer.period_start, pieces, exact, to_cents(exact)))
     return periods
+
+
+def _current_fees(sweep: Sweep, day: date) -> list[CurrentFee]:
+    fees = []
+    for note in sweep.notes.values():
+        if note.fee is None or note.fee.next_end is None or note.fee.accruer.period_start is None:
+            continue
+        exact, pieces = note.fee.accruer.through_end_of(day)
+        fees.append(CurrentFee(note.code, note.fee.kind, note.fee.accruer.period_start,
+                               tuple(fee_piece(p) for p in pieces), exact, to_cents(exact)))
+    return fees

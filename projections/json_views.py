@@ -73,6 +73,8 @@ def explain_json(x: Explanation) -> dict[str, Any]:
         "premiums": [_plain(p) for p in x.premiums],
         "open_items": [_plain(i) for i in x.open_items],
         "skipped": list(x.skipped),
+        "fee_bills": [_plain(b) for b in x.fee_bills],
+        "current_fees": [_plain(c) for c in x.current_fees],
     }
 
 
@@ -119,3 +121,14 @@ def portfolio_json(day: Any, instant: datetime | None, lines: list[Any], totals:
 def timeline_json(series: Any) -> list[dict[str, Any]]:
     """`timeline --json`: a list of {balance, past_due}."""
     return [{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series]
+
+
+def availability_json(report: Any) -> dict[str, Any]:
+    """`availability --json` (a projections.availability.Availability)."""
+    return {
+        "facility": report.facility, "as_of": report.as_of.isoformat(),
+        "available": money(report.available),
+        "notes": [{"note": n.note, "kind": n.kind, "sublimit_of": n.sublimit_of, "commitment": money(n.commitment),
+                   "drawn": money(n.drawn), "available": money(n.available),
+                   "accrued_fee": money(n.accrued_fee), "why_not": list(n.why_not)} for n in report.notes],
+    }

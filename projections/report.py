@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from domain.events import FacilityEvent
 
+from projections.availability import Availability, availability
 from projections.engine import Sweep
 from projections.explain import Explanation, explanation
 from projections.figures import PastDue, Position, past_due, position
@@ -49,6 +50,11 @@ def report(events: Events, as_of: date, known_at: datetime | None = None, *,
 def explain(events: Events, as_of: date, known_at: datetime | None = None, *,
             fixings: Fixings = NO_FIXINGS) -> Explanation:
     return explanation(replay(events, as_of, known_at, explain=True, fixings=fixings))
+
+
+def availability_as_of(events: Events, as_of: date, known_at: datetime | None = None, *,
+                       fixings: Fixings = NO_FIXINGS) -> Availability:
+    return availability(replay(events, as_of, known_at, fixings=fixings))
 
 
 def timeline(

@@ -188,10 +188,23 @@ def note_issue(
     default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
     default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",
     grace_days: Annotated[str, typer.Option(metavar="DAYS", help="Days after a due date before a payment counts as missed.")] = "0",
+    commitment: Annotated[str | None, typer.Option(
+        help="What the lenders are bound to lend under it, at most the face amount (default: the face amount).")] = None,
+    unused_fee_rate: Annotated[str | None, typer.Option(
+        help="Unused (commitment) fee of a revolving or minimum borrowing note, % p.a. on its undrawn commitment.")] = None,
+    ticking_fee_rate: Annotated[str | None, typer.Option(
+        help="Ticking fee of a (delayed-draw) term note, % p.a. on its undrawn commitment.")] = None,
+    fee_day_count: Annotated[str, typer.Option(help="The fee's day count (as --day-count).")] = "ACT/360",
+    fee_period_months: Annotated[str, typer.Option(
+        metavar="MONTHS", help="The fee is billed in arrears every 1, 3, 6 or 12 months from the issue date.")] = "3",
     source: Source = None,
     reference: Reference = None,
 ) -> None:
     """Issue a note under a facility.
+
+    Example: loanledger note issue ACME-1 REVOLVER --kind revolving --face-amount 10000000.00
+    --issue-date 2024-01-02 --maturity-date 2029-01-02 --index SOFR --margin 2.5
+    --unused-fee-rate 0.375 --fee-period-months 3
 
     Example: loanledger note issue ATG-LAURUS-2005 TERM-A --kind term --face-amount 3000000.00
     --issue-date 2005-09-07 --maturity-date 2008-09-06 --index PRIME --margin 2 --floor 8
@@ -213,7 +226,13 @@ def note_issue(
                 interest={k: v for k, v in interest.items() if v is not None},
                 day_count=day_count, interest_day=interest_day, amortization=schedule,
                 default_margin=default_margin, default_premium=premium, grace_days=grace_days,
-                sublimit_of=sublimit_of)
+                sublimit_of=sublimit_of, commitment=commitment,
+                unused_fee=_fee(unused_fee_rate, fee_day_count, fee_period_months),
+                ticking_fee=_fee(ticking_fee_rate, fee_day_count, fee_period_months))
+
+
+def _fee(rate: str | None, day_count: str, period_months: str) -> dict[str, str] | None:
+    return None if rate is None else {"rate": rate, "day_count": day_count, "period_months": period_months}
 
 
 # ---- record ----------------------------------------------------------------------------------

@@ -160,7 +160,18 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
                                 str(o.rate), str(o.days))
             derived.add_row(note, str(s.start), str(s.end), s.convention, exact(s.index_rate), str(s.spread_adjustment),
                             str(s.margin), s.bounds, str(s.default_margin), exact(s.rate), exact(s.interest))
-    shown = [accrual, bills, payments, premiums] + ([derived, fixings] if derived.row_count else [])
+    fee_table = new_table("note", "fee", "period", "from", "to (excl.)", "undrawn", "rate %", "days", "fee",
+                          title="Unused and ticking fees")
+    fee_periods = [(b.note, b.kind, f"{b.period_start}..{b.period_end} due {b.due_date}", b.sub_intervals, b.amount)
+                   for b in x.fee_bills]
+    fee_periods += [(c.note, c.kind, f"{c.period_start}..(open)", c.sub_intervals, c.amount) for c in x.current_fees]
+    for note, kind, period, pieces, amount in fee_periods:
+        for p in pieces:
+            fee_table.add_row(note, kind, period, str(p.start), str(p.end), money(p.undrawn), str(p.rate), str(p.days),
+                              exact(p.fee))
+        fee_table.add_row(note, kind, period, "", "", "", "", "total", money(amount), style="bold")
+    shown = [accrual, bills, payments, premiums] + ([fee_table] if fee_table.row_count else []) + (
+        [derived, fixings] if derived.row_count else [])
     for table in shown:
         console.print(table)
     for line in x.skipped:

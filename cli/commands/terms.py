@@ -1,0 +1,77 @@
+"""Commitments and the fees on them (docs/arithmetic.md, "Commitments", "Unused and ticking
+fees"): `record commitment`, `record termination` and the `availability` report."""
+
+from typing import Annotated
+
+import typer
+
+from cli.commands.context import emit_json, ledger, settings
+from cli.commands.recording import Code, On, OptNote, Reference, Source, record_fact
+from cli.commands.reports import AsOf, KnownAt, _events_and_fixings, _instant, _known
+from cli.commands.tables import new_table, output_console
+from cli.formats.dates import parse_report_day
+from domain import facts
+
+console = output_console()
+
+Note = Annotated[str, typer.Option("--note", help="The note code, e.g. REVOLVER.")]
+
+
+def register(app: typer.Typer, record_app: typer.Typer) -> None:
+    record_app.command("commitment")(record_commitment)
+    record_app.command("termination")(record_termination)
+    app.command("availability")(availability)
+
+
+def record_commitment(
+    ctx: typer.Context, code: Code, note: Note,
+    amount: Annotated[str, typer.Option(
+        "--amount", help="The note's new commitment (0 allowed), at most its face amount and not below what is drawn.")],
+    date: On, source: Source = None, reference: Reference = None,
+) -> None:
+    """A note's commitment changed from a date (a reduction, an increase up to the face amount).
+
+    Example: loanledger record commitment ACME-1 --note REVOLVER --amount 7500000.00 --date 2024-06-30
+    """
+    record_fact(ctx, code, facts.ChangeCommitment, source, reference, note=note, amount=amount, effective_date=date)
+
+
+def record_termination(
+    ctx: typer.Context, code: Code, date: On, note: OptNote = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """A commitment terminated from a date: nothing more can be drawn on it and its unused or
+    ticking fee stops. Without --note, every note issued on or before the date.
+    (An acceleration terminates the commitments of its notes by itself.)
+
+    Example: loanledger record termination ACME-1 --note DDTL --date 2024-09-30
+    """
+    record_fact(ctx, code, facts.TerminateCommitment, source, reference, effective_date=date, note=note)
+
+
+def availability(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+    """What can be drawn under each note at the end of a day: commitment, drawn, available and,
+    when less than the commitment less what is drawn can be, why (terminated, accelerated, in
+    default, matured, limited by the note it is a sublimit of). Also the unused or ticking fee
+    accrued in the open fee period.
+
+    Example: loanledger availability ATG-LAURUS-2005 --as-of 2006-06-30
+
+    Example: loanledger --json availability ACME-1 --as-of 2024-06-30 --known-at 2024-07-01
+    """
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import availability_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    figures = reports.availability_as_of(events, day, instant, fixings=fixings)
+    if settings(ctx).json:
+        emit_json(availability_json(figures))
+        return
+    table = new_table("note", "kind", "drawn under", "commitment", "drawn", "available", "fee accrued", "why not",
+                      title=f"{code} availability as of {as_of}" + _known(known_at))
+    for n in figures.notes:
+        table.add_row(n.note, n.kind, n.sublimit_of or "", money(n.commitment), money(n.drawn), money(n.available),
+                      money(n.accrued_fee), "; ".join(n.why_not))
+    table.add_row("total", "", "", "", "", money(figures.available), "", "", style="bold")
+    console.print(table)
