@@ -203,7 +203,7 @@ class Facility(BaseAggregate[UUID]):
                     f"the commitment of {commitment.code}, which it is drawn under")
                 raise RuleViolation(
                     f"advance of {fact.amount} on note {note.code} exceeds {under}: "
-                    f"{max(room, Decimal('0'))} of {limit.amount} is available{_why_zero(limit)}")
+                    + (_why_zero(limit) or f"{max(room, Decimal('0'))} of {limit.amount} is available"))
         return self._record(fact, stamp)
 
     def change_commitment(
@@ -698,9 +698,9 @@ def decide(
 
 def _why_zero(limit: CommitmentOn) -> str:
     if limit.terminated_on is not None:
-        return f" (its commitment was terminated on {limit.terminated_on})"
+        return f"nothing is available, the commitment was terminated on {limit.terminated_on}"
     if limit.accelerated:
-        return " (its commitment is terminated while it is accelerated)"
+        return "nothing is available, the commitment is terminated while the note is accelerated"
     return ""
 
 
