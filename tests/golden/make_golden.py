@@ -86,12 +86,22 @@ def record_documents(db: str) -> None:
             "-o", str(Path(folder) / "statement-2021-09-30.md"), "--record", "--reference", "doc-1")
 
 
+def record_commitments(db: str) -> None:
+    """CommitmentChanged and CommitmentTerminated (issue #16): notes without fee terms, so no
+    figure changes (the revolver's commitment is set to its face amount, MBN's ends before its maturity)."""
+    cli(db, "record", "commitment", CODE, "--note", "REV", "--amount", "2000000.00", "--date", "2021-12-31",
+        "--source", "Amendment No. 1")
+    cli(db, "record", "termination", CODE, "--note", "MBN", "--date", "2021-01-15", "--reference", "term-mbn")
+
+
 # Event types added after the fixture was first made: type -> what records one (--append).
 LATER = {
     "LenderPositionSet": _syndication,
     "AssignmentSettled": _syndication,
     "DistributionPaid": _syndication,
     "DocumentIssued": record_documents,
+    "CommitmentChanged": record_commitments,
+    "CommitmentTerminated": record_commitments,
 }
 
 
