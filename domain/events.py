@@ -89,6 +89,11 @@ class StoredFee(Stored):
     period_months: int = 3
 
 
+class StoredPremiumStep(Stored):
+    until: date
+    rate: Decimal
+
+
 class StoredPremium(Stored):
     rate: Decimal
     base: PremiumBase = PremiumBase.PRINCIPAL_AND_INTEREST
@@ -223,10 +228,16 @@ class NoteIssuedFields(Stored):
     commitment: Decimal | None = None  # added with commitments and fees: None means the face amount
     unused_fee: StoredFee | None = None  # idem: on a revolving or minimum borrowing note
     ticking_fee: StoredFee | None = None  # idem: on a (delayed-draw) term note
+    prepayment_premium: tuple[StoredPremiumStep, ...] | None = None  # idem: charged on principal paid off early
 
 
 class NoteIssued(FacilityEvent, NoteIssuedFields):
-    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of", "commitment", "unused_fee", "ticking_fee"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium"})
+
+    def prepayment_rate(self, day: date) -> Decimal | None:
+        """The premium rate for principal prepaid on `day`: the first tier whose `until` is on or after it."""
+        return next((step.rate for step in self.prepayment_premium or () if day <= step.until), None)
 
     @property
     def initial_commitment(self) -> Decimal:
@@ -267,10 +278,11 @@ class PaymentReceivedFields(Stored):
     # does. `held_for_note` (the second edition) or `prepaid` (the first: the rest prepays the
     # note's principal). Absent on a row stored before: such a row is read as `prepaid`.
     rest: str | None = None
+    payoff: bool = False  # added with payoff quotes: pays off every note on its value date
 
 
 class PaymentReceived(FacilityEvent, PaymentReceivedFields):
-    added_fields: ClassVar[frozenset[str]] = frozenset({"rest"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({"rest", "payoff"})
 
     @property
     def rest_rule(self) -> str | None:

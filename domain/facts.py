@@ -26,6 +26,7 @@ from domain.values import (
     Frozen,
     Installment,
     Interest,
+    PremiumStep,
     NonNegativeRate,
     NoteKind,
     Rate,
@@ -76,8 +77,10 @@ class IssueNote(Fact):
     commitment: AmountOrZero | None = None  # what the lenders are bound to lend (default: the face amount)
     unused_fee: FeeTerms | None = None  # on the undrawn commitment of a revolving or minimum borrowing note
     ticking_fee: FeeTerms | None = None  # on the undrawn commitment of a (delayed-draw) term note
+    prepayment_premium: tuple[PremiumStep, ...] | None = None  # % of principal paid off early, by date
 
-    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of", "commitment", "unused_fee", "ticking_fee"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium"})
 
     def effective(self) -> date:
         return self.issue_date
@@ -123,8 +126,9 @@ class ReceivePayment(Fact):
     # sets `held_for_note` (DESIGN §3 Revisions); `prepaid` is the first edition's reading, which
     # an export of a payment recorded then carries (docs/arithmetic.md, "Directed payments").
     rest: Literal["held_for_note", "prepaid"] | None = None
+    payoff: StrictBool = False  # pays off every note: all principal, interest and fees to its value date
 
-    added_fields: ClassVar[frozenset[str]] = frozenset({"rest"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({"rest", "payoff"})
 
     @model_validator(mode="before")
     @classmethod
@@ -143,6 +147,8 @@ class ReceivePayment(Fact):
                              "(component fees without a note pays facility fees)")
         if self.received_at is not None and self.received_at.date() < self.effective_date:
             raise ValueError("received_at is before the payment's effective_date")
+        if self.payoff and (self.note is not None or self.component is not None):
+            raise ValueError("a payoff pays off every note: it takes neither note nor component")
         return self
 
 
@@ -321,6 +327,9 @@ def _check_commitment_terms(note: IssueNote) -> None:
         raise ValueError("ticking_fee applies to a term or other note (a revolving note has unused_fee)")
     if note.sublimit_of is not None and (note.unused_fee or note.ticking_fee):
         raise ValueError("a sublimit note carries no fee of its own: its undrawn amount is its parent's")
+    tiers = [step.until for step in note.prepayment_premium or ()]
+    if tiers != sorted(set(tiers)):
+        raise ValueError("prepayment_premium tiers must have distinct 'until' dates, in order")
 
 
 def _check_schedule(

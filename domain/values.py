@@ -262,6 +262,13 @@ class FeeTerms(Frozen):
         return self
 
 
+class PremiumStep(Frozen):
+    """A prepayment premium tier: `rate` % of the principal prepaid on or before `until`."""
+
+    until: Day
+    rate: NonNegativeRate
+
+
 class Installment(Frozen):
     due_date: Day
     amount: Amount

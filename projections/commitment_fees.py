@@ -119,11 +119,17 @@ class CommitmentFees:
     def _bill_fee(self, note: NoteState, day: date) -> None:
         """Step 1 for a note with a fee: the fee period ending today is billed (no zero bill)."""
         fee = note.fee
-        start, exact, pieces = fee.accruer.close_period(day)
-        bill = FeeBill(note.code, fee.kind, start or day, day, self.calendar.following(day), to_cents(exact), exact,
-                       note.terms.fee_terms[1].day_count.value, tuple(fee_piece(p) for p in pieces))
+        self._bill_fee_to(note, day, self.calendar.following(day))
         ended = (note.maturity is not None and day > note.maturity) or self.commitment(note, day).terminated_on
         fee.next_end = None if ended else fee_period_end_after(day, note.terms.issue_date, fee.months)
+
+    def _bill_fee_to(self, note: NoteState, day: date, due: date | None = None) -> None:
+        """The fee accrued in the open fee period up to `day` (exclusive) billed, due `due` (by
+        default `day` itself: a payoff's interim bill); the next period starts on `day`."""
+        fee = note.fee
+        start, exact, pieces = fee.accruer.close_period(day)
+        bill = FeeBill(note.code, fee.kind, start or day, day, due or day, to_cents(exact), exact,
+                       note.terms.fee_terms[1].day_count.value, tuple(fee_piece(p) for p in pieces))
         if bill.amount <= 0:
             return
         if self.explains:

@@ -13,7 +13,8 @@ of the arithmetic is a mixin of `Sweep`, in its own module:
 * projections.payments.Payments: payments, prepayment, unapplied credit (steps 3, 4, 5);
 * projections.open_items.OpenItems: the open items (fees, bills, principal due), fees;
 * projections.commitment_fees.CommitmentFees: commitments, what is drawn, unused and ticking
-  fees (steps 1, 6).
+  fees (steps 1, 6);
+* projections.paying_off.PayingOff: what a payoff payment makes due (step 4).
 
 Caches: each keeps something the sweep could work out again, and is dropped where that changes.
   `_fixed_stops`     sorted event dates and rate bounds; built once (the events are fixed).
@@ -53,6 +54,7 @@ from projections.fixings import NO_FIXINGS, Fixings
 from projections.interest import InterestBilling
 from projections.journal import Journal
 from projections.open_items import OpenItems
+from projections.paying_off import PayingOff
 from projections.payments import Payments
 from projections.principal import PrincipalFallingDue
 from projections.rates import IndexRates
@@ -61,7 +63,7 @@ from projections.stops import StopScheduler
 from projections.waterfall import Item
 
 
-class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees):
+class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees, PayingOff):
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,

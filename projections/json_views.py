@@ -132,3 +132,15 @@ def availability_json(report: Any) -> dict[str, Any]:
                    "drawn": money(n.drawn), "available": money(n.available),
                    "accrued_fee": money(n.accrued_fee), "why_not": list(n.why_not)} for n in report.notes],
     }
+
+
+def payoff_json(quote: Any) -> dict[str, Any]:
+    """`payoff --json` (a projections.payoff.Payoff)."""
+    return {
+        "facility": quote.facility, "good_through": quote.good_through.isoformat(),
+        "notes": [{"note": n.note, "principal": money(n.principal), "interest": money(n.interest),
+                   "fees": money(n.fees), "prepayment_premium": money(n.prepayment_premium), "total": money(n.total),
+                   "per_diem": money(n.per_diem) if n.per_diem is not None else None} for n in quote.notes],
+        "facility_fees": money(quote.facility_fees), "unapplied_credit": money(quote.unapplied_credit),
+        "total": money(quote.total), "per_diem": money(quote.per_diem),
+    }

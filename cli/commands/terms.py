@@ -1,5 +1,5 @@
-"""Commitments and the fees on them (docs/arithmetic.md, "Commitments", "Unused and ticking
-fees"): `record commitment`, `record termination` and the `availability` report."""
+"""Commitments, the fees on them and payoff (docs/arithmetic.md, "Commitments", "Unused and
+ticking fees", "Payoff"): `record commitment`, `record termination`, `availability`, `payoff`."""
 
 from typing import Annotated
 
@@ -21,6 +21,7 @@ def register(app: typer.Typer, record_app: typer.Typer) -> None:
     record_app.command("commitment")(record_commitment)
     record_app.command("termination")(record_termination)
     app.command("availability")(availability)
+    app.command("payoff")(payoff)
 
 
 def record_commitment(
@@ -74,4 +75,41 @@ def availability(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt 
         table.add_row(n.note, n.kind, n.sublimit_of or "", money(n.commitment), money(n.drawn), money(n.available),
                       money(n.accrued_fee), "; ".join(n.why_not))
     table.add_row("total", "", "", "", "", money(figures.available), "", "", style="bold")
+    console.print(table)
+
+
+def payoff(
+    ctx: typer.Context, code: Code,
+    good_through: Annotated[str, typer.Option("--good-through", metavar="YYYY-MM-DD",
+                                              help="The day the payoff is paid (its value date).")],
+    known_at: KnownAt = None,
+) -> None:
+    """What must be paid on a day to retire every note: principal, interest accrued to that day,
+    unpaid fees and items, accrued unused or ticking fees, any prepayment premium, less unapplied
+    credit; and the per diem (one more day's interest). Recording a payment of the total on that
+    day with `record payment --payoff` leaves nothing owed.
+
+    Example: loanledger payoff ACME-1 --good-through 2024-06-28
+
+    Example: loanledger record payment ACME-1 --amount 1020394.17 --date 2024-06-28 --payoff
+    """
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+    from projections.json_views import money, payoff_json  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    day, instant = parse_report_day("--good-through", good_through), _instant(known_at)
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    quote = reports.payoff_on(events, day, instant, fixings=fixings)
+    if settings(ctx).json:
+        emit_json(payoff_json(quote))
+        return
+    table = new_table("note", "principal", "interest", "fees", "prepayment premium", "total", "per diem",
+                      title=f"{code} payoff good through {good_through}" + _known(known_at))
+    for n in quote.notes:
+        table.add_row(n.note, money(n.principal), money(n.interest), money(n.fees), money(n.prepayment_premium),
+                      money(n.total), money(n.per_diem) if n.per_diem is not None else "n/a")
+    if quote.facility_fees:
+        table.add_row("(facility fees)", "", "", money(quote.facility_fees), "", money(quote.facility_fees), "")
+    if quote.unapplied_credit:
+        table.add_row("(unapplied credit)", "", "", "", "", "-" + money(quote.unapplied_credit), "")
+    table.add_row("total", "", "", "", "", money(quote.total), money(quote.per_diem), style="bold")
     console.print(table)
