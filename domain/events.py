@@ -89,6 +89,27 @@ class StoredFee(Stored):
     period_months: int = 3
 
 
+class StoredAmendedTerms(Stored):
+    added_fields: ClassVar[frozenset[str]] = frozenset({  # only the terms given are stored
+        "rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "fee_rate",
+        "maturity_date", "amortization"})
+
+    rate: Decimal | None = None
+    margin: Decimal | None = None
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+    index_floor: Decimal | None = None
+    spread_adjustment: Decimal | None = None
+    default_margin: Decimal | None = None
+    fee_rate: Decimal | None = None
+    maturity_date: date | None = None
+    amortization: tuple[StoredInstallment, ...] | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The terms it changes, by name."""
+        return {name: getattr(self, name) for name in type(self).model_fields if getattr(self, name) is not None}
+
+
 class StoredPremiumStep(Stored):
     until: date
     rate: Decimal
@@ -467,6 +488,17 @@ class CommitmentTerminated(FacilityEvent, CommitmentTerminatedFields):
     pass
 
 
+class TermsAmendedFields(Stored):
+    note: str
+    effective_date: date
+    terms: StoredAmendedTerms
+    basis: str
+
+
+class TermsAmended(FacilityEvent, TermsAmendedFields):
+    """From its effective date, the terms given replace the note's (docs/arithmetic.md, "Amended terms")."""
+
+
 class EventReversedFields(Stored):
     target: int
     reason: str
@@ -501,6 +533,7 @@ EVENT_TYPES: dict[str, type[FacilityEvent]] = {
         DocumentIssued,
         CommitmentChanged,
         CommitmentTerminated,
+        TermsAmended,
     )
 }
 
@@ -525,6 +558,7 @@ EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
     facts.IssueDocument: DocumentIssued,
     facts.ChangeCommitment: CommitmentChanged,
     facts.TerminateCommitment: CommitmentTerminated,
+    facts.AmendTerms: TermsAmended,
 }
 """The event each command (fact) records, when the facility's rules accept it."""
 

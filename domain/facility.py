@@ -32,7 +32,7 @@ from domain.commitments import CommitmentOn, CommitmentStep, commitment_on
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
 from domain.minor_units import check_minor_units
 from domain import reversals as reversal_rules
-from domain.values import NoteKind
+from domain.values import Convention, NoteKind
 
 FACILITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://loanledger.invalid/facility")
 
@@ -68,6 +68,9 @@ class NoteState:
     grace_days: int
     sublimit_of: str | None = None
     commitment: Decimal = Decimal("0")  # at issue (the face amount unless given)
+    on_index: bool = False
+    fee_kind: str | None = None  # unused | ticking
+    sofr_convention: bool = False  # its interest follows a SOFR-era convention (not "in force")
     commitment_steps: list[CommitmentStep] = field(default_factory=list)
 
 
@@ -250,6 +253,33 @@ class Facility(BaseAggregate[UUID]):
             terminated = self._terminated(note, day)
             if terminated is not None:
                 raise RuleViolation(f"the commitment of note {code} is already terminated (on {terminated})")
+        return self._record(fact, stamp)
+
+    def amend_terms(self, fact: facts.AmendTerms, **stamp: Unpack[Stamp]) -> Recorded:
+        """Change a note's terms from a date: the terms given must be terms the note has (an index
+        note's margin, floors, caps; a fixed note's rate; a fee's rate only if it has a fee)."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        note = self.note(fact.note)
+        if fact.effective_date < note.issue_date:
+            raise RuleViolation(f"amendment on {fact.effective_date} is before note {note.code} was issued")
+        terms = fact.terms
+        index_terms = [n for n in terms.INTEREST_FIELDS if getattr(terms, n) is not None]
+        if note.on_index and terms.rate is not None:
+            raise RuleViolation(f"note {note.code} is on an index: amend its margin, floor or cap, not a fixed rate")
+        if note.sofr_convention and (index_terms or terms.default_margin is not None):
+            raise RuleViolation(f"note {note.code} follows a SOFR-era convention: its interest terms cannot be "
+                                "amended here yet (issue a new note)")
+        if not note.on_index and index_terms:
+            raise RuleViolation(f"note {note.code} has a fixed rate: {', '.join(index_terms)} "
+                                f"{'applies' if len(index_terms) == 1 else 'apply'} only to an index note")
+        if terms.fee_rate is not None and note.fee_kind is None:
+            raise RuleViolation(f"note {note.code} has no unused or ticking fee whose rate could change")
+        maturity = terms.maturity_date or note.maturity_date
+        for item in terms.amortization or ():
+            if item.due_date > maturity:
+                raise RuleViolation(f"installment due {item.due_date} falls after the maturity {maturity}")
         return self._record(fact, stamp)
 
     def receive_payment(self, fact: facts.ReceivePayment, **stamp: Unpack[Stamp]) -> Recorded:
@@ -614,7 +644,12 @@ class Facility(BaseAggregate[UUID]):
             self.notes[event.note] = NoteState(
                 event.note, event.kind, event.face_amount, event.issue_date,
                 event.maturity_date, event.grace_days, event.sublimit_of, event.initial_commitment,
+                event.interest.index is not None, event.fee_terms[0] if event.fee_terms else None,
+                event.interest.convention not in (None, Convention.IN_FORCE),
             )
+        elif isinstance(event, ev.TermsAmended):
+            if event.terms.maturity_date is not None:
+                self.notes[event.note].maturity_date = event.terms.maturity_date
         elif isinstance(event, ev.CommitmentChanged):
             self.notes[event.note].commitment_steps.append(
                 CommitmentStep(event.effective_date, event.version, event.amount))
@@ -681,6 +716,7 @@ COMMANDS = command_table({
     facts.IssueDocument: Facility.issue_document,
     facts.ChangeCommitment: Facility.change_commitment,
     facts.TerminateCommitment: Facility.terminate_commitment,
+    facts.AmendTerms: Facility.amend_terms,
 }, recordable=(f for f in _EVENT_FOR if f is not facts.OpenFacility))
 
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from domain.values import (
+    AmendedTerms,
     Convention,
     Amount,
     AmountOrZero,
@@ -304,6 +305,27 @@ class TerminateCommitment(Fact):
 
     effective_date: Day
     note: Code | None = None
+
+
+class AmendTerms(Fact):
+    """A note's terms changed from a date by an amendment (the document in `basis`)."""
+
+    note: Code
+    effective_date: Day
+    terms: AmendedTerms
+    basis: Text
+
+    @model_validator(mode="after")
+    def _maturity_after(self) -> "AmendTerms":
+        maturity = self.terms.maturity_date
+        if maturity is not None and maturity <= self.effective_date:
+            raise ValueError("terms.maturity_date must be after the amendment's effective_date")
+        dates = [i.due_date for i in self.terms.amortization or ()]
+        if dates != sorted(set(dates)):
+            raise ValueError("terms.amortization due dates must be distinct and in order")
+        if any(d <= self.effective_date for d in dates):
+            raise ValueError("terms.amortization: every installment must fall after the effective_date")
+        return self
 
 
 class ReverseEvent(Fact):

@@ -28,6 +28,7 @@ from domain.values import Component, NoteKind
 from projections.accrual import Accruer
 from projections.facility_state import NoteState
 from projections.schedule import interest_date
+from projections.terms import fee_rate_on
 
 REVOLVING = (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING)
 
@@ -114,7 +115,7 @@ class CommitmentFees:
         """Step 6 for a note with a fee: the day's undrawn commitment (a sub-interval closes only
         where it changes)."""
         if day >= note.terms.issue_date and note.fee.next_end is not None:
-            note.fee.accruer.set_end_of_day(day, self.undrawn(note, day), note.fee.rate)
+            note.fee.accruer.set_end_of_day(day, self.undrawn(note, day), fee_rate_on(note, day))
 
     def _bill_fee(self, note: NoteState, day: date) -> None:
         """Step 1 for a note with a fee: the fee period ending today is billed (no zero bill)."""

@@ -60,6 +60,7 @@ from projections.principal import PrincipalFallingDue
 from projections.rates import IndexRates
 from projections.selection import active
 from projections.stops import StopScheduler
+from projections.terms import amendments_of
 from projections.waterfall import Item
 
 
@@ -101,6 +102,9 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
             if note.terms.sublimit_of is not None:
                 self.sublimits.setdefault(note.terms.sublimit_of, []).append(note)
         self._fee_notes = tuple(n for n in self._note_states if n.fee is not None)
+        amended = of_type.get(ev.TermsAmended, [])
+        for note in self._note_states if amended else ():
+            note.amendments = amendments_of(note, amended)  # type: ignore[arg-type]
         market_in_force = set()  # indexes that in-force notes read from the market's fixings
         for note in self._note_states:
             interest = note.terms.interest
@@ -126,6 +130,7 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self._next_fall_due: date | None = None
         self.journal = Journal()
         bounds = self.rates.change_dates(market_in_force)
+        bounds.update(a.effective_date for a in of_type.get(ev.TermsAmended, ()))  # type: ignore[attr-defined]
         for period in self.defaults:
             bounds.add(period.start)
             if period.end is not None:
@@ -193,6 +198,10 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
             self._extend(event)
         elif isinstance(event, ev.AccelerationRescinded):
             self._rescind(day)
+        elif isinstance(event, ev.TermsAmended):
+            terms = event.terms
+            if terms.maturity_date is not None or terms.amortization is not None:
+                self._reschedule(event.note, event.effective_date, terms.maturity_date, terms.amortization)
 
     def _closing(self, event: ev.FacilityEvent, day: date) -> None:
         """Step 5: fees and acceleration."""

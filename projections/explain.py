@@ -8,6 +8,7 @@ from domain.money import to_cents
 
 from projections.accrual import Bill, SubInterval
 from projections.commitment_fees import FeeBill, FeePiece, fee_piece
+from projections.terms import TermsInForce, terms_in_force
 from projections.engine import Sweep
 from projections.figures import PastDue, Position, past_due, position
 from projections.journal import (AdvanceRecord, CreditApplication, DueRecord, FeeRecord,
@@ -67,6 +68,7 @@ class Explanation:
     skipped: tuple[str, ...]
     fee_bills: tuple[FeeBill, ...] = ()
     current_fees: tuple[CurrentFee, ...] = ()
+    terms: tuple[TermsInForce, ...] = ()  # per amended note, which terms applied from when to when
 
 
 def explanation(sweep: Sweep) -> Explanation:
@@ -79,6 +81,7 @@ def explanation(sweep: Sweep) -> Explanation:
         tuple(OpenItem(i.note, i.component.value, i.label, i.due_date, i.amount, i.outstanding)
               for i in sorted(sweep.open_items(), key=lambda i: i.waterfall_key())),
         tuple(journal.skipped), tuple(journal.fee_bills), tuple(_current_fees(sweep, day)),
+        tuple(t for note in sweep.notes.values() if note.amendments for t in terms_in_force(note, day)),
     )
 
 

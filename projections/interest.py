@@ -14,6 +14,7 @@ from projections.errors import MissingIndexRate
 from projections.facility_state import NoteState
 from projections.rates import contractual_rate
 from projections.schedule import next_interest_day, period_end_after
+from projections.terms import default_margin_on, interest_on
 
 
 class InterestBilling:
@@ -57,9 +58,9 @@ class InterestBilling:
         """Fixed rate, or index + margin within floor and cap; then + default margin once if the
         note is in default or accelerated on `day`. For a note on a SOFR-era convention, only the
         default margin: its convention works out the rest per sub-interval (`_convention_piece`)."""
-        terms = note.terms.interest
+        terms = interest_on(note, day)
         if note.convention is not None:
-            return note.terms.default_margin if self._in_default(note, day) else Decimal(0)
+            return default_margin_on(note, day) if self._in_default(note, day) else Decimal(0)
         index_rate = None
         if terms.index is not None:
             index_rate = self.rates.in_force(terms.index, day)
@@ -69,7 +70,7 @@ class InterestBilling:
                 index_rate = Decimal(0)
         rate = contractual_rate(terms, index_rate)
         if self._in_default(note, day):
-            rate += note.terms.default_margin
+            rate += default_margin_on(note, day)
         return rate
 
     def _in_default(self, note: NoteState, day: date) -> bool:

@@ -75,6 +75,7 @@ def explain_json(x: Explanation) -> dict[str, Any]:
         "skipped": list(x.skipped),
         "fee_bills": [_plain(b) for b in x.fee_bills],
         "current_fees": [_plain(c) for c in x.current_fees],
+        "terms_in_force": [_plain(t) for t in x.terms],
     }
 
 
@@ -84,6 +85,8 @@ def _plain(value: Any) -> Any:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, Decimal):
         return money(value) if value == to_cents(value) else exact(value)
     if hasattr(value, "isoformat"):

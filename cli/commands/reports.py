@@ -170,7 +170,12 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
             fee_table.add_row(note, kind, period, str(p.start), str(p.end), money(p.undrawn), str(p.rate), str(p.days),
                               exact(p.fee))
         fee_table.add_row(note, kind, period, "", "", "", "", "total", money(amount), style="bold")
+    terms = new_table("note", "from", "to (excl.)", "amendment", "basis", "terms changed", title="Terms in force")
+    for t in x.terms:
+        terms.add_row(t.note, str(t.start), str(t.end or ""), f"v{t.version}" if t.version else "as issued",
+                      t.basis or "", ", ".join(f"{k} {v}" for k, v in t.changed.items()))
     shown = [accrual, bills, payments, premiums] + ([fee_table] if fee_table.row_count else []) + (
+        [terms] if terms.row_count else []) + (
         [derived, fixings] if derived.row_count else [])
     for table in shown:
         console.print(table)

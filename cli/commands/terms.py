@@ -10,7 +10,9 @@ from cli.commands.recording import Code, On, OptNote, Reference, Source, record_
 from cli.commands.reports import AsOf, KnownAt, _events_and_fixings, _instant, _known
 from cli.commands.tables import new_table, output_console
 from cli.formats.dates import parse_report_day
+from cli.formats.amortization import parse_schedule
 from domain import facts
+from domain.errors import InvalidInput
 
 console = output_console()
 
@@ -20,6 +22,7 @@ Note = Annotated[str, typer.Option("--note", help="The note code, e.g. REVOLVER.
 def register(app: typer.Typer, record_app: typer.Typer) -> None:
     record_app.command("commitment")(record_commitment)
     record_app.command("termination")(record_termination)
+    record_app.command("amendment")(record_amendment)
     app.command("availability")(availability)
     app.command("payoff")(payoff)
 
@@ -48,6 +51,46 @@ def record_termination(
     Example: loanledger record termination ACME-1 --note DDTL --date 2024-09-30
     """
     record_fact(ctx, code, facts.TerminateCommitment, source, reference, effective_date=date, note=note)
+
+
+Rate = lambda text: Annotated[str | None, typer.Option(help=text)]  # noqa: E731
+
+
+def record_amendment(
+    ctx: typer.Context, code: Code, note: Note, date: On,
+    basis: Annotated[str, typer.Option(help='The amendment, e.g. "Amendment No. 2 §3".')],
+    rate: Rate("New fixed rate, % p.a. (a fixed-rate note).") = None,
+    margin: Rate("New margin over the index, % p.a.") = None,
+    floor: Rate("New all-in floor, % p.a.") = None,
+    cap: Rate("New all-in cap, % p.a.") = None,
+    index_floor: Rate("New floor of the index (plus spread adjustment), % p.a.") = None,
+    spread_adjustment: Rate("New spread adjustment, % p.a.") = None,
+    default_margin: Rate("New default margin, % p.a.") = None,
+    fee_rate: Rate("New rate of the note's unused or ticking fee, % p.a.") = None,
+    maturity_date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="New maturity date.")] = None,
+    amortization: Annotated[list[str] | None, typer.Option(
+        help='Installments replacing those not yet due: "12 monthly installments of 10000.00 from 2025-01-01" '
+             'or DATE:AMOUNT (repeat).')] = None,
+    source: Source = None, reference: Reference = None,
+) -> None:
+    """A note's terms amended from a date: only the terms given change. The rate, default margin
+    and fee rate apply from the date (explain shows which terms applied when); a backdated
+    amendment recomputes everything after its date, and --known-at before it was recorded shows
+    the figures as they were.
+
+    Example: loanledger record amendment ACME-1 --note TERM --date 2024-07-01 --margin 3.25 --basis "Amendment No. 1 §2"
+
+    Example: loanledger record amendment ACME-1 --note DDTL --date 2024-07-01 --fee-rate 0.75 --maturity-date 2030-01-15 --basis "Amendment No. 2"
+    """
+    try:
+        schedule = parse_schedule(amortization) if amortization else None
+    except ValueError as error:
+        raise InvalidInput(f"--amortization: {error}", field="amortization") from None
+    terms = {"rate": rate, "margin": margin, "floor": floor, "cap": cap, "index_floor": index_floor,
+             "spread_adjustment": spread_adjustment, "default_margin": default_margin, "fee_rate": fee_rate,
+             "maturity_date": maturity_date, "amortization": schedule}
+    record_fact(ctx, code, facts.AmendTerms, source, reference, note=note, effective_date=date, basis=basis,
+                terms={k: v for k, v in terms.items() if v is not None})
 
 
 def availability(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:

@@ -94,6 +94,12 @@ def record_commitments(db: str) -> None:
     cli(db, "record", "termination", CODE, "--note", "MBN", "--date", "2021-01-15", "--reference", "term-mbn")
 
 
+def record_amendment(db: str) -> None:
+    """TermsAmended (issue #16): effective after the last of FIGURE_DATES, so no figure there changes."""
+    cli(db, "record", "amendment", CODE, "--note", "REV", "--date", "2021-12-01", "--margin", "1.75",
+        "--default-margin", "3", "--basis", "Amendment No. 2 §1")
+
+
 # Event types added after the fixture was first made: type -> what records one (--append).
 LATER = {
     "LenderPositionSet": _syndication,
@@ -102,6 +108,7 @@ LATER = {
     "DocumentIssued": record_documents,
     "CommitmentChanged": record_commitments,
     "CommitmentTerminated": record_commitments,
+    "TermsAmended": record_amendment,
 }
 
 
