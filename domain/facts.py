@@ -79,9 +79,10 @@ class IssueNote(Fact):
     unused_fee: FeeTerms | None = None  # on the undrawn commitment of a revolving or minimum borrowing note
     ticking_fee: FeeTerms | None = None  # on the undrawn commitment of a (delayed-draw) term note
     prepayment_premium: tuple[PremiumStep, ...] | None = None  # % of principal paid off early, by date
+    overdue_margin: NonNegativeRate | None = None  # overdue principal and interest: the rate plus this, % p.a.
 
     added_fields: ClassVar[frozenset[str]] = frozenset({
-        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium"})
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin"})
 
     def effective(self) -> date:
         return self.issue_date
@@ -349,6 +350,8 @@ def _check_commitment_terms(note: IssueNote) -> None:
         raise ValueError("ticking_fee applies to a term or other note (a revolving note has unused_fee)")
     if note.sublimit_of is not None and (note.unused_fee or note.ticking_fee):
         raise ValueError("a sublimit note carries no fee of its own: its undrawn amount is its parent's")
+    if note.overdue_margin is not None and note.interest.convention not in (None, Convention.IN_FORCE):
+        raise ValueError("overdue_margin is not available on a SOFR-era convention note yet")
     tiers = [step.until for step in note.prepayment_premium or ()]
     if tiers != sorted(set(tiers)):
         raise ValueError("prepayment_premium tiers must have distinct 'until' dates, in order")

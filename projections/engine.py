@@ -14,7 +14,8 @@ of the arithmetic is a mixin of `Sweep`, in its own module:
 * projections.open_items.OpenItems: the open items (fees, bills, principal due), fees;
 * projections.commitment_fees.CommitmentFees: commitments, what is drawn, unused and ticking
   fees (steps 1, 6);
-* projections.paying_off.PayingOff: what a payoff payment makes due (step 4).
+* projections.paying_off.PayingOff: what a payoff payment makes due (step 4);
+* projections.overdue.OverdueInterest: interest on overdue amounts (steps 1, 6).
 
 Caches: each keeps something the sweep could work out again, and is dropped where that changes.
   `_fixed_stops`     sorted event dates and rate bounds; built once (the events are fixed).
@@ -54,6 +55,7 @@ from projections.fixings import NO_FIXINGS, Fixings
 from projections.interest import InterestBilling
 from projections.journal import Journal
 from projections.open_items import OpenItems
+from projections.overdue import OverdueInterest, overdue_state
 from projections.paying_off import PayingOff
 from projections.payments import Payments
 from projections.principal import PrincipalFallingDue
@@ -64,7 +66,8 @@ from projections.terms import amendments_of
 from projections.waterfall import Item
 
 
-class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees, PayingOff):
+class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees, PayingOff,
+            OverdueInterest):
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,
@@ -99,9 +102,11 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
             if changed or terminated:
                 note.commitment_steps = commitment_steps(note, changed, terminated, issue_versions)
             note.fee = fee_state(note, explain)
+            note.overdue = overdue_state(note, explain)
             if note.terms.sublimit_of is not None:
                 self.sublimits.setdefault(note.terms.sublimit_of, []).append(note)
         self._fee_notes = tuple(n for n in self._note_states if n.fee is not None)
+        self._overdue_notes = tuple(n for n in self._note_states if n.overdue is not None)
         amended = of_type.get(ev.TermsAmended, [])
         for note in self._note_states if amended else ():
             note.amendments = amendments_of(note, amended)  # type: ignore[arg-type]
@@ -189,6 +194,8 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
                 self._end_of_day(note, day)
         for note in self._fee_notes:
             self._fee_end_of_day(note, day)
+        for note in self._overdue_notes:
+            self._overdue_end_of_day(note, day)
 
     def _opening(self, event: ev.FacilityEvent, day: date) -> None:
         """Step 2: advances, maturity extensions, acceleration rescissions."""

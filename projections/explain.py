@@ -69,6 +69,7 @@ class Explanation:
     fee_bills: tuple[FeeBill, ...] = ()
     current_fees: tuple[CurrentFee, ...] = ()
     terms: tuple[TermsInForce, ...] = ()  # per amended note, which terms applied from when to when
+    overdue_bills: tuple[Bill, ...] = ()  # interest on overdue amounts, each period's (projections.overdue)
 
 
 def explanation(sweep: Sweep) -> Explanation:
@@ -82,6 +83,7 @@ def explanation(sweep: Sweep) -> Explanation:
               for i in sorted(sweep.open_items(), key=lambda i: i.waterfall_key())),
         tuple(journal.skipped), tuple(journal.fee_bills), tuple(_current_fees(sweep, day)),
         tuple(t for note in sweep.notes.values() if note.amendments for t in terms_in_force(note, day)),
+        tuple(journal.overdue_bills),
     )
 
 

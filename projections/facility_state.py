@@ -39,6 +39,7 @@ class NoteState:
     advanced: Decimal = ZERO  # every advance so far (what a term note has drawn)
     commitment_steps: list[Any] = field(default_factory=list)  # domain.commitments.CommitmentStep
     fee: Any = None  # projections.commitment_fees.FeeState of a note with an unused or ticking fee
+    overdue: Any = None  # projections.overdue.OverdueState of a note with an overdue margin
     amendments: list[Any] = field(default_factory=list)  # its TermsAmended, in (effective date, version) order
 
     def __post_init__(self) -> None:

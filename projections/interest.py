@@ -87,6 +87,8 @@ class InterestBilling:
         """Step 1 of the day: the period ending today is billed, due on the adjusted day (the
         period's end is read while billing: a convention's lockout counts back from it)."""
         self._bill(note, day, self.calendar.following(day), interim=False)
+        if note.overdue is not None:
+            self._bill_overdue(note, day, self.calendar.following(day))
         note.next_end = self._period_end_after(note, day)
 
     def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:

@@ -82,6 +82,7 @@ class Journal:
     premiums: list[PremiumRecord] = field(default_factory=list)
     bills: list[Bill] = field(default_factory=list)
     fee_bills: list[Any] = field(default_factory=list)  # projections.commitment_fees.FeeBill
+    overdue_bills: list[Bill] = field(default_factory=list)  # interest on overdue amounts (projections.overdue)
     principal_due: list[DueRecord] = field(default_factory=list)
     cancelled: list[DueRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)

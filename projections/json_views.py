@@ -76,6 +76,7 @@ def explain_json(x: Explanation) -> dict[str, Any]:
         "fee_bills": [_plain(b) for b in x.fee_bills],
         "current_fees": [_plain(c) for c in x.current_fees],
         "terms_in_force": [_plain(t) for t in x.terms],
+        "overdue_interest_bills": [_plain(b) for b in x.overdue_bills],
     }
 
 

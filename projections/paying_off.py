@@ -16,6 +16,8 @@ class PayingOff:
         for note in self._note_states:
             if note.accruer.period_start is not None:
                 self._bill(note, day, day, interim=True)
+            if note.overdue is not None:
+                self._bill_overdue(note, day, day)
             fee = note.fee
             if fee is not None and fee.next_end is not None and fee.accruer.period_start is not None:
                 self._bill_fee_to(note, day)

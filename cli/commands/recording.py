@@ -188,6 +188,9 @@ def note_issue(
     default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
     default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",
     grace_days: Annotated[str, typer.Option(metavar="DAYS", help="Days after a due date before a payment counts as missed.")] = "0",
+    overdue_margin: Annotated[str | None, typer.Option(
+        help="Overdue principal and interest accrue at the rate plus this, % p.a., from their due date until "
+             "paid (not stacked with --default-margin: the larger applies).")] = None,
     commitment: Annotated[str | None, typer.Option(
         help="What the lenders are bound to lend under it, at most the face amount (default: the face amount).")] = None,
     unused_fee_rate: Annotated[str | None, typer.Option(
@@ -232,7 +235,7 @@ def note_issue(
                 sublimit_of=sublimit_of, commitment=commitment,
                 unused_fee=_fee(unused_fee_rate, fee_day_count, fee_period_months),
                 ticking_fee=_fee(ticking_fee_rate, fee_day_count, fee_period_months),
-                prepayment_premium=_premium_steps(prepayment_premium))
+                prepayment_premium=_premium_steps(prepayment_premium), overdue_margin=overdue_margin)
 
 
 def _premium_steps(steps: list[str] | None) -> list[dict[str, str]] | None:
