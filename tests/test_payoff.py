@@ -75,10 +75,10 @@ BUSINESS = calendar_for("US-FED")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(draws=st.lists(st.tuples(st.integers(0, 300), st.integers(1, 50)), max_size=5),
        pays=st.lists(st.tuples(st.integers(0, 300), st.integers(1, 30)), max_size=4),
-       offset=st.integers(1, 400), with_fee=st.booleans())
-def test_paying_the_payoff_amount_on_its_date_leaves_zero(draws, pays, offset, with_fee):
+       offset=st.integers(1, 400), with_fee=st.booleans(), overdue=st.sampled_from([None, "2"]))
+def test_paying_the_payoff_amount_on_its_date_leaves_zero(draws, pays, offset, with_fee, overdue):
     records = [opened(), note("A", prepayment_premium=PREMIUM, amortization=[
-                   {"due_date": "2005-06-01", "amount": "10000"}]),
+                   {"due_date": "2005-06-01", "amount": "10000"}], **({"overdue_margin": overdue} if overdue else {})),
                note("R", kind="revolving", **({"unused_fee": {"rate": "0.375"}} if with_fee else {})),
                advance("50000", "2005-01-03", "A")]
     records += [advance(str(k * 1000), (date(2005, 1, 3) + timedelta(days=d)).isoformat(), "R") for d, k in draws]
