@@ -251,11 +251,12 @@ class NoteIssuedFields(Stored):
     ticking_fee: StoredFee | None = None  # idem: on a (delayed-draw) term note
     prepayment_premium: tuple[StoredPremiumStep, ...] | None = None  # idem: charged on principal paid off early
     overdue_margin: Decimal | None = None  # idem: overdue principal and interest accrue at the rate plus this
+    pik_rate: Decimal | None = None  # idem: this part of the rate is capitalised, not billed
 
 
 class NoteIssued(FacilityEvent, NoteIssuedFields):
     added_fields: ClassVar[frozenset[str]] = frozenset({
-        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin"})
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin", "pik_rate"})
 
     def prepayment_rate(self, day: date) -> Decimal | None:
         """The premium rate for principal prepaid on `day`: the first tier whose `until` is on or after it."""

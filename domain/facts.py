@@ -80,9 +80,10 @@ class IssueNote(Fact):
     ticking_fee: FeeTerms | None = None  # on the undrawn commitment of a (delayed-draw) term note
     prepayment_premium: tuple[PremiumStep, ...] | None = None  # % of principal paid off early, by date
     overdue_margin: NonNegativeRate | None = None  # overdue principal and interest: the rate plus this, % p.a.
+    pik_rate: NonNegativeRate | None = None  # the part of the rate capitalised into principal, % p.a.
 
     added_fields: ClassVar[frozenset[str]] = frozenset({
-        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin"})
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin", "pik_rate"})
 
     def effective(self) -> date:
         return self.issue_date
@@ -352,6 +353,9 @@ def _check_commitment_terms(note: IssueNote) -> None:
         raise ValueError("a sublimit note carries no fee of its own: its undrawn amount is its parent's")
     if note.overdue_margin is not None and note.interest.convention not in (None, Convention.IN_FORCE):
         raise ValueError("overdue_margin is not available on a SOFR-era convention note yet")
+    if note.pik_rate is not None and (revolving or note.interest.convention not in (None, Convention.IN_FORCE)):
+        raise ValueError("pik_rate applies to a term or other note on a fixed rate or an index in force "
+                         "(capitalised interest on a revolver would use its commitment)")
     tiers = [step.until for step in note.prepayment_premium or ()]
     if tiers != sorted(set(tiers)):
         raise ValueError("prepayment_premium tiers must have distinct 'until' dates, in order")

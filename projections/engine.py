@@ -15,7 +15,8 @@ of the arithmetic is a mixin of `Sweep`, in its own module:
 * projections.commitment_fees.CommitmentFees: commitments, what is drawn, unused and ticking
   fees (steps 1, 6);
 * projections.paying_off.PayingOff: what a payoff payment makes due (step 4);
-* projections.overdue.OverdueInterest: interest on overdue amounts (steps 1, 6).
+* projections.overdue.OverdueInterest: interest on overdue amounts (steps 1, 6);
+* projections.pik.PaymentInKind: the PIK part of interest, capitalised on its due date (steps 1, 2, 6).
 
 Caches: each keeps something the sweep could work out again, and is dropped where that changes.
   `_fixed_stops`     sorted event dates and rate bounds; built once (the events are fixed).
@@ -57,6 +58,7 @@ from projections.journal import Journal
 from projections.open_items import OpenItems
 from projections.overdue import OverdueInterest, overdue_state
 from projections.paying_off import PayingOff
+from projections.pik import PaymentInKind, pik_state
 from projections.payments import Payments
 from projections.principal import PrincipalFallingDue
 from projections.rates import IndexRates
@@ -67,7 +69,7 @@ from projections.waterfall import Item
 
 
 class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees, PayingOff,
-            OverdueInterest):
+            OverdueInterest, PaymentInKind):
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,
@@ -103,10 +105,12 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
                 note.commitment_steps = commitment_steps(note, changed, terminated, issue_versions)
             note.fee = fee_state(note, explain)
             note.overdue = overdue_state(note, explain)
+            note.pik = pik_state(note)
             if note.terms.sublimit_of is not None:
                 self.sublimits.setdefault(note.terms.sublimit_of, []).append(note)
         self._fee_notes = tuple(n for n in self._note_states if n.fee is not None)
         self._overdue_notes = tuple(n for n in self._note_states if n.overdue is not None)
+        self._pik_notes = tuple(n for n in self._note_states if n.pik is not None)
         amended = of_type.get(ev.TermsAmended, [])
         for note in self._note_states if amended else ():
             note.amendments = amendments_of(note, amended)  # type: ignore[arg-type]
@@ -176,6 +180,8 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         for note in self._fee_notes:
             if note.fee.next_end == day:
                 self._bill_fee(note, day)
+        if self._pik_notes:
+            self._capitalise(day)
         if facts is not None:
             for event in facts.opening:
                 self._opening(event, day)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from domain.money import to_cents
 
@@ -70,6 +71,7 @@ class Explanation:
     current_fees: tuple[CurrentFee, ...] = ()
     terms: tuple[TermsInForce, ...] = ()  # per amended note, which terms applied from when to when
     overdue_bills: tuple[Bill, ...] = ()  # interest on overdue amounts, each period's (projections.overdue)
+    pik: tuple[Any, ...] = ()  # projections.pik.PikRecord: each period's PIK part, capitalised
 
 
 def explanation(sweep: Sweep) -> Explanation:
@@ -83,7 +85,7 @@ def explanation(sweep: Sweep) -> Explanation:
               for i in sorted(sweep.open_items(), key=lambda i: i.waterfall_key())),
         tuple(journal.skipped), tuple(journal.fee_bills), tuple(_current_fees(sweep, day)),
         tuple(t for note in sweep.notes.values() if note.amendments for t in terms_in_force(note, day)),
-        tuple(journal.overdue_bills),
+        tuple(journal.overdue_bills), tuple(journal.pik),
     )
 
 

@@ -40,6 +40,7 @@ class NoteState:
     commitment_steps: list[Any] = field(default_factory=list)  # domain.commitments.CommitmentStep
     fee: Any = None  # projections.commitment_fees.FeeState of a note with an unused or ticking fee
     overdue: Any = None  # projections.overdue.OverdueState of a note with an overdue margin
+    pik: Any = None  # projections.pik.PikState of a note with a PIK rate
     amendments: list[Any] = field(default_factory=list)  # its TermsAmended, in (effective date, version) order
 
     def __post_init__(self) -> None:

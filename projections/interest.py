@@ -29,6 +29,8 @@ class InterestBilling:
         if note.accruer.period_start is not None:
             rate = self.rate(note, day) if note.principal else None
             note.accruer.set_end_of_day(day, note.principal, rate)
+            if note.pik is not None:
+                self._pik_end_of_day(note, day, rate)
 
     def rate(self, note: NoteState, day: date) -> Decimal:
         """The note's rate on `day`, kept in `note.rate_kept` for the run of days between two of
@@ -92,9 +94,11 @@ class InterestBilling:
         note.next_end = self._period_end_after(note, day)
 
     def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:
-        """The period up to `end` (exclusive) billed, rounded once to the cent; no zero bill."""
+        """The period up to `end` (exclusive) billed, rounded once to the cent; no zero bill. A PIK
+        note's PIK part is capitalised instead (projections.pik): the item is the cash part."""
+        pik = self._pik_part(note, end, due, interim) if note.pik is not None else Decimal(0)
         if not self.explains:
-            amount = to_cents(note.accruer.close_period(end)[1])
+            amount = to_cents(note.accruer.close_period(end)[1]) - pik
             if amount > 0:  # a zero bill is not created (Accruer.bill)
                 self._item(Component.INTEREST, note, due, amount, "")
             return
@@ -102,4 +106,5 @@ class InterestBilling:
         if bill is None:
             return
         self.journal.bills.append(bill)
-        self._item(Component.INTEREST, note, due, bill.amount, f"interest {bill.period_start}..{bill.period_end}")
+        if bill.amount - pik > 0:
+            self._item(Component.INTEREST, note, due, bill.amount - pik, f"interest {bill.period_start}..{bill.period_end}")

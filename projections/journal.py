@@ -83,6 +83,7 @@ class Journal:
     bills: list[Bill] = field(default_factory=list)
     fee_bills: list[Any] = field(default_factory=list)  # projections.commitment_fees.FeeBill
     overdue_bills: list[Bill] = field(default_factory=list)  # interest on overdue amounts (projections.overdue)
+    pik: list[Any] = field(default_factory=list)  # projections.pik.PikRecord: PIK parts capitalised
     principal_due: list[DueRecord] = field(default_factory=list)
     cancelled: list[DueRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)

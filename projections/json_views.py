@@ -77,6 +77,7 @@ def explain_json(x: Explanation) -> dict[str, Any]:
         "current_fees": [_plain(c) for c in x.current_fees],
         "terms_in_force": [_plain(t) for t in x.terms],
         "overdue_interest_bills": [_plain(b) for b in x.overdue_bills],
+        "pik_capitalised": [_plain(p) for p in x.pik],
     }
 
 

@@ -14,6 +14,9 @@ class PayingOff:
 
     def _pay_off(self, day: date) -> None:
         for note in self._note_states:
+            if note.pik is not None and note.pik.pending:  # PIK billed but not yet capitalised: principal now
+                note.principal += sum((amount for _, amount in note.pik.pending), ZERO)
+                note.pik.pending = []
             if note.accruer.period_start is not None:
                 self._bill(note, day, day, interim=True)
             if note.overdue is not None:

@@ -39,6 +39,8 @@ class StopScheduler:
                 best = item.due_date
         if self._fee_notes:
             best = self.fee_stops(after, best)
+        if self._pik_notes:
+            best = self.pik_stops(after, best)
         return best
 
     def next_fall_due(self) -> date | None:

@@ -191,6 +191,9 @@ def note_issue(
     overdue_margin: Annotated[str | None, typer.Option(
         help="Overdue principal and interest accrue at the rate plus this, % p.a., from their due date until "
              "paid (not stacked with --default-margin: the larger applies).")] = None,
+    pik_rate: Annotated[str | None, typer.Option(
+        help="The part of the rate, % p.a., capitalised into principal on each interest due date instead of "
+             "being billed (a term or other note).")] = None,
     commitment: Annotated[str | None, typer.Option(
         help="What the lenders are bound to lend under it, at most the face amount (default: the face amount).")] = None,
     unused_fee_rate: Annotated[str | None, typer.Option(
@@ -235,7 +238,8 @@ def note_issue(
                 sublimit_of=sublimit_of, commitment=commitment,
                 unused_fee=_fee(unused_fee_rate, fee_day_count, fee_period_months),
                 ticking_fee=_fee(ticking_fee_rate, fee_day_count, fee_period_months),
-                prepayment_premium=_premium_steps(prepayment_premium), overdue_margin=overdue_margin)
+                prepayment_premium=_premium_steps(prepayment_premium), overdue_margin=overdue_margin,
+                pik_rate=pik_rate)
 
 
 def _premium_steps(steps: list[str] | None) -> list[dict[str, str]] | None:

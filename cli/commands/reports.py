@@ -132,6 +132,9 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     bills = new_table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
     for b in x.bills:
         bills.add_row(b.note, f"{b.period_start}..{b.period_end}", str(b.due_date), money(b.amount), str(len(b.sub_intervals)))
+    for p in x.pik:
+        bills.add_row(p.note, f"PIK {p.period_start}..{p.period_end}", str(p.capitalised_on),
+                      f"-{money(p.amount)}", "capitalised into principal")
     for b in x.overdue_bills:
         bills.add_row(b.note, f"overdue {b.period_start}..{b.period_end}", str(b.due_date), money(b.amount),
                       "; ".join(f"{money(p.principal)} at {p.rate}% {p.start}..{p.end}" for p in b.sub_intervals))
