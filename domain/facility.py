@@ -229,8 +229,7 @@ class Facility(BaseAggregate[UUID]):
         if terminated is not None:
             raise RuleViolation(f"the commitment of note {note.code} was terminated on {terminated}: "
                                 "it cannot be changed after that")
-        probe = facts.MakeAdvance(note=note.code, amount=Decimal("0.01"), effective_date=day)
-        drawn = self._used(note, Decimal("0"), probe, principal_of)
+        drawn = self._drawn(note, day, principal_of)
         if fact.amount < drawn:
             raise RuleViolation(f"commitment {fact.amount} is less than the {drawn} drawn on note {note.code} "
                                 f"on {day}: record the repayment first")
@@ -542,15 +541,23 @@ class Facility(BaseAggregate[UUID]):
         """What is drawn on a commitment on the advance's day: its note and the notes drawn under
         it (sublimits). A revolving note's drawing depends on repayments, which only the engine
         knows; it is asked only when the cheap bound (advances so far) leaves too little room."""
-        members = [commitment, *(n for n in self.notes.values() if n.sublimit_of == commitment.code)]
         day = fact.effective_date
         asks = principal_of is not None
-        bound = sum((self._advanced(m.code, through=day if asks and _revolves(m) else None) for m in members),
-                    Decimal("0"))
+        bound = sum((self._advanced(m.code, through=day if asks and _revolves(m) else None)
+                     for m in self._members(commitment)), Decimal("0"))
         if principal_of is None or fact.amount <= limit - bound:
             return bound
-        return sum((principal_of(m.code, day) if _revolves(m) else self._advanced(m.code) for m in members),
-                   Decimal("0"))
+        return self._drawn(commitment, day, principal_of)
+
+    def _drawn(self, commitment: NoteState, day: date, principal_of: PrincipalOf | None) -> Decimal:
+        """What is drawn on a commitment at the end of `day`: revolving notes' principal (from the
+        engine; without it, their advances so far), term and other notes' advances so far."""
+        return sum((principal_of(m.code, day) if principal_of is not None and _revolves(m) else self._advanced(m.code)
+                    for m in self._members(commitment)), Decimal("0"))
+
+    def _members(self, commitment: NoteState) -> list[NoteState]:
+        """The note and the notes drawn under it (its sublimits)."""
+        return [commitment, *(n for n in self.notes.values() if n.sublimit_of == commitment.code)]
 
     def _holdings(self, note: str, day: date, extra: tuple = ()) -> dict[str, Decimal]:
         """Each lender's share of `note` at the end of `day` (positions and assignments in
