@@ -92,7 +92,7 @@ class StoredFee(Stored):
 class StoredAmendedTerms(Stored):
     added_fields: ClassVar[frozenset[str]] = frozenset({  # only the terms given are stored
         "rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "fee_rate",
-        "maturity_date", "amortization"})
+        "overdue_margin", "pik_rate", "maturity_date", "amortization"})
 
     rate: Decimal | None = None
     margin: Decimal | None = None
@@ -102,6 +102,8 @@ class StoredAmendedTerms(Stored):
     spread_adjustment: Decimal | None = None
     default_margin: Decimal | None = None
     fee_rate: Decimal | None = None
+    overdue_margin: Decimal | None = None
+    pik_rate: Decimal | None = None
     maturity_date: date | None = None
     amortization: tuple[StoredInstallment, ...] | None = None
 

@@ -71,6 +71,8 @@ class NoteState:
     on_index: bool = False
     fee_kind: str | None = None  # unused | ticking
     sofr_convention: bool = False  # its interest follows a SOFR-era convention (not "in force")
+    overdue: bool = False  # it has an overdue margin
+    pik: bool = False  # it has a PIK rate
     commitment_steps: list[CommitmentStep] = field(default_factory=list)
 
 
@@ -275,6 +277,10 @@ class Facility(BaseAggregate[UUID]):
                                 f"{'applies' if len(index_terms) == 1 else 'apply'} only to an index note")
         if terms.fee_rate is not None and note.fee_kind is None:
             raise RuleViolation(f"note {note.code} has no unused or ticking fee whose rate could change")
+        if terms.overdue_margin is not None and not note.overdue:
+            raise RuleViolation(f"note {note.code} has no overdue margin to change (it was issued without one)")
+        if terms.pik_rate is not None and not note.pik:
+            raise RuleViolation(f"note {note.code} has no PIK rate to change (it was issued without one)")
         maturity = terms.maturity_date or note.maturity_date
         for item in terms.amortization or ():
             if item.due_date > maturity:
@@ -653,6 +659,7 @@ class Facility(BaseAggregate[UUID]):
                 event.maturity_date, event.grace_days, event.sublimit_of, event.initial_commitment,
                 event.interest.index is not None, event.fee_terms[0] if event.fee_terms else None,
                 event.interest.convention not in (None, Convention.IN_FORCE),
+                event.overdue_margin is not None, event.pik_rate is not None,
             )
         elif isinstance(event, ev.TermsAmended):
             if event.terms.maturity_date is not None:

@@ -276,6 +276,8 @@ class AmendedTerms(Frozen):
     spread_adjustment: Rate | None = None
     default_margin: NonNegativeRate | None = None
     fee_rate: NonNegativeRate | None = None
+    overdue_margin: NonNegativeRate | None = None
+    pik_rate: NonNegativeRate | None = None
     maturity_date: Day | None = None
     amortization: tuple["Installment", ...] | None = None
 
@@ -283,14 +285,15 @@ class AmendedTerms(Frozen):
     def _something(self) -> "AmendedTerms":
         if all(getattr(self, name) is None for name in type(self).model_fields):
             raise ValueError("an amendment changes at least one term (rate, margin, floor, cap, index_floor, "
-                             "spread_adjustment, default_margin, fee_rate, maturity_date or amortization)")
+                             "spread_adjustment, default_margin, fee_rate, overdue_margin, pik_rate, "
+                             "maturity_date or amortization)")
         return self
 
     INTEREST_FIELDS: ClassVar[tuple[str, ...]] = ("margin", "floor", "cap", "index_floor", "spread_adjustment")
     # the terms not given are left out of a dump (and of the stored event): only what changes shows
     added_fields: ClassVar[frozenset[str]] = frozenset({
         "rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "fee_rate",
-        "maturity_date", "amortization"})
+        "overdue_margin", "pik_rate", "maturity_date", "amortization"})
 
 
 class PremiumStep(Frozen):

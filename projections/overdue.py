@@ -19,7 +19,7 @@ from domain.values import Component
 
 from projections.accrual import Accruer, Bill
 from projections.facility_state import NoteState
-from projections.terms import default_margin_on
+from projections.terms import default_margin_on, overdue_margin_on
 
 
 @dataclass
@@ -55,7 +55,7 @@ class OverdueInterest:
         if principal or interest:
             rate = self.rate(note, day)
             default = default_margin_on(note, day) if self._in_default(note, day) else ZERO
-            larger = max(overdue.margin, default)
+            larger = max(overdue_margin_on(note, day), default)
             extra, full = larger - default, rate - default + larger
         overdue.principal.set_end_of_day(day, principal, extra)
         overdue.interest.set_end_of_day(day, interest, full)

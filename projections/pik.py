@@ -14,6 +14,7 @@ from domain.money import ZERO, to_cents
 
 from projections.accrual import Accruer
 from projections.facility_state import NoteState
+from projections.terms import pik_rate_on
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class PaymentInKind:
     """PIK of a `Sweep` (a mixin)."""
 
     def _pik_end_of_day(self, note: NoteState, day: date, rate: Decimal | None) -> None:
-        note.pik.accruer.set_end_of_day(day, note.principal, None if rate is None else min(note.pik.rate, rate))
+        note.pik.accruer.set_end_of_day(day, note.principal, None if rate is None else min(pik_rate_on(note, day), rate))
 
     def _pik_part(self, note: NoteState, end: date, due: date, interim: bool) -> Decimal:
         """Close the PIK accrual at `end`; for a regular bill, the part to capitalise on `due`."""

@@ -75,3 +75,15 @@ def terms_in_force(note: NoteState, through: date) -> list[TermsInForce]:
         changed = {**changed, **amendment.terms.model_dump(mode="json")}
     periods.append(TermsInForce(note.code, start, None, version, basis, changed))
     return periods
+
+
+def overdue_margin_on(note: NoteState, day: date) -> Decimal:
+    if not note.amendments:
+        return note.overdue.margin
+    return _given(note, day).get("overdue_margin", note.overdue.margin)
+
+
+def pik_rate_on(note: NoteState, day: date) -> Decimal:
+    if not note.amendments:
+        return note.pik.rate
+    return _given(note, day).get("pik_rate", note.pik.rate)

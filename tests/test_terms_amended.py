@@ -128,3 +128,22 @@ def test_record_amendment_then_explain_and_known_at(db_url):
     # 100,000 for 17 days (15..31 Jan inclusive) at 6% = 283.33, at 9% = 425.00
     assert (before["interest"], after["interest"], then["interest"]) == ("283.33", "425.00", "283.33")
     assert terms[-1]["changed"] == {"rate": "9"} and terms[-1]["basis"] == "Amendment No. 1"
+
+
+def test_the_pik_rate_and_the_overdue_margin_can_be_amended_from_a_date():
+    pik = stream(opened(), note("P", interest={"rate": "10"}, pik_rate="4"), advance("100000", "2005-01-03", "P"),
+                 amendment("2005-01-16", pik_rate="2"))
+
+    (record,) = [p for p in explain(pik, D("2005-02-01")).pik]
+
+    # 13 days at 4% and 16 days at 2% on 100,000: (52 + 32) × 100,000 / 36,000 = 233.33
+    assert record.amount == Decimal("233.33")
+
+
+def test_an_amendment_cannot_give_an_overdue_margin_or_pik_rate_to_a_note_issued_without():
+    book = Book().note("T", kind="term")
+
+    book.refuses(facts.AmendTerms, "has no overdue margin to change", note="T", effective_date="2005-02-01",
+                 terms={"overdue_margin": "2"}, basis="b")
+    book.refuses(facts.AmendTerms, "has no PIK rate to change", note="T", effective_date="2005-02-01",
+                 terms={"pik_rate": "2"}, basis="b")

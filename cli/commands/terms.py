@@ -67,6 +67,8 @@ def record_amendment(
     spread_adjustment: Rate("New spread adjustment, % p.a.") = None,
     default_margin: Rate("New default margin, % p.a.") = None,
     fee_rate: Rate("New rate of the note's unused or ticking fee, % p.a.") = None,
+    overdue_margin: Rate("New overdue margin, % p.a. (a note issued with one).") = None,
+    pik_rate: Rate("New PIK rate, % p.a. (a note issued with one).") = None,
     maturity_date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="New maturity date.")] = None,
     amortization: Annotated[list[str] | None, typer.Option(
         help='Installments replacing those not yet due: "12 monthly installments of 10000.00 from 2025-01-01" '
@@ -88,7 +90,7 @@ def record_amendment(
         raise InvalidInput(f"--amortization: {error}", field="amortization") from None
     terms = {"rate": rate, "margin": margin, "floor": floor, "cap": cap, "index_floor": index_floor,
              "spread_adjustment": spread_adjustment, "default_margin": default_margin, "fee_rate": fee_rate,
-             "maturity_date": maturity_date, "amortization": schedule}
+             "overdue_margin": overdue_margin, "pik_rate": pik_rate, "maturity_date": maturity_date, "amortization": schedule}
     record_fact(ctx, code, facts.AmendTerms, source, reference, note=note, effective_date=date, basis=basis,
                 terms={k: v for k, v in terms.items() if v is not None})
 
