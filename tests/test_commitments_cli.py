@@ -99,3 +99,26 @@ def test_new_events_export_and_import_into_another_ledger(db_url, tmp_path, sqli
     assert types[-2:] == ["CommitmentChanged", "CommitmentTerminated"]
     assert run_json(other, "availability", "ACME-1", "--as-of", "2024-04-01") == \
         run_json(db_url, "availability", "ACME-1", "--as-of", "2024-04-01")
+
+
+def test_bad_input_to_the_new_commands_is_refused_with_one_message_and_nothing_written(db_url):
+    book(db_url)
+    before = stored(db_url)
+    cases = [
+        (["availability", "ACME-1", "--as-of", "2024-13-01"], 2, "--as-of"),
+        (["payoff", "ACME-1", "--good-through", "tomorrow-ish"], 2, "--good-through"),
+        (["record", "commitment", "ACME-1", "--note", "REV", "--amount", "1,5", "--date", "2024-03-01"], 2, "amount"),
+        (["record", "commitment", "ACME-1", "--note", "NOPE", "--amount", "5", "--date", "2024-03-01"], 1, "NOPE"),
+        (["record", "amendment", "ACME-1", "--note", "REV", "--date", "2024-03-01", "--basis", "x"], 2,
+         "an amendment changes at least one term"),
+        (["record", "amendment", "ACME-1", "--note", "REV", "--date", "2024-03-01", "--basis", "x",
+          "--margin", "2"], 1, "has a fixed rate"),
+        (["note", "issue", "ACME-1", "X", "--kind", "term", "--face-amount", "10", "--issue-date", "2024-01-15",
+          "--maturity-date", "2025-01-15", "--rate", "5", "--prepayment-premium", "2024-06-01"], 2, "UNTIL:RATE"),
+        (["record", "termination", "ACME-1", "--note", "DDTL", "--date", "2099-01-01"], 1, "after today"),
+    ]
+    for args, code, words in cases:
+        result = run(db_url, *args, ok=False)
+        assert result.exit_code == code, (args, result.output)
+        assert words in result.stderr and "Traceback" not in result.output, (args, result.stderr)
+    assert stored(db_url) == before
