@@ -335,3 +335,38 @@ def test_skipping_quiet_days_changes_no_fee(moves):
 
     assert fast.journal.fee_bills == slow.journal.fee_bills
     assert position(fast) == position(slow)
+
+
+# ---- property: availability is what the domain's advance check accepts -----------------------
+
+steps = st.lists(st.tuples(st.sampled_from(["R", "SW", "T"]), st.sampled_from(["draw", "repay", "cut"]),
+                           st.integers(1, 60), st.integers(1, 30)), max_size=8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=steps, probe=st.sampled_from(["R", "SW", "T"]), day=st.integers(0, 200))
+def test_availability_is_exactly_what_an_advance_may_draw(steps, probe, day):
+    book = Book().note("R", face="1000000").note("SW", face="300000", sublimit_of="R")
+    book.note("T", kind="term", face="500000", commitment="400000")
+    on = date(2005, 1, 3)
+    for code, action, days, tens in steps:
+        on += timedelta(days=days)
+        amount, when = str(tens * 10_000), on.isoformat()
+        try:
+            if action == "draw":
+                book.advance(code, amount, when)
+            elif action == "repay" and on.weekday() < 5 and on not in FED_HOLIDAYS_2005:
+                book.pay(amount, when, note=code, component="principal")
+            elif action == "cut":
+                book.record(facts.ChangeCommitment, note=code, amount=amount, effective_date=when)
+        except RuleViolation:
+            continue
+    when = max(on, date(2005, 1, 3) + timedelta(days=day))
+    available = next(n.available for n in availability(book.sweep(when.isoformat())).notes if n.note == probe)
+
+    if available > 0:
+        book.refuses(facts.MakeAdvance, "exceeds", note=probe, amount=str(available + Decimal("0.01")),
+                     effective_date=when.isoformat())
+        book.advance(probe, str(available), when.isoformat())
+    else:
+        book.refuses(facts.MakeAdvance, "exceeds", note=probe, amount="0.01", effective_date=when.isoformat())
