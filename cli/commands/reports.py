@@ -135,6 +135,12 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     bills = new_table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
     for b in x.bills:
         bills.add_row(b.note, f"{b.period_start}..{b.period_end}", str(b.due_date), money(b.amount), str(len(b.sub_intervals)))
+    for p in x.pik:
+        bills.add_row(p.note, f"PIK {p.period_start}..{p.period_end}", str(p.capitalised_on),
+                      f"-{money(p.amount)}", "capitalised into principal")
+    for b in x.overdue_bills:
+        bills.add_row(b.note, f"overdue {b.period_start}..{b.period_end}", str(b.due_date), money(b.amount),
+                      "; ".join(f"{money(p.principal)} at {p.rate}% {p.start}..{p.end}" for p in b.sub_intervals))
     payments = new_table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
     for p in x.payments:
         for a in p.allocations:
@@ -163,7 +169,23 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
                                 str(o.rate), str(o.days))
             derived.add_row(note, str(s.start), str(s.end), s.convention, exact(s.index_rate), str(s.spread_adjustment),
                             str(s.margin), s.bounds, str(s.default_margin), exact(s.rate), exact(s.interest))
-    shown = [accrual, bills, payments, premiums] + ([derived, fixings] if derived.row_count else [])
+    fee_table = new_table("note", "fee", "period", "from", "to (excl.)", "undrawn", "rate %", "days", "fee",
+                          title="Unused and ticking fees")
+    fee_periods = [(b.note, b.kind, f"{b.period_start}..{b.period_end} due {b.due_date}", b.sub_intervals, b.amount)
+                   for b in x.fee_bills]
+    fee_periods += [(c.note, c.kind, f"{c.period_start}..(open)", c.sub_intervals, c.amount) for c in x.current_fees]
+    for note, kind, period, pieces, amount in fee_periods:
+        for p in pieces:
+            fee_table.add_row(note, kind, period, str(p.start), str(p.end), money(p.undrawn), str(p.rate), str(p.days),
+                              exact(p.fee))
+        fee_table.add_row(note, kind, period, "", "", "", "", "total", money(amount), style="bold")
+    terms = new_table("note", "from", "to (excl.)", "amendment", "basis", "terms changed", title="Terms in force")
+    for t in x.terms:
+        terms.add_row(t.note, str(t.start), str(t.end or ""), f"v{t.version}" if t.version else "as issued",
+                      t.basis or "", ", ".join(f"{k} {v}" for k, v in t.changed.items()))
+    shown = [accrual, bills, payments, premiums] + ([fee_table] if fee_table.row_count else []) + (
+        [terms] if terms.row_count else []) + (
+        [derived, fixings] if derived.row_count else [])
     for table in shown:
         console.print(table)
     for line in x.skipped:
