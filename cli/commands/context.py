@@ -27,6 +27,7 @@ err_console = Console(stderr=True, highlight=False)
 class Settings:
     db: str | None = None
     read_db: str | None = None  # --read-db: where the read-only commands read (a replica)
+    refresh: bool = True  # bring the read models up to date after recording (import --no-refresh: off)
     json: bool = False
     actor: str | None = None
     _ledger: "Ledger | None" = field(default=None, repr=False)
@@ -89,7 +90,7 @@ def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
     before = book.recorder.max_notification_id() or 0
 
     def after() -> None:
-        if (book.recorder.max_notification_id() or 0) > before:
+        if settings(ctx).refresh and (book.recorder.max_notification_id() or 0) > before:
             from cli.application.readmodel_sync import LeftToWorker, refresh  # start-up: deferred (docs/architecture.md, "Start-up")
 
             try:
