@@ -55,6 +55,8 @@ def test_three_partitions_build_the_same_tables_as_one_worker(book):
     run(book, "projections", "run", "--partition", "1/3", "--once")
     assert summary_codes(book) == expected_share[1]  # only its own facilities, all of them
     assert tables(book)["position"] == [(0,)]  # the whole view waits for the other two
+    status = run_json(book, "projections", "status")
+    assert (status["position"], status["partitions"]) == (0, {"1/3": one_worker["position"][0][0]})
 
     workers = [loanledger(book, "projections", "run", "--partition", f"{k}/3", "--once") for k in (2, 3)]
     for worker in workers:

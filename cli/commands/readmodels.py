@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
 
 @projections_app.command("status")
 def status(ctx: typer.Context) -> None:
-    """Position and lag of the read models (one tracked position: they are written together)."""
+    """Position and lag of the read models (one tracked position: they are written together), and
+    each partition's own position while partitioned workers keep them."""
     from cli.application.readmodel_sync import close_view, open_view, worker_running  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
@@ -36,17 +37,20 @@ def status(ctx: typer.Context) -> None:
         position, head = view.position(), book.recorder.max_notification_id() or 0
         models = {t: {"rows": view.count(t), "position": position, "lag": head - position} for t in TABLES}
         running = worker_running(book.db, view)
+        partitions = view.partition_positions()
     finally:
         close_view(view)
     if settings(ctx).json:
         emit_json({"position": position, "head": head, "lag": head - position, "worker_running": running,
-                   "read_models": models})
+                   "read_models": models, "partitions": partitions})
         return
     table = new_table("read model", "rows", "position", "lag", title=f"Read models (events recorded: {head})")
     for name, m in models.items():
         table.add_row(name, str(m["rows"]), str(m["position"]), str(m["lag"]))
     console.print(table)
     console.print(f"Worker running: {'yes' if running else 'no'}")
+    for label, at in sorted(partitions.items()):
+        console.print(f"Partition {label}: position {at} (lag {max(head - max(at, position), 0)})")
 
 
 class RateColumn(ProgressColumn):

@@ -150,6 +150,12 @@ class ReadModelView:
             return whole
         return max(whole, self.max_tracking_id(partition.tracking_name) or 0)  # type: ignore[attr-defined]
 
+    def partition_positions(self) -> dict[str, int]:
+        """Each partition's own position ("K/N" -> notification id) while partitioned workers keep rows."""
+        rows = self.rows(f"SELECT application_name, notification_id FROM {self._tracking_table()} "
+                         "WHERE application_name LIKE ?", (PARTITION_ROWS,))
+        return {r["application_name"].partition("#")[2]: int(r["notification_id"]) for r in rows}
+
     def partitions_ahead(self) -> int:
         """The furthest partition row beyond the whole view's position, or 0 (none ahead)."""
         whole = self.position()
