@@ -178,3 +178,22 @@ def test_a_book_imported_without_refresh_then_shared_by_two_workers(db_url, tmp_
     assert len(summary(shared)) == 8 and summary(shared) == summary(reference)
     assert shared["rm_portfolio_steps"] == reference["rm_portfolio_steps"]
     assert [r[:3] for r in shared["rm_event_journal"]] == [r[:3] for r in reference["rm_event_journal"]]
+
+
+def test_once_does_not_queue_behind_a_running_worker_of_its_partition(book):
+    from tests.test_read_models_exactly_once import stop
+
+    reset(book)
+    running = loanledger(book, "projections", "run", "--partition", "1/2", "--poll", "0.1")
+    try:
+        for line in running.stdout:  # its messages (stderr joined to stdout)
+            if "worker 1/2 started" in line:
+                break
+        once = run_json(book, "projections", "run", "--partition", "1/2", "--once")
+        assert once == {"partition": "1/2", "events": 0}
+        other = run_json(book, "projections", "run", "--partition", "2/2", "--once")
+        head = run_json(book, "projections", "status")["head"]
+        assert other["events"] == head > 0  # partition 2 is free: it went over the whole log
+    finally:
+        code, output = stop(running)
+    assert code == 0, output

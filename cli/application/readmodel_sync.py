@@ -113,7 +113,10 @@ def run_worker(db: Database, stop: threading.Event, *, batch: int, poll: float, 
     name = "worker" if partition is None else f"worker {partition.label}"
     total = 0
     try:
-        if not _acquire(lock, stop, poll, echo):
+        if once and not lock.try_acquire():  # a worker keeps them already: --once does not queue behind it
+            echo(f"another {name} is running and keeps the read models; nothing to do")
+            return 0
+        if not once and not _acquire(lock, stop, poll, echo):
             return 0
         echo(f"{name} started at position {view.position(partition)}")
         while not stop.is_set():
