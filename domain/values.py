@@ -41,11 +41,23 @@ class Frozen(BaseModel):
 def omit_unused_additions(model: BaseModel, state: Any) -> Any:
     """`state` (a dump of `model`) without the added fields that hold their default."""
     if isinstance(state, dict):
-        added = set().union(*(k.__dict__.get("added_fields", ()) for k in type(model).__mro__))
+        added = _added_fields(type(model))
         for name in added:  # a class's own, and those of the classes it extends
             if name in state and (state[name] is None or state[name] is False):  # not `in`: 0 == False
                 del state[name]
     return state
+
+
+_ADDED: dict[type, frozenset[str]] = {}
+
+
+def _added_fields(cls: type) -> frozenset[str]:
+    """The added fields of a class and of the classes it extends (classes do not change after
+    they are made, so each is worked out once: an import dumps every event several times)."""
+    found = _ADDED.get(cls)
+    if found is None:
+        found = _ADDED[cls] = frozenset().union(*(k.__dict__.get("added_fields", ()) for k in cls.__mro__))
+    return found
 
 
 def _amount(value: Any) -> Decimal:

@@ -9,11 +9,13 @@ from typing import Any
 
 from cli.application.processes import pool, wanted
 from cli.application.readmodel_sync import close_view, open_view
+from cli.persistence.partitions import Partition
 from domain.errors import UnknownFacility
 from domain.facility import facility_id
 
 
-def stored_models(book: Any, closing: ExitStack) -> tuple[Callable[[Any], Any] | None, str | None]:
+def stored_models(book: Any, closing: ExitStack,
+                  partition: Partition | None = None) -> tuple[Callable[[Any], Any] | None, str | None]:
     """A function from a stream id to its rows in the read models, to hold against the fold
     (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
     events (then there is nothing to hold against them). The view closes with `closing`."""
@@ -26,8 +28,8 @@ def stored_models(book: Any, closing: ExitStack) -> tuple[Callable[[Any], Any] |
     if view.stale_rules():
         return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
                       "(run 'loanledger projections rebuild')")
-    if view.position() < head:
-        lag = head - view.position()
+    if view.position(partition) < head:
+        lag = head - view.position(partition)
         return None, (f"read models not compared: they are {lag} event(s) behind "
                       "(run 'loanledger projections run' or 'projections rebuild')")
 
@@ -48,18 +50,21 @@ def read_model_facilities(book: Any) -> dict[str, str]:
 
 
 def verify(book: Any, code: str | None = None, expect: str | None = None, processes: int = 0,
-           at: Any = None) -> tuple[Any, str | None]:
+           at: Any = None, partition: Partition | None = None) -> tuple[Any, str | None]:
     """The verification (projections.verification) and a note: the read models not compared, or
     what the store's stamps could not prove (None when there is nothing to say). `at`: the
-    instant a head (`expect`) was kept."""
+    instant a head (`expect`) was kept. `partition`: only the streams it holds (all facilities:
+    the N partitions' findings together are one whole verification's)."""
     from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.persistence.market_store import market_stored_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.verification import (  # start-up: deferred (docs/architecture.md, "Start-up")
         stray_findings, verify_streams, with_findings, with_index_streams)
 
     with ExitStack() as closing:
-        models, note = stored_models(book, closing)
+        models, note = stored_models(book, closing, partition)
         listed = read_model_facilities(book) if models is not None else {}
+        if partition is not None:
+            listed = {k: v for k, v in listed.items() if partition.holds(k)}
         malformed: list[tuple[str, int]] = []
         indexes: set[str] | None = None  # the index streams to check: all of them, or those CODE reads
         if code is not None:
@@ -72,9 +77,10 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
             listed = {k: v for k, v in listed.items() if k == str(facility_id(code))}
         else:
             ids = stream_ids(book)
-            groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in ids.well_formed)
-            events = sum(ids.well_formed.values())
-            malformed = ids.malformed
+            mine = [s for s in ids.well_formed if partition is None or partition.holds(s)]
+            groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in mine)
+            events = sum(ids.well_formed[s] for s in mine)
+            malformed = [m for m in ids.malformed if partition is None or partition.holds(m[0])]
         count = wanted(processes, events)
         with pool(count) as executor:
             result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,

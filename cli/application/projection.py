@@ -18,6 +18,7 @@ from cli.application.ledger import Ledger
 from domain.events import EventReversed, FacilityEvent, FacilityOpened
 
 from cli.persistence.notification_log import notifications
+from cli.persistence.partitions import Partition
 from cli.persistence.readmodel_schema import BATCH
 from projections.readmodels.changes import Changes, journal_row, reversals
 from projections.readmodels.facility_figures import facility_figures
@@ -81,26 +82,32 @@ def last_events(source: Ledger, after: int, head: int, page: int = 10 * BATCH) -
 
 
 def catch_up(view: ReadModelView, source: Ledger, *, batch: int = BATCH, progress: Progress | None = None,
-             should_stop: Callable[[], bool] = lambda: False, pool: Executor | None = None) -> int:
-    """Apply every event after the tracked position, a batch per transaction. Returns how many.
+             should_stop: Callable[[], bool] = lambda: False, pool: Executor | None = None,
+             partition: Partition | None = None) -> int:
+    """Apply every event after the tracked position, a batch per transaction. Returns how many
+    (with a partition: how many of the log's events it went past, its facilities' or not).
 
     When more than one batch is behind, a first pass over the log finds each facility's last
     event, so that each facility is replayed once, in the batch of its last event (changes_for).
     Stopped or killed in between, the next catch-up resumes from the tracked position: a facility
-    whose summary was deferred has events after it, so a later batch computes it."""
+    whose summary was deferred has events after it, so a later batch computes it.
+
+    `partition`: only the facilities it holds get rows; its own position moves over every event
+    (ReadModelView.apply), so N partitions together apply each event exactly once."""
     applied = 0
     head = source.recorder.max_notification_id() or 0
-    start = view.position()
+    start = view.position(partition)
     later = last_events(source, start, head) if head - start > batch else None
     while not should_stop():
-        after = view.position()
+        after = view.position(partition)
         page = source.recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)
         if not page:
             return applied
-        pairs = [(n.id, source.mapper.to_domain_event(n)) for n in page]
+        mine = page if partition is None else [n for n in page if partition.holds(n.originator_id)]
+        pairs = [(n.id, source.mapper.to_domain_event(n)) for n in mine]
         try:
             view.apply(changes_for(pairs, source, later, pool),
-                       after=after, upto=page[-1].id)
+                       after=after, upto=page[-1].id, partition=partition)
         except PositionMoved:
             later = None  # someone else moved the position: no assumption about what follows
             continue

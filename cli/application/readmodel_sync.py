@@ -16,7 +16,8 @@ from cli.persistence import worker_lock
 from cli.persistence.roles import may_refresh_read_models
 from domain.errors import LedgerError
 from cli.application.projection import ReadModels, catch_up
-from cli.persistence.readmodel_tables import ReadModelView, SQLiteReadModelView
+from cli.persistence.partitions import Partition
+from cli.persistence.readmodel_tables import PartitionsAhead, ReadModelView, SQLiteReadModelView
 
 Echo = Callable[[str], None]
 
@@ -59,6 +60,8 @@ def refresh(ledger: Ledger) -> int:
     backlog (e.g. after an import) is replayed in one process per CPU."""
     view = open_view(ledger.db)
     try:
+        if view.partitions_ahead():  # partitioned workers are part way through the log: theirs to finish
+            return 0
         if ledger.db.is_postgres:
             with worker_lock.pg_no_worker(ledger.db.env) as free:
                 return _pg_catch_up(view, ledger) if free else 0
@@ -88,6 +91,11 @@ def _catch_up(view: ReadModelView, ledger: Ledger) -> int:
         return catch_up(view, ledger, pool=executor)
 
 
+class StaleForPartitions(LedgerError):
+    """The read models were computed by another edition of the rules; only a rebuild (or the
+    whole view's worker) starts them again."""
+
+
 class FollowedLedger(Ledger):
     """The ledger as eventsourcing's ProjectionRunner constructs it: from an environment."""
 
@@ -95,34 +103,67 @@ class FollowedLedger(Ledger):
         super().__init__(Database("", dict(env or {})))
 
 
-def run_worker(db: Database, stop: threading.Event, *, batch: int, poll: float, echo: Echo) -> None:
+def run_worker(db: Database, stop: threading.Event, *, batch: int, poll: float, echo: Echo,
+               partition: Partition | None = None, once: bool = False) -> int:
+    """Keep the read models (or one partition's facilities) up to date until `stop` is set, or,
+    with `once`, until the log's end is reached. Returns the events gone past."""
     view = open_view(db)
     ledger = Ledger(db)
-    lock: Any = worker_lock.PostgresWorkerLock(db.env) if db.is_postgres else worker_lock.SQLiteWorkerLock(view)
+    lock = _lock(db, view, partition)
+    name = "worker" if partition is None else f"worker {partition.label}"
+    total = 0
     try:
-        if not _acquire(lock, stop, poll, echo):
-            return
-        echo(f"worker started at position {view.position()}")
+        if once and not lock.try_acquire():  # a worker keeps them already: --once does not queue behind it
+            echo(f"another {name} is running and keeps the read models; nothing to do")
+            return 0
+        if not once and not _acquire(lock, stop, poll, echo):
+            return 0
+        echo(f"{name} started at position {view.position(partition)}")
         while not stop.is_set():
             try:
+                if view.stale_rules() and partition is not None:
+                    raise StaleForPartitions(f"read models computed by rules edition {view.rules_edition()}: "
+                                             "a partitioned worker does not reset them for the others; run "
+                                             "'loanledger projections rebuild' once")
                 if view.stale_rules():
                     echo(f"read models computed by rules edition {view.rules_edition()}: starting again from 0")
                     view.reset()
-                applied = catch_up(view, ledger, batch=batch, should_stop=stop.is_set)
+                applied = catch_up(view, ledger, batch=batch, should_stop=stop.is_set, partition=partition)
+                total += applied
                 if applied:
-                    echo(f"applied {applied} event(s); position {view.position()}")
-                if db.is_postgres:
+                    echo(f"applied {applied} event(s); position {view.position(partition)}")
+                if once:
+                    break
+                if db.is_postgres and partition is None:
                     _follow(db, ledger, lock, stop)
                 elif stop.wait(poll) or not lock.still_held():
                     break
+            except (PartitionsAhead, StaleForPartitions) as error:
+                echo(f"error: {error}")
+                if once:
+                    raise
+                stop.wait(max(poll, 1.0))
             except Exception as error:  # noqa: BLE001 - keep serving; the next catch-up retries
+                if once:
+                    raise
                 echo(f"error: {type(error).__name__}: {error}; retrying")
                 stop.wait(poll)
     finally:
         lock.release()
-        echo(f"worker stopped at position {view.position()}")
+        echo(f"{name} stopped at position {view.position(partition)}")
         ledger.close()
         close_view(view)
+    return total
+
+
+def _lock(db: Database, view: ReadModelView, partition: Partition | None) -> Any:
+    """One worker per partition (or for the whole view) at a time, on any machine; partitioned
+    workers do not take the whole view's lock: each has its own, and they share the tables."""
+    if partition is None:
+        return worker_lock.PostgresWorkerLock(db.env) if db.is_postgres else worker_lock.SQLiteWorkerLock(view)
+    if db.is_postgres:
+        return worker_lock.PostgresWorkerLock(db.env, worker_lock.partition_key(partition.k, partition.n))
+    return worker_lock.SQLiteWorkerLock(view, f"readmodels {partition.label}")
 
 
 def _acquire(lock: Any, stop: threading.Event, poll: float, echo: Echo) -> bool:

@@ -104,13 +104,18 @@ def main_options(
         help="A SQLite file path (default: ledger.db in your data directory) or "
              "postgresql://user@host:5432/dbname.",
     )] = None,
+    read_db: Annotated[str | None, typer.Option(
+        "--read-db", envvar="LOANLEDGER_READ_DB", metavar="URL",
+        help="Where the commands that only read (reports, events, export, verify, portfolio...) read: "
+             "e.g. a PostgreSQL read replica. Commands that record still write to --db.",
+    )] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     actor: Annotated[str | None, typer.Option(
         "--actor", envvar="LOANLEDGER_ACTOR", help="Who is recording (default: your OS user).",
     )] = None,
 ) -> None:
     state = settings(ctx)
-    state.db, state.json, state.actor = db, json_output, actor
+    state.db, state.read_db, state.json, state.actor = db, read_db, json_output, actor
 
 
 setup.register(app)

@@ -9,7 +9,7 @@ from cli.commands import roles
 from cli.application.processes import WORTH_IT_FROM_EVENTS
 from cli.commands.tables import output_console
 from cli.commands.context import emit_json, ledger, settings
-from domain.errors import LedgerError, UnknownFacility
+from domain.errors import InvalidInput, LedgerError, UnknownFacility
 
 console = output_console()
 audit_app = typer.Typer(no_args_is_help=True, help="Audit helpers: the head of a facility's chain.")
@@ -40,6 +40,10 @@ def verify_command(
     processes: Annotated[int, typer.Option(
         help=f"Processes checking facilities (0: one per CPU when there are over {WORTH_IT_FROM_EVENTS:,} events; "
              "1: in this process only).", min=0)] = 0,
+    partition: Annotated[str | None, typer.Option(
+        "--partition", metavar="K/N",
+        help="Check only the facilities of partition K of N (as 'projections run --partition'): N runs, "
+             "on one machine or several, check every facility once.")] = None,
 ) -> None:
     """Check the stored events: hash chains, version continuity, replay, stated figures and the
     read models against the fold.
@@ -48,17 +52,24 @@ def verify_command(
     found) exits with status 1.
 
     Example: loanledger verify ATG-LAURUS-2005 --expect 3f1c...e9
+
+    Shared by two machines: loanledger verify --partition 1/2 (and --partition 2/2 on the other)
     """
     if expect is not None and code is None:
         raise LedgerError("--expect: give the facility CODE whose head this is")
     if at is not None and expect is None:
         raise LedgerError("--at: give the head kept at that instant too (--expect HASH)")
     from cli.application.auditing import verify, verify_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.partitions import parse_partition  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    part = parse_partition("--partition", partition)
+    if part is not None and code is not None:
+        raise InvalidInput("--partition: give no CODE (a partition is a share of all facilities)", field="partition")
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
     kept_at = instant("--at", at, end_of_day=True) if at is not None else None
     book = ledger(ctx)
-    result, note = verify(book, code, expect, processes, at=kept_at)
+    result, note = verify(book, code, expect, processes, at=kept_at, partition=part)
     if note and not settings(ctx).json:
         for line in note.splitlines():
             console.print(line, soft_wrap=True)

@@ -27,6 +27,8 @@ err_console = Console(stderr=True, highlight=False)
 @dataclass
 class Settings:
     db: str | None = None
+    read_db: str | None = None  # --read-db: where the read-only commands read (a replica)
+    refresh: bool = True  # bring the read models up to date after recording (import --no-refresh: off)
     json: bool = False
     actor: str | None = None
     _ledger: "Ledger | None" = field(default=None, repr=False)
@@ -74,8 +76,10 @@ def ledger(ctx: typer.Context, *, create: bool = False) -> "Ledger":
         from cli.application.ledger import Ledger  # start-up: deferred (docs/architecture.md, "Start-up")
         from cli.persistence.storage import database, read_only, ready, writable  # start-up: deferred (docs/architecture.md, "Start-up")
 
-        db = ready(database(state.db), create=create)
-        db = read_only(db) if not create and command_path(ctx) in READ_ONLY_COMMANDS else writable(db)
+        reading = not create and command_path(ctx) in READ_ONLY_COMMANDS
+        url = state.read_db if reading and state.read_db else state.db
+        db = ready(database(url), create=create)
+        db = read_only(db) if reading else writable(db)
         state._ledger = Ledger(db, principal_provider=_principal_provider())
         ctx.find_root().call_on_close(_closer(state))
         _keep_fresh(ctx, state._ledger)  # runs before the ledger closes (callbacks run last-in first)
@@ -87,7 +91,7 @@ def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
     before = book.recorder.max_notification_id() or 0
 
     def after() -> None:
-        if (book.recorder.max_notification_id() or 0) > before:
+        if settings(ctx).refresh and (book.recorder.max_notification_id() or 0) > before:
             from cli.application.readmodel_sync import LeftToWorker, refresh  # start-up: deferred (docs/architecture.md, "Start-up")
 
             try:

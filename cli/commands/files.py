@@ -31,6 +31,9 @@ def import_file(
         metavar="FILE", help="JSON Lines (one record per line) or YAML (a list under 'events:').")],
     batch_size: Annotated[int, typer.Option(
         "--batch-size", min=1, max=100_000, help="Events written per transaction.")] = 5_000,
+    no_refresh: Annotated[bool, typer.Option(
+        "--no-refresh", help="Write the events and exit, leaving the read models to 'projections run' "
+                             "(one worker or --partition K/N workers) or 'projections rebuild'.")] = False,
 ) -> None:
     """Import events from a file: all of it, or (if any record is bad) none of it.
 
@@ -40,11 +43,14 @@ def import_file(
     new, and an import that was interrupted carries on where it stopped.
 
     Example: loanledger import examples/atg-laurus-2005.jsonl
+
+    Migrating a whole book: loanledger import book.jsonl --no-refresh, then loanledger projections rebuild
     """
     from cli.application.ledger import ImportRefused  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if not file.is_file():
         raise LedgerError(f"{file}: no such file")
+    settings(ctx).refresh = not no_refresh
     try:
         with ImportProgress(file) as progress:
             result = ledger(ctx, create=True).import_records(
@@ -55,12 +61,22 @@ def import_file(
         for line in refused.bad:
             err_console.print(printable(f"{file}:{line}"), soft_wrap=True, markup=False)
         raise
+    if no_refresh:
+        _read_model_tables(ledger(ctx))
     if settings(ctx).json:
         emit_json({"recorded": result.recorded, "already_recorded": result.duplicates,
                    "facilities": result.facilities})
     else:
         console.print(f"Imported {result.recorded} event(s) for {', '.join(result.facilities) or 'no facility'}"
                       f" ({result.duplicates} already recorded).")
+
+
+def _read_model_tables(book: Any) -> None:
+    """--no-refresh: the read models' tables exist (empty, position 0) for 'projections status'
+    and the workers, as after any import; only their rows are left to later."""
+    from cli.application.readmodel_sync import close_view, open_view  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    close_view(open_view(book.db))
 
 
 class ImportProgress:

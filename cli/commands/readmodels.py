@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
 
 @projections_app.command("status")
 def status(ctx: typer.Context) -> None:
-    """Position and lag of the read models (one tracked position: they are written together)."""
+    """Position and lag of the read models (one tracked position: they are written together), and
+    each partition's own position while partitioned workers keep them."""
     from cli.application.readmodel_sync import close_view, open_view, worker_running  # start-up: deferred (docs/architecture.md, "Start-up")
 
     book = ledger(ctx)
@@ -36,17 +37,20 @@ def status(ctx: typer.Context) -> None:
         position, head = view.position(), book.recorder.max_notification_id() or 0
         models = {t: {"rows": view.count(t), "position": position, "lag": head - position} for t in TABLES}
         running = worker_running(book.db, view)
+        partitions = view.partition_positions()
     finally:
         close_view(view)
     if settings(ctx).json:
         emit_json({"position": position, "head": head, "lag": head - position, "worker_running": running,
-                   "read_models": models})
+                   "read_models": models, "partitions": partitions})
         return
     table = new_table("read model", "rows", "position", "lag", title=f"Read models (events recorded: {head})")
     for name, m in models.items():
         table.add_row(name, str(m["rows"]), str(m["position"]), str(m["lag"]))
     console.print(table)
     console.print(f"Worker running: {'yes' if running else 'no'}")
+    for label, at in sorted(partitions.items()):
+        console.print(f"Partition {label}: position {at} (lag {max(head - max(at, position), 0)})")
 
 
 class RateColumn(ProgressColumn):
@@ -105,20 +109,39 @@ def rebuild(
 def run(
     ctx: typer.Context,
     batch: Annotated[int, typer.Option(help="Events per transaction when catching up.", min=1)] = BATCH,
-    poll: Annotated[float, typer.Option(help="SQLite: seconds between polls for new events.", min=0.05)] = 0.5,
+    poll: Annotated[float, typer.Option(
+        help="Seconds between polls for new events (SQLite, and partitioned workers).", min=0.05)] = 0.5,
+    partition: Annotated[str | None, typer.Option(
+        "--partition", metavar="K/N",
+        help="Keep only the facilities of partition K of N (a facility's partition is fixed by its id); "
+             "run K = 1..N, on one machine or several, against the same database.")] = None,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Catch up to the last recorded event and exit (for a scheduler) instead of following.")] = False,
 ) -> None:
     """Keep the read models up to date until Ctrl-C or SIGTERM; a restart resumes where it stopped.
 
     On PostgreSQL new events arrive by LISTEN/NOTIFY (eventsourcing's ProjectionRunner); on SQLite
-    the worker polls. One worker per database is active; others wait to take over.
+    the worker polls. One worker per database (or per partition) is active; others wait to take over.
+
+    Three machines sharing the work (each replays only its third of the facilities):
+
+      loanledger --db postgresql://ops@db:5432/loans projections run --partition 1/3
+
+      loanledger --db postgresql://ops@db:5432/loans projections run --partition 2/3
+
+      loanledger --db postgresql://ops@db:5432/loans projections run --partition 3/3
     """
     from cli.application.readmodel_sync import run_worker  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.partitions import parse_partition  # start-up: deferred (docs/architecture.md, "Start-up")
 
+    part = parse_partition("--partition", partition)
     db = ledger(ctx).db
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    run_worker(db, stop, batch=batch, poll=poll, echo=lambda m: err_console.print(m))
+    done = run_worker(db, stop, batch=batch, poll=poll, echo=lambda m: err_console.print(m), partition=part, once=once)
+    if once and settings(ctx).json:
+        emit_json({"partition": part.label if part else None, "events": done})
 
 
 def portfolio(

@@ -27,6 +27,6 @@ def serve(
 
     from cli.web.app import create_app  # start-up: Starlette, Jinja2 and the engine load only for serve
 
-    app = create_app(settings(ctx).db)
+    app = create_app(settings(ctx).read_db or settings(ctx).db)  # read-only: a replica serves as well
     err_console.print(f"Serving the ledger read-only at http://{host}:{port}/ (Ctrl-C stops).", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")

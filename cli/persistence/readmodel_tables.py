@@ -20,6 +20,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from projections.readmodels.changes import Changes, as_row, lender_share_rows, step_rows, summary_row
 from projections.readmodels.facility_figures import Step
 from projections.readmodels.portfolio import Summary
+from cli.persistence.partitions import Partition
 from cli.persistence.readmodel_schema import RULES_DDL, TABLES, statements
 from projections.readmodels import RULES_EDITION
 
@@ -40,6 +41,20 @@ class PositionMoved(Exception):
     def __init__(self, position: int) -> None:
         super().__init__(f"the read models are now at {position}")
         self.position = position
+
+
+class PartitionsAhead(Exception):
+    """Partitioned workers have applied events beyond the whole view's position: a worker of the
+    whole view would apply them twice (docs/read-models.md, "Partitioned workers")."""
+
+    def __init__(self, position: int, ahead: int) -> None:
+        super().__init__(f"partitioned workers keep the read models (they are at up to {ahead}, the whole "
+                         f"view at {position}): run every partition with --partition K/N, or "
+                         "'projections rebuild' to go back to one worker")
+        self.position, self.ahead = position, ahead
+
+
+PARTITION_ROWS = APPLICATION + "#%"  # LIKE pattern of every partition's tracking row
 
 
 class ReadModelView:
@@ -126,20 +141,78 @@ class ReadModelView:
 
     # ---- position ---------------------------------------------------------------------------
 
-    def position(self) -> int:
-        return self.max_tracking_id(APPLICATION) or 0  # type: ignore[attr-defined]
+    def position(self, partition: Partition | None = None) -> int:
+        """Events applied for every facility (the whole view), or for a partition's facilities:
+        its own row, or the whole view's position when that is further (a partition's row is
+        kept only while partitioned workers run; see `apply`)."""
+        whole = self.max_tracking_id(APPLICATION) or 0  # type: ignore[attr-defined]
+        if partition is None:
+            return whole
+        return max(whole, self.max_tracking_id(partition.tracking_name) or 0)  # type: ignore[attr-defined]
+
+    def partition_positions(self) -> dict[str, int]:
+        """Each partition's own position ("K/N" -> notification id) while partitioned workers keep rows."""
+        rows = self.rows(f"SELECT application_name, notification_id FROM {self._tracking_table()} "
+                         "WHERE application_name LIKE ?", (PARTITION_ROWS,))
+        return {r["application_name"].partition("#")[2]: int(r["notification_id"]) for r in rows}
+
+    def partitions_ahead(self) -> int:
+        """The furthest partition row beyond the whole view's position, or 0 (none ahead)."""
+        whole = self.position()
+        rows = self.rows(f"SELECT MAX(notification_id) AS m FROM {self._tracking_table()} WHERE application_name LIKE ?",
+                         (PARTITION_ROWS,))
+        ahead = int(rows[0]["m"] or 0) if rows else 0
+        return ahead if ahead > whole else 0
 
     # ---- writing ----------------------------------------------------------------------------
 
-    def apply(self, changes: Changes, after: int, upto: int) -> None:
-        """Write the rows for events (after, upto] and move the position to upto, atomically."""
+    def apply(self, changes: Changes, after: int, upto: int, partition: Partition | None = None) -> None:
+        """Write the rows for events (after, upto] and move the position to upto, atomically.
+
+        With a partition: `changes` hold only its facilities' rows; its own tracking row moves,
+        and the whole view's position moves to the least of the N partitions' positions. The
+        whole view's row is locked first by every writer (partitioned or not, and a rebuild's
+        swap), so their transactions are serialised and each event is applied once."""
         with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
             current = self._lock_position(c)
+            if partition is not None:
+                self._apply_partition(c, changes, current, after, upto, partition)
+                return
             if current != after or upto <= current:
                 raise PositionMoved(current)
+            ahead = self._partition_rows(c)
+            if any(value > current for value in ahead.values()):
+                raise PartitionsAhead(current, max(ahead.values()))
+            if ahead:  # partitions at or behind the whole view: they are caught up, drop their rows
+                self._drop_partition_rows(c)
             self._write(c, changes)
             self._insert_tracking(c, Tracking(APPLICATION, upto))  # type: ignore[attr-defined]
             pause_before_commit()
+
+    def _apply_partition(self, c: Any, changes: Changes, whole: int, after: int, upto: int,
+                         partition: Partition) -> None:
+        rows = self._partition_rows(c)
+        current = max(whole, rows.get(partition.tracking_name, 0))
+        if current != after or upto <= current:
+            raise PositionMoved(current)
+        self._write(c, changes)
+        self._insert_tracking(c, Tracking(partition.tracking_name, upto))  # type: ignore[attr-defined]
+        rows[partition.tracking_name] = upto
+        least = min(max(whole, rows.get(Partition(k, partition.n).tracking_name, 0))
+                    for k in range(1, partition.n + 1))
+        if least > whole:
+            self._insert_tracking(c, Tracking(APPLICATION, least))  # type: ignore[attr-defined]
+        pause_before_commit()
+
+    def _partition_rows(self, c: Any) -> dict[str, int]:
+        c.execute(self._sql(f"SELECT application_name, notification_id FROM {self._tracking_table()} "
+                            "WHERE application_name LIKE ?"), (PARTITION_ROWS,))
+        return {dict(r)["application_name"]: int(dict(r)["notification_id"]) for r in c.fetchall()}
+
+    def _drop_partition_rows(self, c: Any) -> None:
+        """In the caller's transaction (whole view's row locked): the partitions start again from
+        the whole view's position."""
+        c.execute(self._sql(f"DELETE FROM {self._tracking_table()} WHERE application_name LIKE ?"), (PARTITION_ROWS,))
 
     def _write(self, c: Any, changes: Changes) -> None:
         pg, sql = self.postgres, self._sql
@@ -177,6 +250,7 @@ class ReadModelView:
         with self.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
             self._lock_position(c)
             self._clear(c)
+            self._drop_partition_rows(c)
             c.execute(self._sql(f"UPDATE {self._tracking_table()} SET notification_id = 0 WHERE application_name = ?"),
                       (APPLICATION,))
             self.set_rules(c)

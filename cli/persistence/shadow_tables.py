@@ -92,6 +92,7 @@ class ShadowTables:
                 else:
                     for sql in table.create_indexes():
                         c.execute(sql)
+            view._drop_partition_rows(c)  # every facility's rows are new: partitions start from `position`
             # the position: back to 0 (as `reset` does), then to `position` by the library's tracking write
             c.execute(view._sql(f"UPDATE {view._tracking_table()} SET notification_id = 0 WHERE application_name = ?"),
                       (APPLICATION,))

@@ -23,6 +23,13 @@ from cli.persistence import postgres
 
 LOCK_KEY = 0x10A41ED6E5  # "loanledger read models": any fixed bigint shared by all workers
 REBUILD_KEY = LOCK_KEY + 1  # held by a running `projections rebuild` (one at a time per database)
+PARTITIONS_KEY = LOCK_KEY + 0x1000  # a partitioned worker K/N: PARTITIONS_KEY + N * 1024 + K
+
+
+def partition_key(k: int, n: int) -> int:
+    return PARTITIONS_KEY + n * 1024 + k
+
+
 STALE = 15.0
 BEAT = 2.0
 

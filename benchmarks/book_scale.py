@@ -1,0 +1,135 @@
+"""Issue #19, goal 3: a whole book on PostgreSQL, every step a real command in its own process,
+each with its wall-clock time and peak memory, and the bytes per event on disk.
+
+    .venv/bin/python -m benchmarks.book_scale --facilities 1000            (100,000 events)
+    .venv/bin/python -m benchmarks.book_scale --facilities 100000          (10,000,000 events)
+    options: --per-facility 100 (events per facility), --partitions N (the read models and verify
+    by N partitioned processes at once instead of one process), --keep (leave the database),
+    --as-of DATE (the portfolio's date, default 2019-12-31: inside the generated years)
+
+Steps: generate the file (`benchmarks.generate`, facilities one after another); `import
+--no-refresh` (events written: parsed, rules checked, chain hashed); `projections rebuild`;
+`portfolio --as-of`; `verify`; and, as the baseline, every stored event read raw
+(`select_notifications`, pages of 10,000) in this process. Prints one Markdown row per step.
+"""
+
+import argparse
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks.backends import PG
+from benchmarks.generate import portfolio_records, write
+from benchmarks.timing import loanledger, run
+
+PAGE = 10_000
+
+
+def raw_read(db: str) -> tuple[float, int]:
+    from cli.application.ledger import Ledger
+    from cli.persistence.storage import database, ready
+
+    ledger = Ledger(ready(database(db)))
+    try:
+        start, count, began = 1, 0, time.perf_counter()
+        while True:
+            page = ledger.recorder.select_notifications(start=start, limit=PAGE)
+            count += len(page)
+            if len(page) < PAGE:
+                return time.perf_counter() - began, count
+            start = page[-1].id + 1
+    finally:
+        ledger.close()
+
+
+def disk_bytes(url: str) -> tuple[int, int]:
+    """(events table with its indexes and TOAST, read-model tables) in bytes."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        events = conn.execute("SELECT pg_total_relation_size('ledger_events')").fetchone()[0]
+        models = conn.execute("SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                              "WHERE c.relname IN ('rm_facility_summary', 'rm_event_journal', 'rm_portfolio_steps')"
+                              ).fetchone()[0]
+    return int(events), int(models)
+
+
+def together(commands: list[list[str]]) -> tuple[float, int]:
+    """N commands at once: (wall seconds, the largest peak RSS in KiB among them)."""
+    import os
+
+    start = time.perf_counter()
+    children = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
+    peak = 0
+    for child in children:
+        _, status, usage = os.wait4(child.pid, 0)
+        peak = max(peak, usage.ru_maxrss)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise RuntimeError(f"{child.args} failed: {child.stderr.read().decode()[-2000:]}")
+    return time.perf_counter() - start, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--facilities", type=int, default=1000)
+    parser.add_argument("--per-facility", type=int, default=100)
+    parser.add_argument("--partitions", type=int, default=1)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--as-of", default="2019-12-31",
+                        help="portfolio date: inside the generated ten years (2010-2020), where the read models answer")
+    args = parser.parse_args()
+    import psycopg
+
+    events = args.facilities * args.per_facility
+    name = f"loanledger_book_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db = f"{PG}/{name}"
+    rows = []
+
+    def row(step: str, seconds: float, rss: int, raw: float | None = None) -> None:
+        ratio = f"{seconds / raw:.1f}×" if raw else ""
+        rows.append(f"| {step} | {seconds:,.1f} s | {events / seconds:,.0f} ev/s | {ratio} | {rss / 1024:,.0f} MiB |")
+        print(rows[-1], flush=True)
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="loanledger-book-") as tmp:
+            path = Path(tmp) / "book.jsonl"
+            began = time.perf_counter()
+            write(path, portfolio_records(events, per_facility=args.per_facility))
+            print(f"{events:,} events over {args.facilities:,} facilities; file {path.stat().st_size / 2**20:,.0f} MiB "
+                  f"written in {time.perf_counter() - began:.0f} s; database {name}", flush=True)
+            print("| step | wall | rate | against the raw read | peak RSS |\n|---|---|---|---|---|", flush=True)
+            seconds, rss = run(loanledger(db, "import", str(path), "--no-refresh"))
+            raw, count = raw_read(db)
+            assert count == events, (count, events)
+            rows.append(f"| raw read (baseline) | {raw:,.1f} s | {events / raw:,.0f} ev/s | 1× | |")
+            print(rows[-1], flush=True)
+            row("import --no-refresh", seconds, rss, raw)
+        parts = [f"{k}/{args.partitions}" for k in range(1, args.partitions + 1)]
+        if args.partitions > 1:
+            seconds, rss = together([loanledger(db, "projections", "run", "--once", "--partition", p) for p in parts])
+            row(f"projections run --once, {args.partitions} partitions at once", seconds, rss, raw)
+        seconds, rss = run(loanledger(db, "projections", "rebuild"))
+        row("projections rebuild", seconds, rss, raw)
+        seconds, rss = run(loanledger(db, "portfolio", "--as-of", args.as_of))
+        row(f"portfolio --as-of {args.as_of}", seconds, rss, raw)
+        if args.partitions > 1:
+            seconds, rss = together([loanledger(db, "verify", "--partition", p) for p in parts])
+            row(f"verify, {args.partitions} partitions at once", seconds, rss, raw)
+        else:
+            seconds, rss = together([loanledger(db, "verify")])
+            row("verify", seconds, rss, raw)
+        stored, models = disk_bytes(db)
+        print(f"\non disk: events {stored / 2**20:,.0f} MiB ({stored / events:,.0f} bytes/event with indexes), "
+              f"read models {models / 2**20:,.0f} MiB ({models / events:,.0f} bytes/event)", flush=True)
+    finally:
+        if not args.keep:
+            with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
