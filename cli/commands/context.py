@@ -28,6 +28,8 @@ class Settings:
     db: str | None = None
     json: bool = False
     actor: str | None = None
+    format: str | None = None  # table, json or csv (docs/cli.md, "Output"); None: table
+    color: str = "auto"  # auto, always or never
     _ledger: "Ledger | None" = field(default=None, repr=False)
 
     @property

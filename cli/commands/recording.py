@@ -106,14 +106,19 @@ def facility_list(ctx: typer.Context) -> None:
 
     Example: loanledger facility list
     """
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
     opened = ledger(ctx).facilities()
-    if settings(ctx).json:
-        emit_json([e.fact_fields() for e in opened])
-        return
-    table = new_table("code", "borrower", "lender", "agreement", "currency")
+    section = Section("Facilities", (
+        Column("code", "code"), Column("borrower", "text", 2), Column("lender", "text", 1),
+        Column("agreement", "date", 3, key="agreement_date"), Column("currency", "code", 4)))
     for e in opened:
-        table.add_row(cell(e.code), cell(e.borrower), cell(e.lender), str(e.agreement_date), e.currency)
-    console.print(table if opened else "No facilities yet: open one with 'loanledger facility open'.")
+        section.add(e.code, e.borrower, e.lender, e.agreement_date, e.currency)
+    if not opened and not settings(ctx).format and not settings(ctx).json:
+        console.print("No facilities yet: open one with 'loanledger facility open'.")
+        return
+    show(ctx, Report([section], json=[e.fact_fields() for e in opened], show_empty=True))
 
 
 @facility_app.command("show")
@@ -127,20 +132,27 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
 
     o = events[0]
     notes = [e for e in events if isinstance(e, NoteIssued)]
-    if settings(ctx).json:
-        emit_json({**o.fact_fields(), "version": facility.version,
-                   "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes]})
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    section = Section(f"{o.code} notes", (
+        Column("note", "code"), Column("kind", "text", 2), Column("face", "money", key="face_amount"),
+        Column("issued", "date", 3, key="issue_date"), Column("matures", "date", key="maturity_date"),
+        Column("interest", "text", 1), Column("day count", "code", 4, key="day_count")))
+    for n in notes:
+        kind = n.kind.value + (f" (under {n.sublimit_of})" if n.sublimit_of else "")
+        section.add(n.note, kind, n.face_amount, n.issue_date, facility.notes[n.note].maturity_date, _terms(n),
+                    n.day_count.value)
+    report = Report([section], json={**o.fact_fields(), "version": facility.version,
+                                     "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes]})
+    if settings(ctx).format in ("json", "csv") or settings(ctx).json:
+        show(ctx, report)
         return
     console.print(Text.assemble((o.code, "bold"), printable(f"  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))))
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
-    console.print(f"version {facility.version} · chain {facility.chain_head}")
-    table = new_table("note", "kind", "face", "issued", "matures", "interest", "day count")
-    for n in notes:
-        kind = n.kind.value + (f" (under {n.sublimit_of})" if n.sublimit_of else "")
-        table.add_row(n.note, kind, f"{n.face_amount:,}", str(n.issue_date),
-                      str(facility.notes[n.note].maturity_date), _terms(n), n.day_count.value)
-    console.print(table)
+    console.print(f"version {facility.version} · chain {facility.chain_head}", soft_wrap=True)
+    show(ctx, report)
 
 
 def _terms(note: Any) -> str:
