@@ -145,7 +145,8 @@ def events(
     type_: Types = None, since: EffectiveFrom = None, until: EffectiveTo = None,
     recorded_from: RecordedFrom = None, recorded_to: RecordedTo = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", metavar="jsonl|csv", help="JSON Lines or CSV instead of a table.")] = None,
+        "--format", metavar="table|json|csv|jsonl",
+        help="A table (the default), JSON, CSV (one row per event), or JSON Lines (export's records).")] = None,
 ) -> None:
     """Show a facility's event stream: version, type, effective date, recorded time, actor, source,
     fields, chain hash, and which reversal (if any) cancels each event.
@@ -154,18 +155,26 @@ def events(
     """
     chosen = views.selection(type_, since, until, recorded_from, recorded_to)
     chosen_rows = views.rows(code, ledger(ctx).facility_events(code), chosen)
-    if fmt is not None:
+    from cli.commands.output import set_format, show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    if fmt == "jsonl":
         sys.stdout.write(views.render(chosen_rows, fmt))
         return
-    if settings(ctx).json:
-        emit_json([record for _, record in chosen_rows])
+    set_format(ctx, fmt)
+    fmt = settings(ctx).format or ("json" if settings(ctx).json else "table")
+    if fmt == "csv":
+        sys.stdout.write(views.render(chosen_rows, "csv"))
         return
-    table = new_table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "reversed by", "chain")
+    section = Section(f"{code} events", (
+        Column("v", "count", key="version"), Column("type", "code"), Column("effective", "date"),
+        Column("recorded at (UTC)", "instant", 2, key="recorded_at"), Column("by", "text", 4, key="recorded_by"),
+        Column("reference", "text", 1), Column("reversed by", "count", 3, key="reversed_by"),
+        Column("fields", "text", 5), Column("source", "text", 6), Column("chain", "code", 7, key="chain_hash")))
     for e, item in chosen_rows:
-        table.add_row(str(e.version), type(e).__name__, str(e.effective() or ""),
-                      f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", cell(e.recorded_by), cell(_fields(e)),
-                      cell(e.source or ""), str(item["reversed_by"] or ""), e.chain_hash[:12])
-    console.print(table)
+        section.add(e.version, type(e).__name__, e.effective(), e.recorded_at, e.recorded_by, item.get("reference"),
+                    item["reversed_by"], _fields(e), e.source, e.chain_hash[:12])
+    show(ctx, Report([section], json=[record for _, record in chosen_rows], show_empty=True))
 
 
 def _fields(event: Any) -> str:

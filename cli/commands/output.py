@@ -161,14 +161,13 @@ def _print_section(console: Any, section: Section, width: int) -> None:
     if table.__rich_measure__(console, console.options).maximum > width:  # even the essential columns: one row per block
         _vertical(console, section, rows, totals)
         return
-    console.print(Text(printable(section.title), style="bold"), overflow="ignore", crop=False, soft_wrap=True)
+    console.print(Text(printable(section.title), style="bold"))
     console.print(table)
     if dropped:
         names = ", ".join(section.columns[i].name for i in sorted(dropped))
-        console.print(f"(not shown at {width} columns: {names}; widen the terminal or use --format csv)",
-                      soft_wrap=True)
+        console.print(Text(f"(not shown: {names}; widen the terminal or use --format csv)"))
     for n in section.notes:
-        console.print(Text(printable(n)), soft_wrap=True)
+        console.print(Text(printable(n)))
 
 
 def _table(section: Section, rows: list[list[str]], totals: list[list[str]], kept: list[int]) -> Any:
@@ -192,7 +191,7 @@ def _rules() -> Any:
 
 
 def _vertical(console: Any, section: Section, rows: list[list[str]], totals: list[list[str]]) -> None:
-    console.print(Text(printable(section.title), style="bold"), soft_wrap=True)
+    console.print(Text(printable(section.title), style="bold"))
     label = max(len(c.name) for c in section.columns)
     for r in [*rows, *totals]:
         console.print("")
@@ -200,4 +199,4 @@ def _vertical(console: Any, section: Section, rows: list[list[str]], totals: lis
             if v:
                 console.print(Text(f"{c.name.rjust(label)}  {v}"), soft_wrap=True)
     for n in section.notes:
-        console.print(Text(printable(n)), soft_wrap=True)
+        console.print(Text(printable(n)))

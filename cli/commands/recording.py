@@ -151,7 +151,8 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
     console.print(Text.assemble((o.code, "bold"), printable(f"  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))))
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
-    console.print(f"version {facility.version} · chain {facility.chain_head}", soft_wrap=True)
+    console.print(f"version {facility.version}")
+    console.print(f"chain {facility.chain_head}")
     show(ctx, report)
 
 
