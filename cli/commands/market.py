@@ -107,7 +107,7 @@ def show(
     from cli.formats.dates import parse_report_day  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    low = parse_report_day("--from", start) if start else None
+    low = parse_report_day("--from", start, start=True) if start else None
     high = parse_report_day("--to", end) if end else None
     if low and high and high < low:
         raise LedgerError(f"--to {end} is before --from {start}")

@@ -124,7 +124,9 @@ def run(
 
 def portfolio(
     ctx: typer.Context,
-    as_of: Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")],
+    as_of: Annotated[str, typer.Option(
+        "--as-of", metavar="DATE",
+        help="End of this effective date: YYYY-MM-DD, today, yesterday, or a period's last day (2024, 2024-Q3, 2024-06).")] = "today",
     known_at: Annotated[str | None, typer.Option("--known-at", metavar="INSTANT",
                                                  help="Only facts recorded at or before this instant.")] = None,
     status_filter: Annotated[str | None, typer.Option(

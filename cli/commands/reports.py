@@ -21,7 +21,9 @@ from domain.errors import InvalidInput, LedgerError
 console = output_console()
 
 Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]
-AsOf = Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")]
+AsOf = Annotated[str, typer.Option(
+    "--as-of", metavar="DATE",
+    help="End of this effective date: YYYY-MM-DD, today, yesterday, or a period's last day (2024, 2024-Q3, 2024-06).")]
 KnownAt = Annotated[str | None, typer.Option(
     "--known-at", metavar="INSTANT",
     help="Only facts recorded at or before this instant, e.g. 2008-02-01T14:00:00-05:00 "
@@ -35,7 +37,7 @@ def register(app: typer.Typer) -> None:
     app.command("timeline")(timeline)
 
 
-def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None,
+def balance(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None,
             lenders: Annotated[bool, typer.Option(
                 "--by-lender", help="Each lender's share of each note and of its principal instead.")] = False) -> None:
     """Principal, accrued interest, unpaid fees and unapplied credit, per note and in total.
@@ -82,7 +84,7 @@ def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -
                                                    "principal": money(x.principal)} for x in lines]}))
 
 
-def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+def past_due(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None) -> None:
     """What is past due, per component and note, with days past due and aging bucket.
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
@@ -107,7 +109,7 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     show(ctx, Report([section], json=past_due_json(figures)))
 
 
-def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+def explain(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None) -> None:
     """Every figure with its derivation: sub-intervals, bills, allocations, premiums.
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
@@ -176,8 +178,8 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
 def timeline(
     ctx: typer.Context,
     code: Code,
-    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="First date.")],
-    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last date.")],
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="First date (a period: its first day).")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="Last date (a period: its last day).")],
     every: Annotated[str, typer.Option("--every", help="day, or month (month ends and the last date).")] = "month",
     known_at: KnownAt = None,
     chart: Annotated[str | None, typer.Option(
@@ -197,7 +199,7 @@ def timeline(
 
     if every not in ("day", "month"):
         raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
-    low, high = parse_report_day("--from", start), parse_report_day("--to", end)
+    low, high = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     instant = _instant(known_at)  # refused before any event is read
@@ -223,7 +225,7 @@ def _timeline_chart(ctx: typer.Context, code: str, start: str, end: str, every: 
     fmt = chart_format(chart)
     if every not in ("day", "month"):
         raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
-    low, high = parse_report_day("--from", start), parse_report_day("--to", end)
+    low, high = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     points, marks = facility_series(_events(ctx, code), low, high, every, _instant(known_at))

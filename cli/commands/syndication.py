@@ -154,7 +154,7 @@ def lender_statement(
     from projections.json_views import money  # start-up: the engine is imported only by the reports
     from projections.syndication import lender_statement as statement  # start-up: idem
 
-    first, last = parse_report_day("--from", start), parse_report_day("--to", end)
+    first, last = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     instant = _instant(known_at)  # refused before any event is read
     book = ledger(ctx)
     lines = statement((book.facility_events(o.code) for o in book.facilities()), lender, first, last, instant)
