@@ -15,13 +15,13 @@ from typing import Annotated, Any
 import typer
 from typer._click.exceptions import BadParameter
 
-from cli.commands.context import settings
+from cli.commands.context import emit_json, settings
 from rich.box import Box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.formats.report import FORMATS, NUMBER_KINDS, Report, Section, cells, printable, render, shown_sections
+from cli.formats.report import FORMATS, NUMBER_KINDS, Report, Section, cells, json_rows, printable, render, shown_sections
 
 COLORS = ("auto", "always", "never")
 
@@ -129,7 +129,9 @@ def show(ctx: typer.Context, report: Report) -> None:
     fmt = state.format or ("json" if state.json else "table")
     on_terminal = terminal()
     width = shutil.get_terminal_size((80, 24)).columns if on_terminal else 80
-    if fmt == "table" and on_terminal:
+    if fmt == "json":  # every character a terminal could act on written as a JSON escape
+        emit_json(report.json if report.json is not None else json_rows(report))
+    elif fmt == "table" and on_terminal:
         sys.stdout.write(_terminal(shown_sections(report), width, use_color(state.color)))
     else:
         sys.stdout.write(render(report, fmt))

@@ -135,7 +135,7 @@ def render(report: Report, fmt: str) -> str:
     """JSON, CSV, or the plain-text table written when standard output is not a terminal (the
     terminal's table is drawn by cli.commands.output, the only layer that uses rich)."""
     if fmt == "json":
-        data = report.json if report.json is not None else _rows_json(report)
+        data = report.json if report.json is not None else json_rows(report)
         return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
     if fmt == "csv":
         return _csv(report)
@@ -149,7 +149,7 @@ def shown_sections(report: Report) -> list[Section]:
     return [s for s in report.sections if s.rows or s.totals or report.show_empty]
 
 
-def _rows_json(report: Report) -> Any:
+def json_rows(report: Report) -> Any:
     def rows(section: Section) -> list[dict[str, str]]:
         return [{c.field: plain(v, c.kind) for c, v in zip(section.columns, row)}
                 for row in [*section.rows, *section.totals]]
