@@ -52,6 +52,9 @@ class Explanation:
     premiums: tuple[PremiumRecord, ...]
     open_items: tuple[OpenItem, ...]
     skipped: tuple[str, ...]
+    # installments still to fall due after as_of (label "installment D", due the business day on
+    # or after D), as the engine holds them after any extension's replacement schedule
+    upcoming: tuple[DueRecord, ...] = ()
 
 
 def explanation(sweep: Sweep) -> Explanation:
@@ -64,6 +67,9 @@ def explanation(sweep: Sweep) -> Explanation:
         tuple(OpenItem(i.note, i.component.value, i.label, i.due_date, i.amount, i.outstanding)
               for i in sorted(sweep.open_items(), key=lambda i: i.waterfall_key())),
         tuple(journal.skipped),
+        tuple(DueRecord(n.code, sweep.calendar.following(s.due_date), f"installment {s.due_date}", s.amount)
+              for n in sweep.notes.values() if n.accelerated_on is None
+              for s in n.installments[n.next_installment:]),
     )
 
 
