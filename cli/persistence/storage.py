@@ -124,7 +124,7 @@ def _service(name: str | None) -> dict[str, str]:
     PGSYSCONFDIR/pg_service.conf; the first file with the section wins."""
     if not name:
         return {}
-    import configparser
+    import configparser  # start-up: only when a service is named
 
     files = [os.environ.get("PGSERVICEFILE") or str(Path("~/.pg_service.conf").expanduser())]
     if os.environ.get("PGSYSCONFDIR"):
