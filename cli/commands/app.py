@@ -139,10 +139,16 @@ def main_options(
 ) -> None:
     from cli.commands.output import set_color, set_format  # start-up: idem
 
+    from cli.formats.config import read_config  # start-up: idem
+
     state = settings(ctx)
-    state.db, state.json, state.actor = db, json_output, actor
+    config = read_config() if not ctx.resilient_parsing else {}  # an option, or its variable, wins over the file
+    state.db, state.json, state.actor = db or config.get("db"), json_output, actor or config.get("actor")
     set_format(ctx, "json" if json_output else fmt)
-    set_color(ctx, color)
+    if state.format is None and config.get("format"):  # the file's format: for the commands that print it
+        set_format(ctx, config["format"], option="format (configuration file)")
+        state.format_from_config = True
+    set_color(ctx, color or config.get("color"))
 
 
 setup.register(app)

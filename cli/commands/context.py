@@ -30,6 +30,7 @@ class Settings:
     actor: str | None = None
     format: str | None = None  # table, json or csv (docs/cli.md, "Output"); None: table
     color: str = "auto"  # auto, always or never
+    format_from_config: bool = False  # the format came from the configuration file, not an option
     _ledger: "Ledger | None" = field(default=None, repr=False)
 
     @property

@@ -39,7 +39,7 @@ def set_format(ctx: Any, value: str | None, *, option: str = "--format") -> None
     if value not in FORMATS:
         raise BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}", ctx=ctx, param_hint=option)
     state = settings(ctx)
-    state.format, state.json = value, value == "json"
+    state.format, state.json, state.format_from_config = value, value == "json", False
 
 
 def set_color(ctx: Any, value: str | None) -> None:
@@ -58,7 +58,10 @@ def _json_flag(ctx: typer.Context, value: bool) -> None:
 def _format_option(ctx: typer.Context, value: str | None) -> None:
     set_format(ctx, value)
     path = _path(ctx)
-    if settings(ctx).format == "csv" and path not in REPORT_COMMANDS:
+    state = settings(ctx)
+    if state.format == "csv" and path not in REPORT_COMMANDS and state.format_from_config:
+        state.format = None  # the file's default is for reports; this command prints a table
+    if state.format == "csv" and path not in REPORT_COMMANDS:
         raise BadParameter(f"'{' '.join(path)}' prints no table, so no CSV (use table or json)",
                            ctx=ctx, param_hint="--format")
 
