@@ -98,6 +98,7 @@ _OPTIONS: list[Any] = []
 
 def adopt(command: Any, path: tuple[str, ...] = ()) -> None:
     """Give every command below `command` the output options, so that they may follow it."""
+    _plain_help_option(command)
     if hasattr(command, "commands"):
         for name, sub in command.commands.items():
             adopt(sub, (*path, name))
@@ -109,6 +110,100 @@ def adopt(command: Any, path: tuple[str, ...] = ()) -> None:
     command._output_options = True
     owned = {o for p in command.params for o in getattr(p, "opts", ())}
     command.params.extend(p for p in _OPTIONS if p.opts[0] not in owned)
+    for param in command.params:
+        _name_its_value(param)
+        if param.name == "code" and param._custom_shell_complete is None:
+            param._custom_shell_complete = complete_facility
+        elif param.name in ("note", "notes") and param._custom_shell_complete is None:
+            param._custom_shell_complete = complete_note
+
+
+def _plain_help_option(command: Any) -> None:
+    """--help is a flag: show no <bool> beside it."""
+    if getattr(command, "_plain_help", False):
+        return
+    command._plain_help = True
+    original = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = get_help_option
+
+
+# What a value is, shown in --help instead of the type's <str> (docs/cli.md, "Help").
+AMOUNTS = {"amount", "face_amount", "commitment", "principal", "interest", "fees", "total"}
+RATES = {"rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "default_premium",
+         "premium_rate"}
+CODES = {"code": "CODE", "note": "NOTE", "notes": "NOTE", "sublimit_of": "NOTE", "index": "INDEX", "lender": "LENDER"}
+
+
+def _name_its_value(param: Any) -> None:
+    if getattr(param, "param_type_name", "") == "argument":
+        param.display_type_rich = lambda ctx: None  # its name column already says CODE, FILE, ...
+    if getattr(param, "is_flag", False):
+        param.metavar = ""  # a flag takes no value: nothing to show
+        return
+    if param.metavar is not None or not param.name:
+        return
+    name = param.name
+    if name in CODES:
+        param.metavar = CODES[name]
+    elif name in AMOUNTS:
+        param.metavar = "AMOUNT"
+    elif name in RATES:
+        param.metavar = "RATE"
+    elif name.endswith("date") or name in ("as_of", "day", "since", "until", "start", "end"):
+        param.metavar = "DATE"
+    elif name.endswith(("_days", "_day", "target", "batch", "processes", "port", "batch_size")):
+        param.metavar = "N"
+    else:
+        param.metavar = "TEXT"
+
+
+def _ledger_for_completion(ctx: Any) -> Any:
+    from cli.application.ledger import Ledger  # start-up: only when the shell asks for completions
+    from cli.persistence.storage import database, read_only, ready  # start-up: idem
+
+    root = ctx.find_root()
+    url = root.params.get("db")
+    if url is None:
+        from cli.formats.config import read_config  # start-up: idem
+
+        url = read_config().get("db")
+    return Ledger(read_only(ready(database(url))))
+
+
+def complete_facility(ctx: Any, _param: Any, incomplete: str) -> list[str]:
+    """The facility codes of the ledger that begin with what is typed (shell completion)."""
+    try:
+        book = _ledger_for_completion(ctx)
+        try:
+            return [f.code for f in book.facilities() if f.code.startswith(incomplete)]
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - completion never fails loudly: no ledger, no suggestions
+        return []
+
+
+def complete_note(ctx: Any, _param: Any, incomplete: str) -> list[str]:
+    """The note codes of the facility named on the line so far."""
+    # while completing, the parser leaves positional arguments unassigned, in ctx.args
+    code = ctx.params.get("code") or next(iter(ctx.args), None)
+    if not code:
+        return []
+    try:
+        book = _ledger_for_completion(ctx)
+        try:
+            facility, _ = book.facility_with_events(code)
+            return [n for n in facility.notes if n.startswith(incomplete)]
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - idem
+        return []
 
 
 def terminal() -> bool:
