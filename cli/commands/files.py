@@ -59,8 +59,17 @@ def import_file(
         emit_json({"recorded": result.recorded, "already_recorded": result.duplicates,
                    "facilities": result.facilities})
     else:
-        console.print(f"Imported {result.recorded} event(s) for {', '.join(result.facilities) or 'no facility'}"
-                      f" ({result.duplicates} already recorded).")
+        console.print(f"Imported {result.recorded:,} event(s) for {_named(result.facilities)}"
+                      f" ({result.duplicates:,} already recorded).", soft_wrap=True)
+
+
+def _named(codes: list[str], shown: int = 3) -> str:
+    """'A, B' or, for many, '1,204 facilities (A, B, C and 1,201 more; --json lists them)'."""
+    if not codes:
+        return "no facility"
+    if len(codes) <= shown + 1:
+        return ", ".join(codes)
+    return f"{len(codes):,} facilities ({', '.join(codes[:shown])} and {len(codes) - shown:,} more; --json lists them)"
 
 
 class ImportProgress:
