@@ -36,7 +36,10 @@ REPORTS = [
     ("portfolio", "--as-of", "2024-12-31"),
     ("events", "HARBOR-TL-2024"),
     ("facility", "list"),
-    ("facility", "show", "HARBOR-TL-2024"),
+    ("facility", "show", "HARBOR-TL-2024", "--as-of", "2024-12-31"),
+    ("distribution", "HARBOR-TL-2024", "--date", "2024-10-01"),
+    ("lender", "statement", "Bay Street Capital", "--from", "2024-Q3", "--to", "2024-Q4"),
+    ("balance", "HARBOR-TL-2024", "--as-of", "2024-06-30", "--by-lender"),
 ]
 
 
@@ -125,6 +128,23 @@ def test_the_figures_shown_are_whole_and_grouped(ledger_file):
         assert grouped(data[figure]) in total_line
     assert Decimal(data["total"]) == sum(Decimal(data[f]) for f in ("principal", "interest", "fees"))
     assert grouped("13580810.10") == "13,580,810.10" and "13,580,810.10" in total_line
+
+
+def test_a_receipts_csv_parts_add_up_to_what_it_allocated(ledger_file):
+    """distribution's CSV: each receipt section's amounts sum to the receipt's allocated amount
+    in its JSON, and every section is named."""
+    import csv
+    import io
+
+    args = ("distribution", "HARBOR-TL-2024", "--date", "2024-10-01")
+    data = json.loads(run(ledger_file, *args, "--json").stdout)
+    rows = list(csv.DictReader(io.StringIO(run(ledger_file, *args, "--format", "csv").stdout)))
+    receipt = data["receipts"][0]
+    parts = [r for r in rows if r["section"] == f"receipt_v{receipt['version']}"]
+    assert len(parts) == len(receipt["parts"]) and len(parts) > 0
+    assert sum(Decimal(r["amount"]) for r in parts) == Decimal(receipt["allocated"])
+    summary = [r for r in rows if r["section"] == "distribution"]
+    assert {r["lender"] for r in summary} == {x["lender"] for x in data["lenders"]}
 
 
 def test_narrow_terminal_leaves_columns_out_and_says_which(ledger_file):

@@ -29,7 +29,7 @@ COLORS = ("auto", "always", "never")
 # print a sentence or a document; they take --format table (the default) and --format json.
 REPORT_COMMANDS = frozenset({
     ("balance",), ("past-due",), ("explain",), ("timeline",), ("portfolio",), ("events",),
-    ("facility", "list"), ("facility", "show"),
+    ("facility", "list"), ("facility", "show"), ("distribution",), ("lender", "balance"), ("lender", "statement"),
 })
 
 

@@ -180,7 +180,7 @@ def _print(ctx: typer.Context, day: date, known_at: str | None, lines: list[Any]
         Column("pd principal", "money", 2, key="past_due_principal"),
         Column("pd interest", "money", 2, key="past_due_interest"), Column("pd fees", "money", 3, key="past_due_fees"),
         Column("pd total", "money", key="past_due_total"), Column("days", "count", key="days_past_due"),
-        Column("bucket", "code")))
+        Column("bucket", "code")), key="portfolio")
     for x in lines:
         section.add(x.facility, x.status, x.principal, x.past_due_principal, x.past_due_interest, x.past_due_fees,
                     x.past_due_total, x.days_past_due, x.bucket)
@@ -190,7 +190,7 @@ def _print(ctx: typer.Context, day: date, known_at: str | None, lines: list[Any]
                   None, None)
     buckets = Section("Totals per bucket", (
         Column("bucket", "code"), Column("facilities", "count"), Column("principal", "money"),
-        Column("past due", "money", key="past_due")))
+        Column("past due", "money", key="past_due")), key="totals_per_bucket")
     for t in totals:
         buckets.add(t.bucket, t.facilities, t.principal, t.past_due_total)
     show(ctx, Report([section, buckets], json=data, show_empty=True))

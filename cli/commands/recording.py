@@ -145,7 +145,7 @@ def facility_show(ctx: typer.Context, code: Code, as_of: Annotated[str, typer.Op
     section = Section(f"{o.code} notes", (
         Column("note", "code"), Column("kind", "text", 2), Column("face", "money", key="face_amount"),
         Column("issued", "date", 3, key="issue_date"), Column("matures", "date", key="maturity_date"),
-        Column("interest", "text", 1), Column("day count", "code", 4, key="day_count")))
+        Column("interest", "text", 1), Column("day count", "code", 4, key="day_count")), key="notes")
     for n in notes:
         kind = n.kind.value + (f" (under {n.sublimit_of})" if n.sublimit_of else "")
         section.add(n.note, kind, n.face_amount, n.issue_date, facility.notes[n.note].maturity_date, _terms(n),
@@ -175,7 +175,7 @@ def _schedule(ctx: typer.Context, code: str, events: list[Any], day: Any) -> tup
 
     section = Section(f"{code} amortization as of {day}", (
         Column("note", "code"), Column("item", "text", 3), Column("due", "date"), Column("amount", "money"),
-        Column("paid", "money"), Column("open", "money"), Column("status", "code", 1)))
+        Column("paid", "money"), Column("open", "money"), Column("status", "code", 1)), key="amortization")
     try:
         x = reports.explain(events, day, None, fixings=fixings_for(ledger(ctx), events, None))
     except LedgerError as error:

@@ -57,6 +57,11 @@ class Section:
     rows: list[Sequence[Any]] = field(default_factory=list)
     totals: list[Sequence[Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    key: str | None = None  # the section's name in CSV and derived JSON; default: from the title
+
+    @property
+    def name(self) -> str:
+        return self.key or _key(self.title)
 
     def add(self, *values: Any) -> None:
         self.rows.append(values)
@@ -156,7 +161,7 @@ def json_rows(report: Report) -> Any:
 
     if len(report.sections) == 1:
         return rows(report.sections[0])
-    return {_key(s.title): rows(s) for s in report.sections}
+    return {s.name: rows(s) for s in report.sections}
 
 
 def _key(title: str) -> str:
@@ -175,7 +180,7 @@ def _csv(report: Report) -> str:
         for s in report.sections:
             for row in [*s.rows, *s.totals]:
                 values = {c.field: plain(v, c.kind) for c, v in zip(s.columns, row)}
-                writer.writerow([_key(s.title), *(values.get(n, "") for n in names)])
+                writer.writerow([s.name, *(values.get(n, "") for n in names)])
     else:
         s = report.sections[0]
         writer.writerow([c.field for c in s.columns])
