@@ -4,6 +4,7 @@ chain heads, so the history behind --known-at moves with it (docs/cli.md, "Copyi
 import json
 
 from tests.helpers import ROOT_EXAMPLES, run, run_json, stored
+from tests.test_database_roles import roles  # noqa: F401 - fixture
 
 CODE = "ATG-LAURUS-2005"
 
@@ -58,3 +59,18 @@ def test_a_target_that_holds_events_is_refused_and_left_alone(sqlite_url, tmp_pa
     missing = run(sqlite_url, "copy", "--from", str(tmp_path / "nothing.db"), "--to", str(tmp_path / "new.db"), ok=False)
     assert missing.exit_code == 1 and "no ledger at" in missing.stderr
     assert json.loads(run(sqlite_url, "--json", "facility", "list").stdout)[0]["code"] == CODE
+
+
+def test_on_postgresql_only_the_tables_owner_may_copy_in(sqlite_url, postgres_url, roles):
+    """The writer role's times are the store's; a copy must not go through them, nor around."""
+    from tests.test_database_roles import as_role, set_up
+
+    writer, auditor, _ = roles
+    set_up(postgres_url, writer, auditor)
+    seeded(sqlite_url)
+
+    refused = run(sqlite_url, "copy", "--from", sqlite_url, "--to", as_role(postgres_url, writer), ok=False)
+    assert refused.exit_code == 1 and "owner" in refused.stderr and f"pw-{writer}" not in refused.stderr
+    assert stored(postgres_url) == []
+    run(sqlite_url, "copy", "--from", sqlite_url, "--to", postgres_url)  # the owner may
+    assert [r[1:] for r in stored(postgres_url)] == [r[1:] for r in stored(sqlite_url)]
