@@ -143,7 +143,9 @@ def main_options(
 
     state = settings(ctx)
     config = read_config() if not ctx.resilient_parsing else {}  # an option, or its variable, wins over the file
-    state.db, state.json, state.actor = db or config.get("db"), json_output, actor or config.get("actor")
+    # an explicit --actor "" stays "" (refused as empty text), not the file's actor
+    state.db = db if db is not None else config.get("db")
+    state.json, state.actor = json_output, actor if actor is not None else config.get("actor")
     set_format(ctx, "json" if json_output else fmt)
     if state.format is None and config.get("format"):  # the file's format: for the commands that print it
         set_format(ctx, config["format"], option="format (configuration file)")
