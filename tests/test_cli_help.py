@@ -40,6 +40,10 @@ def test_values_are_named_for_what_they_are():
     shown = runner.invoke(app, ["record", "advance", "--help"], env={"COLUMNS": "200"}).stdout
     assert re.search(r"--amount\s+AMOUNT", shown) and re.search(r"--note\s+NOTE", shown)
     assert re.search(r"--basis\s+TEXT", shown)
+    portfolio = runner.invoke(app, ["portfolio", "--help"], env={"COLUMNS": "200"}).stdout
+    assert re.search(r"--bucket\s+current\|0-30\|31-60\|61-90\|91\+", portfolio)
+    timeline = runner.invoke(app, ["timeline", "--help"], env={"COLUMNS": "200"}).stdout
+    assert re.search(r"--every\s+day\|month", timeline)
     balance = runner.invoke(app, ["balance", "--help"], env={"COLUMNS": "200"}).stdout
     assert re.search(r"--as-of\s+DATE", balance) and "2024-Q3" in balance
 

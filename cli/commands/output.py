@@ -138,6 +138,11 @@ def _plain_help_option(command: Any) -> None:
 AMOUNTS = {"amount", "face_amount", "commitment", "principal", "interest", "fees", "total"}
 RATES = {"rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "default_premium",
          "premium_rate"}
+# Options whose values are a closed list: the list itself is the metavar.
+CHOICES = {"every": "day|month", "component": "principal|interest|fees", "accrued": "to_seller|to_buyer",
+           "status_filter": "accelerated|in_default|past_due|current|refused",
+           "bucket": "current|0-30|31-60|61-90|91+",
+           "day_count": "ACT/360|ACT/365F|ACT/ACT-ISDA|30/360|30/360-US|30E/360"}
 CODES = {"code": "CODE", "note": "NOTE", "notes": "NOTE", "sublimit_of": "NOTE", "index": "INDEX", "lender": "LENDER"}
 
 
@@ -150,7 +155,9 @@ def _name_its_value(param: Any) -> None:
     if param.metavar is not None or not param.name:
         return
     name = param.name
-    if name in CODES:
+    if name in CHOICES:
+        param.metavar = CHOICES[name]
+    elif name in CODES:
         param.metavar = CODES[name]
     elif name in AMOUNTS:
         param.metavar = "AMOUNT"
