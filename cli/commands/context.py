@@ -90,6 +90,10 @@ def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
 
     def after() -> None:
         if (book.recorder.max_notification_id() or 0) > before:
+            from cli.persistence.worker_lock import worker_running  # start-up: deferred (docs/architecture.md, "Start-up")
+
+            if worker_running(book.db, book.recorder.datastore):  # the worker applies them; skip importing the refresh
+                return
             from cli.application.readmodel_sync import LeftToWorker, refresh  # start-up: deferred (docs/architecture.md, "Start-up")
 
             try:
