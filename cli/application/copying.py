@@ -127,6 +127,6 @@ def _table(book: Any, name: str) -> str:
 
 
 def _uuid(value: Any) -> Any:
-    from uuid import UUID
+    from uuid import UUID  # start-up: only a copy reads stream ids
 
     return value if isinstance(value, UUID) else UUID(str(value))
