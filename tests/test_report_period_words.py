@@ -109,3 +109,12 @@ def test_version():
     from importlib.metadata import version
 
     assert result.stdout.strip() == f"loanledger {version('loanledger')}"
+
+
+def test_a_bad_every_is_a_usage_error_with_or_without_a_chart(sqlite_url, tmp_path):
+    facility_with_two_notes(sqlite_url)
+    for extra in ([], ["--chart", str(tmp_path / "t.svg")]):
+        result = run(sqlite_url, "timeline", "ACME-1", "--from", "2024-01", "--to", "2024-03", "--every", "week",
+                     *extra, ok=False)
+        assert result.exit_code == 2 and "--every" in result.stderr
+    assert not (tmp_path / "t.svg").exists()

@@ -224,7 +224,7 @@ def _timeline_chart(ctx: typer.Context, code: str, start: str, end: str, every: 
 
     fmt = chart_format(chart)
     if every not in ("day", "month"):
-        raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
+        raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
     low, high = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
