@@ -11,7 +11,7 @@ from cli.formats import event_views as views
 from cli.formats.output_file import STDOUT, write_output
 from cli.commands.context import emit_json, err_console, ledger, settings
 from cli.formats.records import read_file
-from cli.commands.tables import cell, new_table, output_console, printable
+from cli.commands.tables import output_console, printable
 from domain.errors import InvalidInput, LedgerError
 
 console = output_console()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import cell, new_table, output_console, printable
+from cli.commands.tables import output_console, printable
 from rich.text import Text
 
 from cli.formats.amortization import parse_schedule

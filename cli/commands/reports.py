@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import cell, new_table, output_console
+from cli.commands.tables import output_console
 
 from cli.commands.context import emit_json, ledger, settings
 from cli.commands.output import show

@@ -6,11 +6,10 @@ from typing import Annotated
 
 import typer
 
-from cli.commands.context import emit_json, ledger, settings
+from cli.commands.context import ledger
 from cli.commands.recording import Amount, Code, On, Reference, Source, record_fact
 from cli.commands.reports import AsOf, KnownAt, _instant, _known, by_lender
-from cli.commands.tables import cell, new_table, output_console, printable
-from rich.markup import escape
+from cli.commands.tables import output_console
 from cli.formats.dates import parse_report_day
 from domain import facts
 from domain.money import ZERO
