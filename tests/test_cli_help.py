@@ -66,3 +66,48 @@ def test_completion_offers_facility_and_note_codes(db_url):
     assert sorted(complete(["record", "advance", "ACME-1", "--note", ""], env)) == ["REV", "TERM"]
     assert complete(["record", "advance", "ACME-1", "--note", "T"], env) == ["TERM"]
     assert complete(["balance", "AC"], {"LOANLEDGER_DB": "/nonexistent/ledger.db"}) == []
+
+
+def shown_example(help_text: str) -> str | None:
+    """The example as a reader copies it from the help: the lines under `Example:` joined at the
+    shell's line continuations."""
+    lines = help_text.splitlines()
+    for n, line in enumerate(lines):
+        if line.strip() == "Example:":
+            command = []
+            for following in lines[n + 1:]:
+                text = following.strip()
+                if not text:
+                    break
+                command.append(text.removesuffix("\\").strip())
+                if not text.endswith("\\"):
+                    break
+            return " ".join(command)
+    return None
+
+
+def test_every_example_survives_an_80_column_terminal_and_names_real_options():
+    import shlex
+
+    root = typer.main.get_command(app)
+    checked = 0
+    for path in every_command():
+        shown = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80"}).stdout
+        assert all(len(line) <= 80 for line in shown.splitlines()), path
+        example = shown_example(shown)
+        if example is None:
+            continue
+        words = shlex.split(example)  # copies as one valid shell command
+        assert words[0] == "loanledger", example
+        words = words[1:]
+        while words and words[0] in ("--db", "--actor", "--format", "--color", "--json"):  # global options first
+            words = words[1:] if words[0] == "--json" else words[2:]
+        assert words[:len(path)] == list(path), (path, example)
+        command = root
+        for name in path:
+            command = command.commands[name]
+        known = {o for p in command.params for o in getattr(p, "opts", ())}
+        used = {w.split("=")[0] for w in words if w.startswith("--")}
+        assert used <= known, (path, used - known)
+        checked += 1
+    assert checked > 30

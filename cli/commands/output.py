@@ -108,6 +108,7 @@ def adopt(command: Any, path: tuple[str, ...] = ()) -> None:
     if not _OPTIONS:
         _OPTIONS.extend(typer.main.get_command(_template).params)
     command._output_options = True
+    command.help = copyable_example(command.help)
     owned = {o for p in command.params for o in getattr(p, "opts", ())}
     command.params.extend(p for p in _OPTIONS if p.opts[0] not in owned)
     for param in command.params:
@@ -116,6 +117,33 @@ def adopt(command: Any, path: tuple[str, ...] = ()) -> None:
             param._custom_shell_complete = complete_facility
         elif param.name in ("note", "notes") and param._custom_shell_complete is None:
             param._custom_shell_complete = complete_note
+
+
+EXAMPLE_WIDTH = 72
+
+
+def copyable_example(help_text: str | None) -> str | None:
+    """The docstring's `Example: loanledger …` paragraph, laid out so that it survives copying
+    from an 80-column terminal: one command per paragraph kept as written (typer's \\b), split
+    before options into lines of at most EXAMPLE_WIDTH characters joined by ` \\` (shell line
+    continuations), so the help never wraps it mid-word."""
+    if not help_text or "Example: loanledger" not in help_text:
+        return help_text
+    import inspect
+    import re
+
+    paragraphs = inspect.cleandoc(help_text).split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.startswith("Example: loanledger"):
+            words = re.split(r" (?=--)", " ".join(paragraph.removeprefix("Example: ").split()))
+            lines = [words[0]]
+            for word in words[1:]:
+                if len(lines[-1]) + 1 + len(word) <= EXAMPLE_WIDTH:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+            paragraphs[i] = "\b\nExample:\n  " + " \\\n    ".join(lines)
+    return "\n\n".join(paragraphs)
 
 
 def _plain_help_option(command: Any) -> None:
