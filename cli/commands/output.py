@@ -129,8 +129,8 @@ def copyable_example(help_text: str | None) -> str | None:
     continuations), so the help never wraps it mid-word."""
     if not help_text or "Example: loanledger" not in help_text:
         return help_text
-    import inspect
-    import re
+    import inspect  # start-up: only while building help
+    import re  # start-up: idem
 
     paragraphs = inspect.cleandoc(help_text).split("\n\n")
     for i, paragraph in enumerate(paragraphs):
