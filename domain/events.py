@@ -83,6 +83,40 @@ class StoredInstallment(Stored):
     amount: StoredAmount
 
 
+class StoredFee(Stored):
+    rate: Decimal
+    day_count: DayCount = DayCount.ACT_360
+    period_months: int = 3
+
+
+class StoredAmendedTerms(Stored):
+    added_fields: ClassVar[frozenset[str]] = frozenset({  # only the terms given are stored
+        "rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "fee_rate",
+        "overdue_margin", "pik_rate", "maturity_date", "amortization"})
+
+    rate: Decimal | None = None
+    margin: Decimal | None = None
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+    index_floor: Decimal | None = None
+    spread_adjustment: Decimal | None = None
+    default_margin: Decimal | None = None
+    fee_rate: Decimal | None = None
+    overdue_margin: Decimal | None = None
+    pik_rate: Decimal | None = None
+    maturity_date: date | None = None
+    amortization: tuple[StoredInstallment, ...] | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The terms it changes, by name."""
+        return {name: getattr(self, name) for name in type(self).model_fields if getattr(self, name) is not None}
+
+
+class StoredPremiumStep(Stored):
+    until: date
+    rate: Decimal
+
+
 class StoredPremium(Stored):
     rate: Decimal
     base: PremiumBase = PremiumBase.PRINCIPAL_AND_INTEREST
@@ -214,10 +248,34 @@ class NoteIssuedFields(Stored):
     default_premium: StoredPremium | None = None
     grace_days: int = 0
     sublimit_of: str | None = None  # added in the second edition (DESIGN §3 Revisions)
+    commitment: Decimal | None = None  # added with commitments and fees: None means the face amount
+    unused_fee: StoredFee | None = None  # idem: on a revolving or minimum borrowing note
+    ticking_fee: StoredFee | None = None  # idem: on a (delayed-draw) term note
+    prepayment_premium: tuple[StoredPremiumStep, ...] | None = None  # idem: charged on principal paid off early
+    overdue_margin: Decimal | None = None  # idem: overdue principal and interest accrue at the rate plus this
+    pik_rate: Decimal | None = None  # idem: this part of the rate is capitalised, not billed
 
 
 class NoteIssued(FacilityEvent, NoteIssuedFields):
-    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin", "pik_rate"})
+
+    def prepayment_rate(self, day: date) -> Decimal | None:
+        """The premium rate for principal prepaid on `day`: the first tier whose `until` is on or after it."""
+        return next((step.rate for step in self.prepayment_premium or () if day <= step.until), None)
+
+    @property
+    def initial_commitment(self) -> Decimal:
+        return self.face_amount if self.commitment is None else self.commitment
+
+    @property
+    def fee_terms(self) -> "tuple[str, StoredFee] | None":
+        """The note's unused or ticking fee, with its kind, or None."""
+        if self.unused_fee is not None:
+            return "unused", self.unused_fee
+        if self.ticking_fee is not None:
+            return "ticking", self.ticking_fee
+        return None
 
     def effective(self) -> date:
         return self.issue_date
@@ -245,10 +303,11 @@ class PaymentReceivedFields(Stored):
     # does. `held_for_note` (the second edition) or `prepaid` (the first: the rest prepays the
     # note's principal). Absent on a row stored before: such a row is read as `prepaid`.
     rest: str | None = None
+    payoff: bool = False  # added with payoff quotes: pays off every note on its value date
 
 
 class PaymentReceived(FacilityEvent, PaymentReceivedFields):
-    added_fields: ClassVar[frozenset[str]] = frozenset({"rest"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({"rest", "payoff"})
 
     @property
     def rest_rule(self) -> str | None:
@@ -414,6 +473,36 @@ class DistributionPaid(FacilityEvent, DistributionPaidFields):
     pass
 
 
+class CommitmentChangedFields(Stored):
+    note: str
+    amount: Decimal  # the new commitment (may be 0); at most the note's face amount
+    effective_date: date
+
+
+class CommitmentChanged(FacilityEvent, CommitmentChangedFields):
+    pass
+
+
+class CommitmentTerminatedFields(Stored):
+    effective_date: date
+    note: str | None = None  # None: every note issued on or before the date
+
+
+class CommitmentTerminated(FacilityEvent, CommitmentTerminatedFields):
+    pass
+
+
+class TermsAmendedFields(Stored):
+    note: str
+    effective_date: date
+    terms: StoredAmendedTerms
+    basis: str
+
+
+class TermsAmended(FacilityEvent, TermsAmendedFields):
+    """From its effective date, the terms given replace the note's (docs/arithmetic.md, "Amended terms")."""
+
+
 class EventReversedFields(Stored):
     target: int
     reason: str
@@ -446,6 +535,9 @@ EVENT_TYPES: dict[str, type[FacilityEvent]] = {
         AssignmentSettled,
         DistributionPaid,
         DocumentIssued,
+        CommitmentChanged,
+        CommitmentTerminated,
+        TermsAmended,
     )
 }
 
@@ -468,6 +560,9 @@ EVENT_FOR: dict[type[facts.Fact], type[FacilityEvent]] = {
     facts.SettleAssignment: AssignmentSettled,
     facts.PayDistribution: DistributionPaid,
     facts.IssueDocument: DocumentIssued,
+    facts.ChangeCommitment: CommitmentChanged,
+    facts.TerminateCommitment: CommitmentTerminated,
+    facts.AmendTerms: TermsAmended,
 }
 """The event each command (fact) records, when the facility's rules accept it."""
 

@@ -15,7 +15,7 @@ is imported.
 """
 
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, NotRequired, Protocol, TypedDict, Unpack
@@ -28,10 +28,11 @@ from domain import events as ev
 from domain import facts
 from domain.chain import chain_start, content_digest, next_chain_hash
 from domain.calendars import calendar_for
+from domain.commitments import CommitmentOn, CommitmentStep, commitment_on
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
 from domain.minor_units import check_minor_units
 from domain import reversals as reversal_rules
-from domain.values import NoteKind
+from domain.values import Convention, NoteKind
 
 FACILITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://loanledger.invalid/facility")
 
@@ -66,6 +67,13 @@ class NoteState:
     maturity_date: date
     grace_days: int
     sublimit_of: str | None = None
+    commitment: Decimal = Decimal("0")  # at issue (the face amount unless given)
+    on_index: bool = False
+    fee_kind: str | None = None  # unused | ticking
+    sofr_convention: bool = False  # its interest follows a SOFR-era convention (not "in force")
+    overdue: bool = False  # it has an overdue margin
+    pik: bool = False  # it has a PIK rate
+    commitment_steps: list[CommitmentStep] = field(default_factory=list)
 
 
 @dataclass
@@ -193,13 +201,90 @@ class Facility(BaseAggregate[UUID]):
         for commitment in (note, self.notes.get(note.sublimit_of or "")):
             if commitment is None:
                 continue
-            room = commitment.face_amount - self._used(commitment, fact, principal_of)
+            limit = self.commitment_on(commitment.code, fact.effective_date, protective=fact.protective)
+            room = limit.amount - self._used(commitment, limit.amount, fact, principal_of)
             if fact.amount > room:
                 under = "its commitment" if commitment is note else (
                     f"the commitment of {commitment.code}, which it is drawn under")
                 raise RuleViolation(
                     f"advance of {fact.amount} on note {note.code} exceeds {under}: "
-                    f"{room} of {commitment.face_amount} is available")
+                    + (_why_zero(limit) or f"{max(room, Decimal('0'))} of {limit.amount} is available"))
+        return self._record(fact, stamp)
+
+    def change_commitment(
+        self, fact: facts.ChangeCommitment, *, principal_of: PrincipalOf | None = None, **stamp: Unpack[Stamp],
+    ) -> Recorded:
+        """Set a note's commitment from a date: between its issue and maturity, at most its face
+        amount, not below what is drawn on it that day, and not after it was terminated."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        note = self.note(fact.note)
+        day = fact.effective_date
+        if not note.issue_date <= day <= note.maturity_date:
+            raise RuleViolation(f"commitment change on {day} is outside note {note.code}'s term "
+                                f"({note.issue_date} to {note.maturity_date})")
+        if fact.amount > note.face_amount:
+            raise RuleViolation(f"commitment {fact.amount} is more than note {note.code}'s face amount "
+                                f"{note.face_amount} (a larger facility needs a new note)")
+        terminated = self._terminated(note, day)
+        if terminated is not None:
+            raise RuleViolation(f"the commitment of note {note.code} was terminated on {terminated}: "
+                                "it cannot be changed after that")
+        drawn = self._drawn(note, day, principal_of)
+        if fact.amount < drawn:
+            raise RuleViolation(f"commitment {fact.amount} is less than the {drawn} drawn on note {note.code} "
+                                f"on {day}: record the repayment first")
+        return self._record(fact, stamp)
+
+    def terminate_commitment(self, fact: facts.TerminateCommitment, **stamp: Unpack[Stamp]) -> Recorded:
+        """End the commitment of a note (or of every note issued on or before the date) from a
+        date; a commitment already terminated by then cannot be terminated again."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        day = fact.effective_date
+        codes = (fact.note,) if fact.note is not None else self._issued_by(day)
+        if not codes:
+            raise RuleViolation(f"no note is issued on or before {day} whose commitment could end")
+        for code in codes:
+            note = self.note(code)
+            if day < note.issue_date:
+                raise RuleViolation(f"termination on {day} is before note {code} was issued ({note.issue_date})")
+            terminated = self._terminated(note, day)
+            if terminated is not None:
+                raise RuleViolation(f"the commitment of note {code} is already terminated (on {terminated})")
+        return self._record(fact, stamp)
+
+    def amend_terms(self, fact: facts.AmendTerms, **stamp: Unpack[Stamp]) -> Recorded:
+        """Change a note's terms from a date: the terms given must be terms the note has (an index
+        note's margin, floors, caps; a fixed note's rate; a fee's rate only if it has a fee)."""
+        if (earlier := self._repeat(fact, stamp)) is not None:
+            return earlier
+        self._check_fact(fact, stamp["today"])
+        note = self.note(fact.note)
+        if fact.effective_date < note.issue_date:
+            raise RuleViolation(f"amendment on {fact.effective_date} is before note {note.code} was issued")
+        terms = fact.terms
+        index_terms = [n for n in terms.INTEREST_FIELDS if getattr(terms, n) is not None]
+        if note.on_index and terms.rate is not None:
+            raise RuleViolation(f"note {note.code} is on an index: amend its margin, floor or cap, not a fixed rate")
+        if note.sofr_convention and (index_terms or terms.default_margin is not None):
+            raise RuleViolation(f"note {note.code} follows a SOFR-era convention: its interest terms cannot be "
+                                "amended here yet (issue a new note)")
+        if not note.on_index and index_terms:
+            raise RuleViolation(f"note {note.code} has a fixed rate: {', '.join(index_terms)} "
+                                f"{'applies' if len(index_terms) == 1 else 'apply'} only to an index note")
+        if terms.fee_rate is not None and note.fee_kind is None:
+            raise RuleViolation(f"note {note.code} has no unused or ticking fee whose rate could change")
+        if terms.overdue_margin is not None and not note.overdue:
+            raise RuleViolation(f"note {note.code} has no overdue margin to change (it was issued without one)")
+        if terms.pik_rate is not None and not note.pik:
+            raise RuleViolation(f"note {note.code} has no PIK rate to change (it was issued without one)")
+        maturity = terms.maturity_date or note.maturity_date
+        for item in terms.amortization or ():
+            if item.due_date > maturity:
+                raise RuleViolation(f"installment due {item.due_date} falls after the maturity {maturity}")
         return self._record(fact, stamp)
 
     def receive_payment(self, fact: facts.ReceivePayment, **stamp: Unpack[Stamp]) -> Recorded:
@@ -426,6 +511,22 @@ class Facility(BaseAggregate[UUID]):
         """Versions whose effect is cancelled, each with the reversal in force that cancels it."""
         return reversal_rules.cancelled(self.reversals)
 
+    def commitment_on(self, code: str, day: date, *, protective: bool = False) -> CommitmentOn:
+        """The note's commitment on `day` (domain.commitments), its reversed changes left out."""
+        note = self.note(code)
+        cancelled = self.cancelled()
+        steps = [s for s in note.commitment_steps if s.version not in cancelled]
+        return commitment_on(note.commitment, steps, day, accelerated=self._accelerated(code, day),
+                             protective=protective)
+
+    def _terminated(self, note: NoteState, day: date) -> date | None:
+        """The date of a termination of the note's commitment in force, if any is dated on or
+        before `day` (or, for a change, at all before it)."""
+        cancelled = self.cancelled()
+        ends = [s.effective_date for s in note.commitment_steps
+                if s.amount is None and s.version not in cancelled and s.effective_date <= day]
+        return min(ends, default=None)
+
     def _check_protective(self, note: NoteState, fact: facts.MakeAdvance) -> None:
         """While the note is accelerated or an event of default covering it is open, only a
         protective advance (with its basis) is accepted; a protective advance is only that."""
@@ -441,19 +542,28 @@ class Facility(BaseAggregate[UUID]):
                 f"a protective advance is made while the note is accelerated or in default; "
                 f"note {note.code} is neither on {day}")
 
-    def _used(self, commitment: NoteState, fact: facts.MakeAdvance, principal_of: PrincipalOf | None) -> Decimal:
+    def _used(self, commitment: NoteState, limit: Decimal, fact: facts.MakeAdvance,
+              principal_of: PrincipalOf | None) -> Decimal:
         """What is drawn on a commitment on the advance's day: its note and the notes drawn under
         it (sublimits). A revolving note's drawing depends on repayments, which only the engine
         knows; it is asked only when the cheap bound (advances so far) leaves too little room."""
-        members = [commitment, *(n for n in self.notes.values() if n.sublimit_of == commitment.code)]
         day = fact.effective_date
         asks = principal_of is not None
-        bound = sum((self._advanced(m.code, through=day if asks and _revolves(m) else None) for m in members),
-                    Decimal("0"))
-        if principal_of is None or fact.amount <= commitment.face_amount - bound:
+        bound = sum((self._advanced(m.code, through=day if asks and _revolves(m) else None)
+                     for m in self._members(commitment)), Decimal("0"))
+        if principal_of is None or fact.amount <= limit - bound:
             return bound
-        return sum((principal_of(m.code, day) if _revolves(m) else self._advanced(m.code) for m in members),
-                   Decimal("0"))
+        return self._drawn(commitment, day, principal_of)
+
+    def _drawn(self, commitment: NoteState, day: date, principal_of: PrincipalOf | None) -> Decimal:
+        """What is drawn on a commitment at the end of `day`: revolving notes' principal (from the
+        engine; without it, their advances so far), term and other notes' advances so far."""
+        return sum((principal_of(m.code, day) if principal_of is not None and _revolves(m) else self._advanced(m.code)
+                    for m in self._members(commitment)), Decimal("0"))
+
+    def _members(self, commitment: NoteState) -> list[NoteState]:
+        """The note and the notes drawn under it (its sublimits)."""
+        return [commitment, *(n for n in self.notes.values() if n.sublimit_of == commitment.code)]
 
     def _holdings(self, note: str, day: date, extra: tuple = ()) -> dict[str, Decimal]:
         """Each lender's share of `note` at the end of `day` (positions and assignments in
@@ -546,8 +656,21 @@ class Facility(BaseAggregate[UUID]):
         elif isinstance(event, ev.NoteIssued):
             self.notes[event.note] = NoteState(
                 event.note, event.kind, event.face_amount, event.issue_date,
-                event.maturity_date, event.grace_days, event.sublimit_of,
+                event.maturity_date, event.grace_days, event.sublimit_of, event.initial_commitment,
+                event.interest.index is not None, event.fee_terms[0] if event.fee_terms else None,
+                event.interest.convention not in (None, Convention.IN_FORCE),
+                event.overdue_margin is not None, event.pik_rate is not None,
             )
+        elif isinstance(event, ev.TermsAmended):
+            if event.terms.maturity_date is not None:
+                self.notes[event.note].maturity_date = event.terms.maturity_date
+        elif isinstance(event, ev.CommitmentChanged):
+            self.notes[event.note].commitment_steps.append(
+                CommitmentStep(event.effective_date, event.version, event.amount))
+        elif isinstance(event, ev.CommitmentTerminated):
+            codes = (event.note,) if event.note is not None else self._issued_by(event.effective_date)
+            for code in codes:
+                self.notes[code].commitment_steps.append(CommitmentStep(event.effective_date, event.version, None))
         elif isinstance(event, ev.AdvanceMade):
             self.advances[event.version] = (event.note, event.effective_date, event.amount)
         elif isinstance(event, ev.EventOfDefaultDeclared):
@@ -605,17 +728,30 @@ COMMANDS = command_table({
     facts.SettleAssignment: Facility.settle_assignment,
     facts.PayDistribution: Facility.pay_distribution,
     facts.IssueDocument: Facility.issue_document,
+    facts.ChangeCommitment: Facility.change_commitment,
+    facts.TerminateCommitment: Facility.terminate_commitment,
+    facts.AmendTerms: Facility.amend_terms,
 }, recordable=(f for f in _EVENT_FOR if f is not facts.OpenFacility))
 
 
 def decide(
     facility: Facility, fact: facts.Fact, *, principal_of: PrincipalOf | None = None, **stamp: Unpack[Stamp],
 ) -> Recorded:
-    """Decide a fact of any type with its command from `COMMANDS`. Only an advance may ask the
+    """Decide a fact of any type with its command from `COMMANDS`. Only an advance or a commitment change may ask the
     engine (`principal_of`); the other commands are not given it."""
     if isinstance(fact, facts.MakeAdvance):
         return facility.make_advance(fact, principal_of=principal_of, **stamp)
+    if isinstance(fact, facts.ChangeCommitment):
+        return facility.change_commitment(fact, principal_of=principal_of, **stamp)
     return COMMANDS[type(fact)](facility, fact, **stamp)
+
+
+def _why_zero(limit: CommitmentOn) -> str:
+    if limit.terminated_on is not None:
+        return f"nothing is available, the commitment was terminated on {limit.terminated_on}"
+    if limit.accelerated:
+        return "nothing is available, the commitment is terminated while the note is accelerated"
+    return ""
 
 
 def _revolves(note: NoteState) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from domain.values import (
+    AmendedTerms,
     Convention,
     Amount,
     AmountOrZero,
@@ -22,9 +23,11 @@ from domain.values import (
     DayCount,
     DefaultPremium,
     FeeKind,
+    FeeTerms,
     Frozen,
     Installment,
     Interest,
+    PremiumStep,
     NonNegativeRate,
     NoteKind,
     Rate,
@@ -72,8 +75,15 @@ class IssueNote(Fact):
     default_premium: DefaultPremium | None = None
     grace_days: WholeNumber = Field(default=0, ge=0, le=366)
     sublimit_of: Code | None = None  # the note whose commitment this one is drawn under
+    commitment: AmountOrZero | None = None  # what the lenders are bound to lend (default: the face amount)
+    unused_fee: FeeTerms | None = None  # on the undrawn commitment of a revolving or minimum borrowing note
+    ticking_fee: FeeTerms | None = None  # on the undrawn commitment of a (delayed-draw) term note
+    prepayment_premium: tuple[PremiumStep, ...] | None = None  # % of principal paid off early, by date
+    overdue_margin: NonNegativeRate | None = None  # overdue principal and interest: the rate plus this, % p.a.
+    pik_rate: NonNegativeRate | None = None  # the part of the rate capitalised into principal, % p.a.
 
-    added_fields: ClassVar[frozenset[str]] = frozenset({"sublimit_of"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "sublimit_of", "commitment", "unused_fee", "ticking_fee", "prepayment_premium", "overdue_margin", "pik_rate"})
 
     def effective(self) -> date:
         return self.issue_date
@@ -83,6 +93,7 @@ class IssueNote(Fact):
         _check_schedule(self.amortization, self.issue_date, self.maturity_date, self.face_amount)
         if self.sublimit_of == self.note:
             raise ValueError("a note cannot be a sublimit of itself")
+        _check_commitment_terms(self)
         daily = (Convention.DAILY_SIMPLE, Convention.COMPOUNDED_IN_ARREARS)
         if self.interest.convention in daily and self.day_count is not DayCount.ACT_360:
             raise ValueError(f"day_count: the {self.interest.convention.value} convention counts actual days "
@@ -118,8 +129,9 @@ class ReceivePayment(Fact):
     # sets `held_for_note` (DESIGN §3 Revisions); `prepaid` is the first edition's reading, which
     # an export of a payment recorded then carries (docs/arithmetic.md, "Directed payments").
     rest: Literal["held_for_note", "prepaid"] | None = None
+    payoff: StrictBool = False  # pays off every note: all principal, interest and fees to its value date
 
-    added_fields: ClassVar[frozenset[str]] = frozenset({"rest"})
+    added_fields: ClassVar[frozenset[str]] = frozenset({"rest", "payoff"})
 
     @model_validator(mode="before")
     @classmethod
@@ -138,6 +150,8 @@ class ReceivePayment(Fact):
                              "(component fees without a note pays facility fees)")
         if self.received_at is not None and self.received_at.date() < self.effective_date:
             raise ValueError("received_at is before the payment's effective_date")
+        if self.payoff and (self.note is not None or self.component is not None):
+            raise ValueError("a payoff pays off every note: it takes neither note nor component")
         return self
 
 
@@ -279,12 +293,72 @@ class PayDistribution(Fact):
     effective_date: Day
 
 
+class ChangeCommitment(Fact):
+    """A note's commitment from a date (an increase up to its face amount, a reduction, or 0)."""
+
+    note: Code
+    amount: AmountOrZero
+    effective_date: Day
+
+
+class TerminateCommitment(Fact):
+    """The lenders' commitment under a note (or, without a note, under every note issued on or
+    before the date) ends from a date."""
+
+    effective_date: Day
+    note: Code | None = None
+
+
+class AmendTerms(Fact):
+    """A note's terms changed from a date by an amendment (the document in `basis`)."""
+
+    note: Code
+    effective_date: Day
+    terms: AmendedTerms
+    basis: Text
+
+    @model_validator(mode="after")
+    def _maturity_after(self) -> "AmendTerms":
+        maturity = self.terms.maturity_date
+        if maturity is not None and maturity <= self.effective_date:
+            raise ValueError("terms.maturity_date must be after the amendment's effective_date")
+        dates = [i.due_date for i in self.terms.amortization or ()]
+        if dates != sorted(set(dates)):
+            raise ValueError("terms.amortization due dates must be distinct and in order")
+        if any(d <= self.effective_date for d in dates):
+            raise ValueError("terms.amortization: every installment must fall after the effective_date")
+        return self
+
+
 class ReverseEvent(Fact):
     target: WholeNumber = Field(ge=1)
     reason: Text
 
     def effective(self) -> None:
         return None
+
+
+def _check_commitment_terms(note: IssueNote) -> None:
+    """A commitment is at most the face amount; an unused fee is a revolving (or minimum
+    borrowing) note's, a ticking fee a term (or other) note's; a sublimit's undrawn amount is
+    its parent's, so it carries no fee of its own."""
+    if note.commitment is not None and note.commitment > note.face_amount:
+        raise ValueError(f"commitment {note.commitment} is more than the face amount {note.face_amount}")
+    revolving = note.kind in (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING)
+    if note.unused_fee is not None and not revolving:
+        raise ValueError("unused_fee applies to a revolving or minimum_borrowing note (a term note has ticking_fee)")
+    if note.ticking_fee is not None and revolving:
+        raise ValueError("ticking_fee applies to a term or other note (a revolving note has unused_fee)")
+    if note.sublimit_of is not None and (note.unused_fee or note.ticking_fee):
+        raise ValueError("a sublimit note carries no fee of its own: its undrawn amount is its parent's")
+    if note.overdue_margin is not None and note.interest.convention not in (None, Convention.IN_FORCE):
+        raise ValueError("overdue_margin is not available on a SOFR-era convention note yet")
+    if note.pik_rate is not None and (revolving or note.interest.convention not in (None, Convention.IN_FORCE)):
+        raise ValueError("pik_rate applies to a term or other note on a fixed rate or an index in force "
+                         "(capitalised interest on a revolver would use its commitment)")
+    tiers = [step.until for step in note.prepayment_premium or ()]
+    if tiers != sorted(set(tiers)):
+        raise ValueError("prepayment_premium tiers must have distinct 'until' dates, in order")
 
 
 def _check_schedule(

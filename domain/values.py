@@ -243,6 +243,66 @@ class Interest(Frozen):
         return self
 
 
+FEE_PERIOD_MONTHS = (1, 3, 6, 12)
+
+
+class FeeTerms(Frozen):
+    """An unused (commitment) fee or a ticking fee (docs/arithmetic.md, "Unused and ticking
+    fees"): `rate` % p.a. on the undrawn commitment, accrued daily with `day_count`, billed in
+    arrears every `period_months` months from the note's issue date."""
+
+    rate: NonNegativeRate
+    day_count: DayCount = DayCount.ACT_360
+    period_months: Annotated[int, BeforeValidator(parsing.whole_number)] = 3
+
+    @model_validator(mode="after")
+    def _period(self) -> "FeeTerms":
+        if self.period_months not in FEE_PERIOD_MONTHS:
+            raise ValueError(f"period_months must be 1, 3, 6 or 12, not {self.period_months}")
+        return self
+
+
+class AmendedTerms(Frozen):
+    """What a TermsAmended changes from its effective date: only the terms given (docs/arithmetic.md,
+    "Amended terms"). Interest terms of an index note (margin, floor, cap, index floor, spread
+    adjustment) or the rate of a fixed-rate note; the default margin; the rate of the note's
+    unused or ticking fee; the maturity date; the installments not yet fallen due."""
+
+    rate: NonNegativeRate | None = None
+    margin: Rate | None = None
+    floor: NonNegativeRate | None = None
+    cap: NonNegativeRate | None = None
+    index_floor: Rate | None = None
+    spread_adjustment: Rate | None = None
+    default_margin: NonNegativeRate | None = None
+    fee_rate: NonNegativeRate | None = None
+    overdue_margin: NonNegativeRate | None = None
+    pik_rate: NonNegativeRate | None = None
+    maturity_date: Day | None = None
+    amortization: tuple["Installment", ...] | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> "AmendedTerms":
+        if all(getattr(self, name) is None for name in type(self).model_fields):
+            raise ValueError("an amendment changes at least one term (rate, margin, floor, cap, index_floor, "
+                             "spread_adjustment, default_margin, fee_rate, overdue_margin, pik_rate, "
+                             "maturity_date or amortization)")
+        return self
+
+    INTEREST_FIELDS: ClassVar[tuple[str, ...]] = ("margin", "floor", "cap", "index_floor", "spread_adjustment")
+    # the terms not given are left out of a dump (and of the stored event): only what changes shows
+    added_fields: ClassVar[frozenset[str]] = frozenset({
+        "rate", "margin", "floor", "cap", "index_floor", "spread_adjustment", "default_margin", "fee_rate",
+        "overdue_margin", "pik_rate", "maturity_date", "amortization"})
+
+
+class PremiumStep(Frozen):
+    """A prepayment premium tier: `rate` % of the principal prepaid on or before `until`."""
+
+    until: Day
+    rate: NonNegativeRate
+
+
 class Installment(Frozen):
     due_date: Day
     amount: Amount
@@ -266,3 +326,6 @@ class StatedFigures(Frozen):
         if self.principal + self.interest + self.fees != self.total:
             raise ValueError("stated principal + interest + fees do not add up to the stated total")
         return self
+
+
+AmendedTerms.model_rebuild()

@@ -11,7 +11,8 @@ from domain import events as ev
 
 from projections.business_days import BusinessCalendar
 
-OPENING = (ev.AdvanceMade, ev.MaturityExtended, ev.AccelerationRescinded)
+OPENING = (ev.AdvanceMade, ev.MaturityExtended, ev.AccelerationRescinded, ev.CommitmentChanged,
+           ev.CommitmentTerminated, ev.TermsAmended)  # a commitment's change only moves the undrawn amount (end of day)
 CLOSING = (ev.FeeAssessed, ev.ObligationsAccelerated)
 
 

@@ -11,7 +11,12 @@ of the arithmetic is a mixin of `Sweep`, in its own module:
 * projections.principal.PrincipalFallingDue: advances, installments and maturities falling due,
   extension, acceleration with its premium, rescission (steps 2, 3, 5);
 * projections.payments.Payments: payments, prepayment, unapplied credit (steps 3, 4, 5);
-* projections.open_items.OpenItems: the open items (fees, bills, principal due), fees.
+* projections.open_items.OpenItems: the open items (fees, bills, principal due), fees;
+* projections.commitment_fees.CommitmentFees: commitments, what is drawn, unused and ticking
+  fees (steps 1, 6);
+* projections.paying_off.PayingOff: what a payoff payment makes due (step 4);
+* projections.overdue.OverdueInterest: interest on overdue amounts (steps 1, 6);
+* projections.pik.PaymentInKind: the PIK part of interest, capitalised on its due date (steps 1, 2, 6).
 
 Caches: each keeps something the sweep could work out again, and is dropped where that changes.
   `_fixed_stops`     sorted event dates and rate bounds; built once (the events are fixed).
@@ -42,6 +47,7 @@ from domain.values import Convention
 
 from projections import agenda
 from projections.business_days import calendar_for
+from projections.commitment_fees import CommitmentFees, commitment_steps, fee_state
 from projections.conventions import ConventionCalculator
 from projections.errors import ReportRefused
 from projections.exact import wide
@@ -50,15 +56,20 @@ from projections.fixings import NO_FIXINGS, Fixings
 from projections.interest import InterestBilling
 from projections.journal import Journal
 from projections.open_items import OpenItems
+from projections.overdue import OverdueInterest, overdue_state
+from projections.paying_off import PayingOff
+from projections.pik import PaymentInKind, pik_state
 from projections.payments import Payments
 from projections.principal import PrincipalFallingDue
 from projections.rates import IndexRates
 from projections.selection import active
 from projections.stops import StopScheduler
+from projections.terms import amendments_of
 from projections.waterfall import Item
 
 
-class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems):
+class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenItems, CommitmentFees, PayingOff,
+            OverdueInterest, PaymentInKind):
     @wide
     def __init__(
         self, events: Iterable[ev.FacilityEvent], known_at: datetime | None = None, *, need_rates: bool = True,
@@ -86,6 +97,23 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self.notes = {n.note: NoteState(n, rank, explain)  # type: ignore[attr-defined]
                       for rank, n in enumerate(of_type.get(ev.NoteIssued, ()))}
         self._note_states = tuple(self.notes.values())
+        issue_versions = {n.note: n.version for n in of_type.get(ev.NoteIssued, ())}  # type: ignore[attr-defined]
+        changed, terminated = of_type.get(ev.CommitmentChanged, []), of_type.get(ev.CommitmentTerminated, [])
+        self.sublimits: dict[str, list[NoteState]] = {}
+        for note in self._note_states:
+            if changed or terminated:
+                note.commitment_steps = commitment_steps(note, changed, terminated, issue_versions)
+            note.fee = fee_state(note, explain)
+            note.overdue = overdue_state(note, explain)
+            note.pik = pik_state(note)
+            if note.terms.sublimit_of is not None:
+                self.sublimits.setdefault(note.terms.sublimit_of, []).append(note)
+        self._fee_notes = tuple(n for n in self._note_states if n.fee is not None)
+        self._overdue_notes = tuple(n for n in self._note_states if n.overdue is not None)
+        self._pik_notes = tuple(n for n in self._note_states if n.pik is not None)
+        amended = of_type.get(ev.TermsAmended, [])
+        for note in self._note_states if amended else ():
+            note.amendments = amendments_of(note, amended)  # type: ignore[arg-type]
         market_in_force = set()  # indexes that in-force notes read from the market's fixings
         for note in self._note_states:
             interest = note.terms.interest
@@ -111,6 +139,7 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self._next_fall_due: date | None = None
         self.journal = Journal()
         bounds = self.rates.change_dates(market_in_force)
+        bounds.update(a.effective_date for a in of_type.get(ev.TermsAmended, ()))  # type: ignore[attr-defined]
         for period in self.defaults:
             bounds.add(period.start)
             if period.end is not None:
@@ -148,6 +177,11 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         for note in notes:
             if note.next_end == day:
                 self._bill_period(note, day)
+        for note in self._fee_notes:
+            if note.fee.next_end == day:
+                self._bill_fee(note, day)
+        if self._pik_notes:
+            self._capitalise(day)
         if facts is not None:
             for event in facts.opening:
                 self._opening(event, day)
@@ -164,6 +198,10 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         for note in notes:
             if note.principal or note.accruer.period_start is not None:
                 self._end_of_day(note, day)
+        for note in self._fee_notes:
+            self._fee_end_of_day(note, day)
+        for note in self._overdue_notes:
+            self._overdue_end_of_day(note, day)
 
     def _opening(self, event: ev.FacilityEvent, day: date) -> None:
         """Step 2: advances, maturity extensions, acceleration rescissions."""
@@ -173,6 +211,10 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
             self._extend(event)
         elif isinstance(event, ev.AccelerationRescinded):
             self._rescind(day)
+        elif isinstance(event, ev.TermsAmended):
+            terms = event.terms
+            if terms.maturity_date is not None or terms.amortization is not None:
+                self._reschedule(event.note, event.effective_date, terms.maturity_date, terms.amortization)
 
     def _closing(self, event: ev.FacilityEvent, day: date) -> None:
         """Step 5: fees and acceleration."""

@@ -36,6 +36,12 @@ class NoteState:
     accruer: Accruer | None = None
     rate_kept: tuple | None = None  # (from, until, accelerated, rate): Sweep.rate's last answer
     convention: Any = None  # projections.conventions.ConventionCalculator of a SOFR-era note
+    advanced: Decimal = ZERO  # every advance so far (what a term note has drawn)
+    commitment_steps: list[Any] = field(default_factory=list)  # domain.commitments.CommitmentStep
+    fee: Any = None  # projections.commitment_fees.FeeState of a note with an unused or ticking fee
+    overdue: Any = None  # projections.overdue.OverdueState of a note with an overdue margin
+    pik: Any = None  # projections.pik.PikState of a note with a PIK rate
+    amendments: list[Any] = field(default_factory=list)  # its TermsAmended, in (effective date, version) order
 
     def __post_init__(self) -> None:
         self.maturity = self.terms.maturity_date

@@ -141,9 +141,14 @@ def _note_position(sweep: Sweep, note: NoteState, day: date, items: list[Item]) 
 
 
 def current_interest(note: NoteState, day: date) -> Decimal:
+    """The current period's interest through the end of `day` (with, for a note with an overdue
+    margin, the overdue interest accrued since its last bill), rounded to the cent."""
     if note.accruer.period_start is None:
         return ZERO
-    return to_cents(note.accruer.through_end_of(day)[0])
+    exact = note.accruer.through_end_of(day)[0]
+    if note.overdue is not None:
+        exact += note.overdue.principal.through_end_of(day)[0] + note.overdue.interest.through_end_of(day)[0]
+    return to_cents(exact)
 
 
 def past_due(sweep: Sweep) -> PastDue:

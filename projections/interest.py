@@ -14,6 +14,7 @@ from projections.errors import MissingIndexRate
 from projections.facility_state import NoteState
 from projections.rates import contractual_rate
 from projections.schedule import next_interest_day, period_end_after
+from projections.terms import default_margin_on, interest_on
 
 
 class InterestBilling:
@@ -28,6 +29,8 @@ class InterestBilling:
         if note.accruer.period_start is not None:
             rate = self.rate(note, day) if note.principal else None
             note.accruer.set_end_of_day(day, note.principal, rate)
+            if note.pik is not None:
+                self._pik_end_of_day(note, day, rate)
 
     def rate(self, note: NoteState, day: date) -> Decimal:
         """The note's rate on `day`, kept in `note.rate_kept` for the run of days between two of
@@ -57,9 +60,9 @@ class InterestBilling:
         """Fixed rate, or index + margin within floor and cap; then + default margin once if the
         note is in default or accelerated on `day`. For a note on a SOFR-era convention, only the
         default margin: its convention works out the rest per sub-interval (`_convention_piece`)."""
-        terms = note.terms.interest
+        terms = interest_on(note, day)
         if note.convention is not None:
-            return note.terms.default_margin if self._in_default(note, day) else Decimal(0)
+            return default_margin_on(note, day) if self._in_default(note, day) else Decimal(0)
         index_rate = None
         if terms.index is not None:
             index_rate = self.rates.in_force(terms.index, day)
@@ -69,7 +72,7 @@ class InterestBilling:
                 index_rate = Decimal(0)
         rate = contractual_rate(terms, index_rate)
         if self._in_default(note, day):
-            rate += note.terms.default_margin
+            rate += default_margin_on(note, day)
         return rate
 
     def _in_default(self, note: NoteState, day: date) -> bool:
@@ -86,12 +89,16 @@ class InterestBilling:
         """Step 1 of the day: the period ending today is billed, due on the adjusted day (the
         period's end is read while billing: a convention's lockout counts back from it)."""
         self._bill(note, day, self.calendar.following(day), interim=False)
+        if note.overdue is not None:
+            self._bill_overdue(note, day, self.calendar.following(day))
         note.next_end = self._period_end_after(note, day)
 
     def _bill(self, note: NoteState, end: date, due: date, interim: bool) -> None:
-        """The period up to `end` (exclusive) billed, rounded once to the cent; no zero bill."""
+        """The period up to `end` (exclusive) billed, rounded once to the cent; no zero bill. A PIK
+        note's PIK part is capitalised instead (projections.pik): the item is the cash part."""
+        pik = self._pik_part(note, end, due, interim) if note.pik is not None else Decimal(0)
         if not self.explains:
-            amount = to_cents(note.accruer.close_period(end)[1])
+            amount = to_cents(note.accruer.close_period(end)[1]) - pik
             if amount > 0:  # a zero bill is not created (Accruer.bill)
                 self._item(Component.INTEREST, note, due, amount, "")
             return
@@ -99,4 +106,5 @@ class InterestBilling:
         if bill is None:
             return
         self.journal.bills.append(bill)
-        self._item(Component.INTEREST, note, due, bill.amount, f"interest {bill.period_start}..{bill.period_end}")
+        if bill.amount - pik > 0:
+            self._item(Component.INTEREST, note, due, bill.amount - pik, f"interest {bill.period_start}..{bill.period_end}")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from projections.accrual import Bill
 from projections.waterfall import Allocation
@@ -80,6 +81,9 @@ class Journal:
     fees: list[FeeRecord] = field(default_factory=list)
     premiums: list[PremiumRecord] = field(default_factory=list)
     bills: list[Bill] = field(default_factory=list)
+    fee_bills: list[Any] = field(default_factory=list)  # projections.commitment_fees.FeeBill
+    overdue_bills: list[Bill] = field(default_factory=list)  # interest on overdue amounts (projections.overdue)
+    pik: list[Any] = field(default_factory=list)  # projections.pik.PikRecord: PIK parts capitalised
     principal_due: list[DueRecord] = field(default_factory=list)
     cancelled: list[DueRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)

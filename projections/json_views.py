@@ -73,6 +73,11 @@ def explain_json(x: Explanation) -> dict[str, Any]:
         "premiums": [_plain(p) for p in x.premiums],
         "open_items": [_plain(i) for i in x.open_items],
         "skipped": list(x.skipped),
+        "fee_bills": [_plain(b) for b in x.fee_bills],
+        "current_fees": [_plain(c) for c in x.current_fees],
+        "terms_in_force": [_plain(t) for t in x.terms],
+        "overdue_interest_bills": [_plain(b) for b in x.overdue_bills],
+        "pik_capitalised": [_plain(p) for p in x.pik],
     }
 
 
@@ -82,6 +87,8 @@ def _plain(value: Any) -> Any:
         return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, Decimal):
         return money(value) if value == to_cents(value) else exact(value)
     if hasattr(value, "isoformat"):
@@ -119,3 +126,26 @@ def portfolio_json(day: Any, instant: datetime | None, lines: list[Any], totals:
 def timeline_json(series: Any) -> list[dict[str, Any]]:
     """`timeline --json`: a list of {balance, past_due}."""
     return [{"balance": balance_json(r.position), "past_due": past_due_json(r.past_due)} for r in series]
+
+
+def availability_json(report: Any) -> dict[str, Any]:
+    """`availability --json` (a projections.availability.Availability)."""
+    return {
+        "facility": report.facility, "as_of": report.as_of.isoformat(),
+        "available": money(report.available),
+        "notes": [{"note": n.note, "kind": n.kind, "sublimit_of": n.sublimit_of, "commitment": money(n.commitment),
+                   "drawn": money(n.drawn), "available": money(n.available),
+                   "accrued_fee": money(n.accrued_fee), "why_not": list(n.why_not)} for n in report.notes],
+    }
+
+
+def payoff_json(quote: Any) -> dict[str, Any]:
+    """`payoff --json` (a projections.payoff.Payoff)."""
+    return {
+        "facility": quote.facility, "good_through": quote.good_through.isoformat(),
+        "notes": [{"note": n.note, "principal": money(n.principal), "interest": money(n.interest),
+                   "fees": money(n.fees), "prepayment_premium": money(n.prepayment_premium), "total": money(n.total),
+                   "per_diem": money(n.per_diem) if n.per_diem is not None else None} for n in quote.notes],
+        "facility_fees": money(quote.facility_fees), "unapplied_credit": money(quote.unapplied_credit),
+        "total": money(quote.total), "per_diem": money(quote.per_diem),
+    }

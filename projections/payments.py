@@ -26,6 +26,8 @@ class Payments:
         * to a note and a component: that note's due items of the component, oldest first, and
           for `principal` its principal not yet due (prepaid); the rest goes down the waterfall;
         * to `fees` without a note: the facility fees due, oldest first; the rest down the waterfall;
+        * a payoff (`payoff`): everything owed falls due today (projections.paying_off) and is
+          paid, due or not, in waterfall order;
         * undirected: the waterfall.
         What the waterfall leaves is unapplied credit."""
         if self.accelerated_notes:
@@ -35,7 +37,10 @@ class Payments:
         rest, parts, kept = payment.amount, [], ZERO
         target = self.notes.get(payment.note) if payment.note else None
         component = payment.component
-        if target is not None and component is None:
+        if payment.payoff:  # every note paid off: everything owed falls due today and is paid, due or not
+            self._pay_off(day)
+            rest = self._pay(rest, in_waterfall_order(self.open_items()), parts)
+        elif target is not None and component is None:
             rest = self._pay(rest, in_waterfall_order([i for i in self.due(day) if i.note == target.code]), parts)
             if payment.rest_rule == "prepaid":  # a row from before the second edition, read as then
                 rest = self._prepay(target, rest, parts)

@@ -23,6 +23,7 @@ class PrincipalFallingDue:
             self.journal.skipped.append(f"v{event.version}: advance on unknown note {event.note}")
             return
         note.principal += event.amount
+        note.advanced += event.amount
         if self.explains:
             self.journal.advances.append(AdvanceRecord(event.version, note.code, day, event.amount))
         if note.accelerated:  # a protective advance: due at once, until a rescission
@@ -65,16 +66,22 @@ class PrincipalFallingDue:
     def _extend(self, event: ev.MaturityExtended) -> None:
         """The unpaid balloon is cancelled and falls due again at the new maturity; a new
         amortization replaces the installments not yet fallen due."""
-        note = self.notes.get(event.note)
+        self._reschedule(event.note, event.effective_date, event.new_maturity_date, event.amortization)
+
+    def _reschedule(self, code: str, day: date, maturity: date | None, amortization: tuple | None) -> None:
+        """A new maturity (an extension, or an amendment's) and/or installments replacing those not
+        yet fallen due (the unpaid balloon of the old maturity is cancelled)."""
+        note = self.notes.get(code)
         if note is None:
             return
-        if note.matured:
-            self._cancel(note, note.maturity_item, event.effective_date, "extension of maturity")
-        note.maturity, note.matured, note.maturity_item = event.new_maturity_date, False, None
+        if maturity is not None:
+            if note.matured:
+                self._cancel(note, note.maturity_item, day, "extension of maturity")
+            note.maturity, note.matured, note.maturity_item = maturity, False, None
         self._next_fall_due = None
-        if event.amortization is not None:
+        if amortization is not None:
             kept = note.installments[: note.next_installment]
-            note.installments = kept + [Scheduled(i.due_date, i.amount) for i in event.amortization]
+            note.installments = kept + [Scheduled(i.due_date, i.amount) for i in amortization]
 
     def _rescind(self, day: date) -> None:
         """Every accelerated note: what fell due only by acceleration (its principal then, and

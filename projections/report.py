@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 
 from domain.events import FacilityEvent
 
+from projections.availability import Availability, availability
 from projections.engine import Sweep
 from projections.explain import Explanation, explanation
 from projections.figures import PastDue, Position, past_due, position
 from projections.fixings import NO_FIXINGS, Fixings
+from projections.payoff import Payoff, payoff
 from projections.schedule import month_end
 
 Events = Iterable[FacilityEvent]
@@ -49,6 +51,17 @@ def report(events: Events, as_of: date, known_at: datetime | None = None, *,
 def explain(events: Events, as_of: date, known_at: datetime | None = None, *,
             fixings: Fixings = NO_FIXINGS) -> Explanation:
     return explanation(replay(events, as_of, known_at, explain=True, fixings=fixings))
+
+
+def availability_as_of(events: Events, as_of: date, known_at: datetime | None = None, *,
+                       fixings: Fixings = NO_FIXINGS) -> Availability:
+    return availability(replay(events, as_of, known_at, fixings=fixings))
+
+
+def payoff_on(events: Events, good_through: date, known_at: datetime | None = None, *,
+              fixings: Fixings = NO_FIXINGS) -> Payoff:
+    """What must be paid on `good_through` to retire every note (projections.payoff)."""
+    return payoff(replay(events, good_through, known_at, fixings=fixings))
 
 
 def timeline(

@@ -37,6 +37,10 @@ class StopScheduler:
         for item in self.items:
             if item.outstanding > 0 and after < item.due_date < best:
                 best = item.due_date
+        if self._fee_notes:
+            best = self.fee_stops(after, best)
+        if self._pik_notes:
+            best = self.pik_stops(after, best)
         return best
 
     def next_fall_due(self) -> date | None:

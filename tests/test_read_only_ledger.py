@@ -187,7 +187,7 @@ def test_every_command_is_classified_as_reading_or_writing():
                ("copy",)} | {  # copy opens its own ledgers: --from read-only, --to to write
         ("record", kind) for kind in ("advance", "payment", "missed-payment", "rate", "fee", "default", "waiver",
                                       "extension", "notice", "acceleration", "rescission", "reversal",
-                                      "assignment", "distribution")}
+                                      "assignment", "distribution", "commitment", "amendment", "termination")}
     every = set(paths(typer.main.get_command(app)))
     assert READ_ONLY_COMMANDS <= every
     assert every - READ_ONLY_COMMANDS == writers

@@ -15,7 +15,7 @@ import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click and exports no UsageError
 from typer.core import TyperGroup
 
-from cli.commands import audit, documents, files, market, readmodels, recording, reports, setup, syndication, web
+from cli.commands import audit, documents, files, market, readmodels, recording, reports, setup, syndication, terms, web
 from cli.commands.context import refuse, settings
 from domain.errors import InvalidInput, LedgerError
 
@@ -163,6 +163,7 @@ readmodels.register(app)
 
 reports.register(app)
 syndication.register(app, recording.record_app)
+terms.register(app, recording.record_app)
 market.register(app)
 documents.register(app)
 web.register(app)

@@ -55,7 +55,7 @@ READ_ONLY_COMMANDS = frozenset({
     ("events",), ("export",), ("verify",), ("audit", "head"),
     ("facility", "list"), ("facility", "show"), ("projections", "status"),
     ("distribution",), ("lender", "balance"), ("lender", "statement"), ("index", "show"),
-    ("notice", "template"), ("serve",),  # serve opens its own read-only database (cli/persistence/read_only)
+    ("notice", "template"), ("serve",), ("availability",), ("payoff",),  # serve opens its own read-only database (cli/persistence/read_only)
 })
 
 

@@ -242,10 +242,32 @@ def note_issue(
     default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
     default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",
     grace_days: Annotated[str, typer.Option(metavar="DAYS", help="Days after a due date before a payment counts as missed.")] = "0",
+    overdue_margin: Annotated[str | None, typer.Option(
+        help="Overdue principal and interest accrue at the rate plus this, % p.a., from their due date until "
+             "paid (not stacked with --default-margin: the larger applies).")] = None,
+    pik_rate: Annotated[str | None, typer.Option(
+        help="The part of the rate, % p.a., capitalised into principal on each interest due date instead of "
+             "being billed (a term or other note).")] = None,
+    commitment: Annotated[str | None, typer.Option(
+        help="What the lenders are bound to lend under it, at most the face amount (default: the face amount).")] = None,
+    unused_fee_rate: Annotated[str | None, typer.Option(
+        help="Unused (commitment) fee of a revolving or minimum borrowing note, % p.a. on its undrawn commitment.")] = None,
+    ticking_fee_rate: Annotated[str | None, typer.Option(
+        help="Ticking fee of a (delayed-draw) term note, % p.a. on its undrawn commitment.")] = None,
+    fee_day_count: Annotated[str, typer.Option(help="The fee's day count (as --day-count).")] = "ACT/360",
+    fee_period_months: Annotated[str, typer.Option(
+        metavar="MONTHS", help="The fee is billed in arrears every 1, 3, 6 or 12 months from the issue date.")] = "3",
+    prepayment_premium: Annotated[list[str] | None, typer.Option(
+        metavar="UNTIL:RATE", help="Premium on principal paid off early: RATE % if paid on or before UNTIL, "
+                                   "e.g. 2025-01-15:2 --prepayment-premium 2026-01-15:1 (repeat, in order).")] = None,
     source: Source = None,
     reference: Reference = None,
 ) -> None:
     """Issue a note under a facility.
+
+    Example: loanledger note issue ACME-1 REVOLVER --kind revolving --face-amount 10000000.00
+    --issue-date 2024-01-02 --maturity-date 2029-01-02 --index SOFR --margin 2.5
+    --unused-fee-rate 0.375 --fee-period-months 3
 
     Example: loanledger note issue ATG-LAURUS-2005 TERM-A --kind term --face-amount 3000000.00
     --issue-date 2005-09-07 --maturity-date 2008-09-06 --index PRIME --margin 2 --floor 8
@@ -267,7 +289,28 @@ def note_issue(
                 interest={k: v for k, v in interest.items() if v is not None},
                 day_count=day_count, interest_day=interest_day, amortization=schedule,
                 default_margin=default_margin, default_premium=premium, grace_days=grace_days,
-                sublimit_of=sublimit_of)
+                sublimit_of=sublimit_of, commitment=commitment,
+                unused_fee=_fee(unused_fee_rate, fee_day_count, fee_period_months),
+                ticking_fee=_fee(ticking_fee_rate, fee_day_count, fee_period_months),
+                prepayment_premium=_premium_steps(prepayment_premium), overdue_margin=overdue_margin,
+                pik_rate=pik_rate)
+
+
+def _premium_steps(steps: list[str] | None) -> list[dict[str, str]] | None:
+    if not steps:
+        return None
+    parsed = []
+    for step in steps:
+        until, colon, rate = step.partition(":")
+        if not colon:
+            raise InvalidInput(f"--prepayment-premium: {step!r} is not UNTIL:RATE, e.g. 2025-01-15:2",
+                               field="prepayment_premium")
+        parsed.append({"until": until.strip(), "rate": rate.strip()})
+    return parsed
+
+
+def _fee(rate: str | None, day_count: str, period_months: str) -> dict[str, str] | None:
+    return None if rate is None else {"rate": rate, "day_count": day_count, "period_months": period_months}
 
 
 # ---- record ----------------------------------------------------------------------------------
@@ -300,16 +343,21 @@ def record_payment(
     note: OptNote = None,
     component: Annotated[str | None, typer.Option(
         help="fees, interest or principal, with --note; fees without --note pays facility fees.")] = None,
+    payoff: Annotated[bool, typer.Option(
+        "--payoff", help="Pays off every note on its value date: all principal, interest and fees to that "
+                         "day and any prepayment premium fall due and are paid (see 'loanledger payoff').")] = False,
     source: Source = None, reference: Reference = None,
 ) -> None:
     """A payment received. Undirected payments follow the waterfall: fees, interest, principal.
     With --note alone it pays that note's due items and the rest is held for that note (never a
     prepayment); with --note and --component principal it also prepays that note's principal.
+    With --payoff it retires the facility (the amount 'loanledger payoff' quotes for that day).
 
     Example: loanledger record payment ATG-LAURUS-2005 --amount 75000.00 --date 2006-04-03 --reference WIRE-0001
     """
     record_fact(ctx, code, facts.ReceivePayment, source, reference, amount=amount,
-                effective_date=date, received_at=received_at, note=note, component=component)
+                effective_date=date, received_at=received_at, note=note, component=component,
+                payoff=payoff or None)
 
 
 @record_app.command("missed-payment")

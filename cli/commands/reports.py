@@ -131,9 +131,15 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
         accrual.total(period.note, None, None, None, None, None, to_cents(period.amount))
     bills = Section("Interest bills", (
         Column("note", "code"), Column("from", "date"), Column("to (excl.)", "date", key="to"), Column("due", "date"),
-        Column("billed", "money"), Column("sub-intervals", "count", 1, key="sub_intervals")))
+        Column("billed", "money"), Column("what", "text", 2), Column("sub-intervals", "count", 1, key="sub_intervals")))
     for b in x.bills:
-        bills.add(b.note, b.period_start, b.period_end, b.due_date, b.amount, len(b.sub_intervals))
+        bills.add(b.note, b.period_start, b.period_end, b.due_date, b.amount, None, len(b.sub_intervals))
+    for p in x.pik:  # capitalised, not billed: a negative line, as the bill it replaces
+        bills.add(p.note, p.period_start, p.period_end, p.capitalised_on, -p.amount, "PIK: capitalised into principal", None)
+    for b in x.overdue_bills:
+        bills.add(b.note, b.period_start, b.period_end, b.due_date, b.amount,
+                  "overdue interest: " + "; ".join(f"{p.principal:,.2f} at {p.rate}% {p.start}..{p.end}"
+                                                   for p in b.sub_intervals), None)
     payments = Section("Payments and their allocations", (
         Column("v", "count", key="version"), Column("value date", "date", key="value_date"),
         Column("amount", "money", 1), Column("applied to", "text", key="applied_to"), Column("due", "date"),
@@ -171,8 +177,25 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
                 fixings.add(note, period, o.day, o.day + timedelta(days=o.days), o.observed, o.rate, o.days)
             derived.add(note, s.start, s.end, s.convention, s.index_rate, s.spread_adjustment, s.margin, s.bounds,
                         s.default_margin, s.rate, s.interest)
+    fees = Section("Unused and ticking fees", (
+        Column("note", "code"), Column("fee", "code"), Column("period", "text", 2), Column("from", "date", 3),
+        Column("to (excl.)", "date", 3, key="to"), Column("undrawn", "money", 1), Column("rate %", "rate", 1, key="rate"),
+        Column("days", "count", 2), Column("fee", "exact", key="amount")))
+    fee_periods = [(b.note, b.kind, f"{b.period_start}..{b.period_end} due {b.due_date}", b.sub_intervals, b.amount)
+                   for b in x.fee_bills]
+    fee_periods += [(c.note, c.kind, f"{c.period_start}..(open)", c.sub_intervals, c.amount) for c in x.current_fees]
+    for note, kind, period, pieces, amount in fee_periods:
+        for p in pieces:
+            fees.add(note, kind, period, p.start, p.end, p.undrawn, p.rate, p.days, p.fee)
+        fees.total(note, kind, period, None, None, None, None, None, amount)
+    terms = Section("Terms in force", (
+        Column("note", "code"), Column("from", "date"), Column("to (excl.)", "date", key="to"),
+        Column("amendment", "code", 1), Column("basis", "text", 3), Column("terms changed", "text", 2, key="changed")))
+    for tf in x.terms:
+        terms.add(tf.note, tf.start, tf.end, f"v{tf.version}" if tf.version else "as issued", tf.basis or "",
+                  ", ".join(f"{k} {v}" for k, v in tf.changed.items()))
     skipped = Section("Skipped", (Column("reason", "text"),), rows=[(line,) for line in x.skipped])
-    show(ctx, Report([accrual, bills, payments, premiums, derived, fixings, skipped], json=explain_json(x)))
+    show(ctx, Report([accrual, bills, payments, premiums, fees, terms, derived, fixings, skipped], json=explain_json(x)))
 
 
 def timeline(

@@ -86,12 +86,29 @@ def record_documents(db: str) -> None:
             "-o", str(Path(folder) / "statement-2021-09-30.md"), "--record", "--reference", "doc-1")
 
 
+def record_commitments(db: str) -> None:
+    """CommitmentChanged and CommitmentTerminated (issue #16): notes without fee terms, so no
+    figure changes (the revolver's commitment is set to its face amount, MBN's ends before its maturity)."""
+    cli(db, "record", "commitment", CODE, "--note", "REV", "--amount", "2000000.00", "--date", "2021-12-31",
+        "--source", "Amendment No. 1")
+    cli(db, "record", "termination", CODE, "--note", "MBN", "--date", "2021-01-15", "--reference", "term-mbn")
+
+
+def record_amendment(db: str) -> None:
+    """TermsAmended (issue #16): effective after the last of FIGURE_DATES, so no figure there changes."""
+    cli(db, "record", "amendment", CODE, "--note", "REV", "--date", "2021-12-01", "--margin", "1.75",
+        "--default-margin", "3", "--basis", "Amendment No. 2 §1")
+
+
 # Event types added after the fixture was first made: type -> what records one (--append).
 LATER = {
     "LenderPositionSet": _syndication,
     "AssignmentSettled": _syndication,
     "DistributionPaid": _syndication,
     "DocumentIssued": record_documents,
+    "CommitmentChanged": record_commitments,
+    "CommitmentTerminated": record_commitments,
+    "TermsAmended": record_amendment,
 }
 
 

@@ -1,0 +1,124 @@
+"""Commitments and fees through the command line, on SQLite and PostgreSQL: `note issue` with
+fee terms, `record commitment`, `record termination`, `availability` and the fee in `explain`
+and `balance`; refused input leaves the ledger unchanged."""
+
+from tests.helpers import OPEN, run, run_json, stored
+
+REVOLVER = ["note", "issue", "ACME-1", "REV", "--kind", "revolving", "--face-amount", "1000000",
+            "--issue-date", "2024-01-15", "--maturity-date", "2027-01-15", "--rate", "8",
+            "--unused-fee-rate", "0.5", "--fee-period-months", "3"]
+DDTL = ["note", "issue", "ACME-1", "DDTL", "--kind", "term", "--face-amount", "500000", "--commitment", "400000",
+        "--issue-date", "2024-01-15", "--maturity-date", "2029-01-15", "--rate", "9",
+        "--ticking-fee-rate", "1", "--fee-period-months", "1"]
+
+
+def book(db_url):
+    for command in (OPEN, REVOLVER, DDTL):
+        run(db_url, *command)
+    run(db_url, "record", "advance", "ACME-1", "--note", "REV", "--amount", "400000", "--date", "2024-02-15")
+
+
+def test_availability_reports_commitment_drawn_and_available_per_note(db_url):
+    book(db_url)
+    run(db_url, "record", "commitment", "ACME-1", "--note", "REV", "--amount", "700000", "--date", "2024-03-01")
+
+    report = run_json(db_url, "availability", "ACME-1", "--as-of", "2024-03-01")
+
+    rev, ddtl = report["notes"]
+    assert (rev["commitment"], rev["drawn"], rev["available"]) == ("700000.00", "400000.00", "300000.00")
+    assert (ddtl["commitment"], ddtl["drawn"], ddtl["available"]) == ("400000.00", "0.00", "400000.00")
+    assert report["available"] == "700000.00"
+
+
+def test_a_termination_ends_availability_and_the_ticking_fee(db_url):
+    book(db_url)
+    run(db_url, "record", "termination", "ACME-1", "--note", "DDTL", "--date", "2024-02-01")
+
+    ddtl = run_json(db_url, "availability", "ACME-1", "--as-of", "2024-02-10")["notes"][1]
+    fees = run_json(db_url, "explain", "ACME-1", "--as-of", "2024-03-31")["fee_bills"]
+
+    assert ddtl["available"] == "0.00" and ddtl["why_not"] == ["commitment terminated on 2024-02-01"]
+    # 15 Jan..1 Feb: 17 days on 400,000 at 1% ACT/360 = 188.89, billed at the period end 15 Feb
+    ticking = [f for f in fees if f["note"] == "DDTL"]
+    assert [(f["period_start"], f["period_end"], f["amount"]) for f in ticking] == [
+        ("2024-01-15", "2024-02-15", "188.89")]
+
+
+def test_the_unused_fee_is_a_fee_item_in_balance_and_explained_in_explain(db_url):
+    book(db_url)
+
+    balance = run_json(db_url, "balance", "ACME-1", "--as-of", "2024-04-15")
+    fee = next(f for f in run_json(db_url, "explain", "ACME-1", "--as-of", "2024-04-15")["fee_bills"]
+               if f["note"] == "REV")
+
+    # 15 Jan..15 Feb: 31 days on 1,000,000; 15 Feb..15 Apr: 60 days on 600,000 (0.5% ACT/360):
+    # (31,000,000 + 36,000,000) × 0.5 / 36,000 = 930.555... -> 930.56, due Monday 15 Apr
+    assert (fee["period_start"], fee["period_end"], fee["due_date"], fee["amount"]) == (
+        "2024-01-15", "2024-04-15", "2024-04-15", "930.56")
+    assert [(p["undrawn"], p["days"]) for p in fee["sub_intervals"]] == [("1000000.00", 31), ("600000.00", 60)]
+    assert balance["notes"]["REV"]["fees"] == "930.56"
+
+
+def test_a_commitment_below_what_is_drawn_is_refused_and_nothing_is_written(db_url):
+    book(db_url)
+    before = stored(db_url)
+
+    result = run(db_url, "record", "commitment", "ACME-1", "--note", "REV", "--amount", "399999.99",
+                 "--date", "2024-03-01", ok=False)
+
+    assert result.exit_code == 1
+    assert "less than the 400000.00 drawn on note REV on 2024-03-01" in result.stderr
+    assert stored(db_url) == before
+
+
+def test_fee_terms_on_the_wrong_kind_of_note_are_refused_with_a_message(db_url):
+    run(db_url, *OPEN)
+    before = stored(db_url)
+
+    result = run(db_url, "note", "issue", "ACME-1", "T", "--kind", "term", "--face-amount", "1000",
+                 "--issue-date", "2024-01-15", "--maturity-date", "2025-01-15", "--rate", "5",
+                 "--unused-fee-rate", "0.5", ok=False)
+
+    assert result.exit_code == 2
+    assert "unused_fee applies to a revolving or minimum_borrowing note" in result.stderr
+    assert stored(db_url) == before
+
+
+def test_new_events_export_and_import_into_another_ledger(db_url, tmp_path, sqlite_url):
+    book(db_url)
+    run(db_url, "record", "commitment", "ACME-1", "--note", "REV", "--amount", "700000", "--date", "2024-03-01")
+    run(db_url, "record", "termination", "ACME-1", "--note", "DDTL", "--date", "2024-03-15")
+    exported = tmp_path / "out.jsonl"
+    run(db_url, "export", "ACME-1", "-o", str(exported))
+
+    other = str(tmp_path / "other.db")
+    run(other, "init")
+    run(other, "import", str(exported))
+
+    types = [e["type"] for e in run_json(other, "events", "ACME-1")]
+    assert types[-2:] == ["CommitmentChanged", "CommitmentTerminated"]
+    assert run_json(other, "availability", "ACME-1", "--as-of", "2024-04-01") == \
+        run_json(db_url, "availability", "ACME-1", "--as-of", "2024-04-01")
+
+
+def test_bad_input_to_the_new_commands_is_refused_with_one_message_and_nothing_written(db_url):
+    book(db_url)
+    before = stored(db_url)
+    cases = [
+        (["availability", "ACME-1", "--as-of", "2024-13-01"], 2, "--as-of"),
+        (["payoff", "ACME-1", "--good-through", "tomorrow-ish"], 2, "--good-through"),
+        (["record", "commitment", "ACME-1", "--note", "REV", "--amount", "1,5", "--date", "2024-03-01"], 2, "amount"),
+        (["record", "commitment", "ACME-1", "--note", "NOPE", "--amount", "5", "--date", "2024-03-01"], 1, "NOPE"),
+        (["record", "amendment", "ACME-1", "--note", "REV", "--date", "2024-03-01", "--basis", "x"], 2,
+         "an amendment changes at least one term"),
+        (["record", "amendment", "ACME-1", "--note", "REV", "--date", "2024-03-01", "--basis", "x",
+          "--margin", "2"], 1, "has a fixed rate"),
+        (["note", "issue", "ACME-1", "X", "--kind", "term", "--face-amount", "10", "--issue-date", "2024-01-15",
+          "--maturity-date", "2025-01-15", "--rate", "5", "--prepayment-premium", "2024-06-01"], 2, "UNTIL:RATE"),
+        (["record", "termination", "ACME-1", "--note", "DDTL", "--date", "2099-01-01"], 1, "after today"),
+    ]
+    for args, code, words in cases:
+        result = run(db_url, *args, ok=False)
+        assert result.exit_code == code, (args, result.output)
+        assert words in result.stderr and "Traceback" not in result.output, (args, result.stderr)
+    assert stored(db_url) == before

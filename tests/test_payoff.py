@@ -1,0 +1,131 @@
+"""Payoff (docs/arithmetic.md, "Payoff"): the quote's figures derived by hand, and the property
+that paying the quoted total on its date with a payoff payment leaves nothing owed, in the
+engine and through the command line on both backends."""
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projections.business_days import calendar_for
+from projections.report import past_due_as_of, payoff_on, position_as_of
+from tests.helpers import OPEN, run, run_json
+from tests.streams import advance, append, note, opened, payment, stream
+
+LATER = datetime(2026, 1, 2, tzinfo=timezone.utc)
+PREMIUM = [{"until": "2005-12-31", "rate": "2"}, {"until": "2006-12-31", "rate": "1"}]
+
+
+def history():
+    return stream(opened(), note("A", prepayment_premium=PREMIUM), advance("100000", "2005-01-03", "A"),
+                  note("R", kind="revolving", unused_fee={"rate": "0.5", "period_months": 3}),
+                  advance("50000", "2005-02-01", "R"))
+
+
+def paid_off(events, day: date, amount: Decimal):
+    return append(events, payment(str(amount), day.isoformat(), payoff=True), at=LATER)
+
+
+def test_the_payoff_quote_adds_principal_interest_fees_and_premium():
+    quote = payoff_on(history(), date(2005, 3, 15))
+
+    a, r = quote.notes
+    # A: 100,000 at 6% ACT/360 from 3 Jan: bills of 29 and 28 days unpaid, then 1..15 Mar (14 days,
+    # the payoff day itself earns nothing): 100,000 × 6 × 71 / 36,000 = 1,183.33; premium 2% = 2,000.00
+    assert (a.principal, a.interest, a.prepayment_premium, a.total) == (
+        Decimal("100000"), Decimal("1183.33"), Decimal("2000.00"), Decimal("103183.33"))
+    # R: 50,000 from 1 Feb, 42 days: 350.00; unused fee 29 days on 1,000,000 + 42 on 950,000 at 0.5%:
+    # 68,900,000 × 0.5 / 36,000 = 956.94
+    assert (r.principal, r.interest, r.fees, r.total) == (
+        Decimal("50000"), Decimal("350.00"), Decimal("956.94"), Decimal("51306.94"))
+    assert quote.total == Decimal("154490.27")
+    # per diem: 100,000 × 6 / 36,000 = 16.67 and 50,000 × 6 / 36,000 = 8.33
+    assert (a.per_diem, r.per_diem, quote.per_diem) == (Decimal("16.67"), Decimal("8.33"), Decimal("25.00"))
+
+
+def test_the_premium_tier_is_the_first_whose_date_is_not_past():
+    quote = payoff_on(history(), date(2006, 1, 3))
+
+    assert quote.notes[0].prepayment_premium == Decimal("1000.00")  # 1% after 2005-12-31
+
+
+def test_paying_the_quote_leaves_nothing_and_a_short_payoff_leaves_items_past_due():
+    events, day = history(), date(2005, 3, 15)
+    quote = payoff_on(events, day)
+
+    full, short = paid_off(events, day, quote.total), paid_off(events, day, quote.total - 100)
+
+    assert position_as_of(full, day).total == 0 and past_due_as_of(full, day).total.amount == 0
+    assert past_due_as_of(short, day).component("principal").amount == Decimal("100.00")
+
+
+def test_an_earlier_payment_reduces_the_quote_by_its_amount():
+    events = append(history(), payment("500", "2005-01-10"), at=LATER)  # nothing due yet: credit
+
+    quote = payoff_on(events, date(2005, 3, 15))
+
+    assert quote.unapplied_credit == Decimal("0")  # the credit paid the bills as they fell due
+    assert quote.total == Decimal("154490.27") - 500
+
+
+BUSINESS = calendar_for("US-FED")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(draws=st.lists(st.tuples(st.integers(0, 300), st.integers(1, 50)), max_size=5),
+       pays=st.lists(st.tuples(st.integers(0, 300), st.integers(1, 30)), max_size=4),
+       offset=st.integers(1, 400), with_fee=st.booleans(), overdue=st.sampled_from([None, "2"]))
+def test_paying_the_payoff_amount_on_its_date_leaves_zero(draws, pays, offset, with_fee, overdue):
+    records = [opened(), note("A", prepayment_premium=PREMIUM, amortization=[
+                   {"due_date": "2005-06-01", "amount": "10000"}], **({"overdue_margin": overdue} if overdue else {})),
+               note("R", kind="revolving", **({"unused_fee": {"rate": "0.375"}} if with_fee else {})),
+               advance("50000", "2005-01-03", "A")]
+    records += [advance(str(k * 1000), (date(2005, 1, 3) + timedelta(days=d)).isoformat(), "R") for d, k in draws]
+    records += [payment(str(k * 100), (date(2005, 1, 3) + timedelta(days=d)).isoformat()) for d, k in pays]
+    day = BUSINESS.following(date(2005, 1, 3) + timedelta(days=offset))
+    events = stream(*sorted(records, key=lambda r: r.get("effective_date", "")))  # facility and notes first
+
+    quote = payoff_on(events, day)
+    after = paid_off(events, day, quote.total) if quote.total > 0 else events
+
+    position = position_as_of(after, day)
+    assert position.principal == 0 and position.interest == 0 and position.fees == 0
+    if quote.total > 0:
+        assert position.unapplied_credit == 0
+    assert past_due_as_of(after, day).total.amount == 0
+
+
+# ---- through the command line, on both backends ---------------------------------------------
+
+TERM = ["note", "issue", "ACME-1", "TERM", "--kind", "term", "--face-amount", "500000",
+        "--issue-date", "2024-01-15", "--maturity-date", "2027-01-15", "--rate", "8",
+        "--prepayment-premium", "2025-01-15:2", "--prepayment-premium", "2026-01-15:1"]
+
+
+def test_payoff_quote_then_a_payoff_payment_leaves_nothing(db_url):
+    for command in (OPEN, TERM):
+        run(db_url, *command)
+    run(db_url, "record", "advance", "ACME-1", "--note", "TERM", "--amount", "400000", "--date", "2024-01-16")
+
+    quote = run_json(db_url, "payoff", "ACME-1", "--good-through", "2024-02-28")
+    run(db_url, "record", "payment", "ACME-1", "--amount", quote["total"], "--date", "2024-02-28", "--payoff")
+    balance = run_json(db_url, "balance", "ACME-1", "--as-of", "2024-02-28")
+
+    # 400,000 at 8% ACT/360: 16 Jan..1 Feb (16 days) billed 1,422.22; 1..28 Feb (27 days) 2,400.00;
+    # premium 2% of 400,000 = 8,000.00; per diem 400,000 × 8 / 36,000 = 88.89
+    assert quote["notes"][0] == {
+        "note": "TERM", "principal": "400000.00", "interest": "3822.22", "fees": "0.00",
+        "prepayment_premium": "8000.00", "total": "411822.22", "per_diem": "88.89"}
+    assert quote["total"] == "411822.22"
+    assert balance["total"] == "0.00" and balance["unapplied_credit"] == "0.00"
+
+
+def test_a_payoff_payment_to_a_note_is_a_usage_error(db_url):
+    for command in (OPEN, TERM):
+        run(db_url, *command)
+
+    result = run(db_url, "record", "payment", "ACME-1", "--amount", "1", "--date", "2024-02-28", "--payoff",
+                 "--note", "TERM", ok=False)
+
+    assert result.exit_code == 2 and "a payoff pays off every note" in result.stderr
