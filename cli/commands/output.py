@@ -30,7 +30,7 @@ COLORS = ("auto", "always", "never")
 REPORT_COMMANDS = frozenset({
     ("balance",), ("past-due",), ("explain",), ("timeline",), ("portfolio",), ("events",),
     ("facility", "list"), ("facility", "show"), ("distribution",), ("lender", "balance"), ("lender", "statement"),
-    ("index", "show"),
+    ("index", "show"), ("availability",), ("payoff",),
 })
 
 

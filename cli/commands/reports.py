@@ -178,8 +178,8 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
             derived.add(note, s.start, s.end, s.convention, s.index_rate, s.spread_adjustment, s.margin, s.bounds,
                         s.default_margin, s.rate, s.interest)
     fees = Section("Unused and ticking fees", (
-        Column("note", "code"), Column("fee", "code"), Column("period", "text", 2), Column("from", "date", 3),
-        Column("to (excl.)", "date", 3, key="to"), Column("undrawn", "money", 1), Column("rate %", "rate", 1, key="rate"),
+        Column("note", "code"), Column("fee", "code"), Column("period", "text", 3), Column("from", "date", 1),
+        Column("to (excl.)", "date", 1, key="to"), Column("undrawn", "money", 1), Column("rate %", "rate", 2, key="rate"),
         Column("days", "count", 2), Column("fee", "exact", key="amount")))
     fee_periods = [(b.note, b.kind, f"{b.period_start}..{b.period_end} due {b.due_date}", b.sub_intervals, b.amount)
                    for b in x.fee_bills]
