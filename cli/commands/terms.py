@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from cli.commands.context import ledger
 from cli.commands.recording import Code, On, OptNote, Reference, Source, record_fact
 from cli.commands.reports import AsOf, KnownAt, _events_and_fixings, _instant, _known
 from cli.commands.tables import output_console
