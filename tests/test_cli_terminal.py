@@ -40,6 +40,8 @@ REPORTS = [
     ("distribution", "HARBOR-TL-2024", "--date", "2024-10-01"),
     ("lender", "statement", "Bay Street Capital", "--from", "2024-Q3", "--to", "2024-Q4"),
     ("balance", "HARBOR-TL-2024", "--as-of", "2024-06-30", "--by-lender"),
+    ("availability", "ATG-LAURUS-2005", "--as-of", "2006-06-30"),
+    ("payoff", "HARBOR-TL-2024", "--good-through", "2024-06-28"),
 ]
 
 
