@@ -1,4 +1,4 @@
-"""Every figure with its derivation, as data (DESIGN §4, Explain)."""
+"""Every figure with its derivation, as data (the contract §4, Explain)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime

@@ -1,5 +1,5 @@
 """`loanledger index import|set|show`: index fixings, market data shared by every facility
-(DESIGN §10; docs/market-data.md)."""
+(the contract §10; docs/market-data.md)."""
 
 from pathlib import Path
 from typing import Annotated

@@ -1,4 +1,4 @@
-"""balance, past-due, explain, timeline: the read side on the command line (DESIGN §4, §7).
+"""balance, past-due, explain, timeline: the read side on the command line (the contract §4, §7).
 
 Each command reads the facility's stream, asks `projections` for the figures (pure functions of
 events, as-of date and known-at instant) and prints them as a table or, with --json, as JSON.

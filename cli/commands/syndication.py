@@ -1,4 +1,4 @@
-"""Syndication commands (DESIGN §12, docs/syndication.md): lender positions, assignments and
+"""Syndication commands (the contract §12, docs/syndication.md): lender positions, assignments and
 distributions recorded as facts; each lender's part of every receipt, balances by lender and a
 lender's statement read from the engine."""
 
