@@ -1,4 +1,4 @@
-"""Synthetic facility histories in the import format (DESIGN §6), deterministic for a seed.
+"""Synthetic facility histories in the import format (docs/contract.md §6), deterministic for a seed.
 
 Each facility has a prime-based amortizing term note and a revolver; over its years it gets
 monthly payments (interest and installments through the waterfall), revolver draws and directed

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check the hash chain of a loanledger export offline, with nothing but Python 3.9+'s standard library.
 
-    python3 verify_export.py atg.jsonl [--expect HASH]
+    python3 docs/verify_export.py atg.jsonl [--expect HASH]
 
 The file is an unfiltered JSON Lines export (`loanledger export CODE -o atg.jsonl`). For each
 facility in it, the script rebuilds each event's stored content from its record, recomputes

@@ -1,4 +1,4 @@
-"""The hash chain over a facility's events (DESIGN §5).
+"""The hash chain over a facility's events (the contract §5).
 
 chain_hash = SHA-256( previous chain_hash (or the facility id, for version 1) + "\n"
                       + canonical content ), where the canonical content is the sorted-key,

@@ -16,7 +16,7 @@ class InvalidInput(LedgerError):
 
 
 class RuleViolation(LedgerError):
-    """The command breaks a rule of the facility (DESIGN §2)."""
+    """The command breaks a rule of the facility (the contract §2)."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)

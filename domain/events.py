@@ -1,4 +1,4 @@
-"""The facility's events: immutable, flat, past tense (DESIGN §2). The permanent contract.
+"""The facility's events: immutable, flat, past tense (the contract §2). The permanent contract.
 
 Stored topics are `domain.events:<Name>`: these names are permanent (docs/events.md). Each event
 declares its own stored schema here, apart from the commands (`domain.facts`) that produce it:
@@ -61,9 +61,9 @@ class StoredInterest(Stored):
     margin: Decimal = Decimal("0")
     floor: Decimal | None = None
     cap: Decimal | None = None
-    index_floor: Decimal | None = None  # added in the second edition (DESIGN §3 Revisions)
+    index_floor: Decimal | None = None  # added in the second edition (the contract §3 Revisions)
     spread_adjustment: Decimal | None = None  # idem
-    convention: Convention | None = None  # added in the third edition (DESIGN §10); None: in force
+    convention: Convention | None = None  # added in the third edition (the contract §10); None: in force
     lookback_days: int | None = None  # idem
     observation_shift: bool = False  # idem
     lockout_days: int | None = None  # idem
@@ -247,7 +247,7 @@ class NoteIssuedFields(Stored):
     default_margin: Decimal = Decimal("0")
     default_premium: StoredPremium | None = None
     grace_days: int = 0
-    sublimit_of: str | None = None  # added in the second edition (DESIGN §3 Revisions)
+    sublimit_of: str | None = None  # added in the second edition (the contract §3 Revisions)
     commitment: Decimal | None = None  # added with commitments and fees: None means the face amount
     unused_fee: StoredFee | None = None  # idem: on a revolving or minimum borrowing note
     ticking_fee: StoredFee | None = None  # idem: on a (delayed-draw) term note
@@ -285,7 +285,7 @@ class AdvanceMadeFields(Stored):
     note: str
     amount: StoredAmount
     effective_date: date
-    protective: bool = False  # added in the second edition (DESIGN §3 Revisions)
+    protective: bool = False  # added in the second edition (the contract §3 Revisions)
     basis: str | None = None  # idem: why a protective advance was made
 
 

@@ -772,7 +772,7 @@ def _content(event_type: str, fields: dict[str, Any]) -> bytes:
 def repeats_opening(opened: ev.FacilityOpened, fact: facts.OpenFacility, *, reference: str | None,
                     source: str | None, by_content: bool) -> bool:
     """Whether opening `fact` again is a no-op rather than a second facility under one code: the
-    same reference with identical content (DESIGN §2); and, for an imported record without a
+    same reference with identical content (the contract §2); and, for an imported record without a
     reference (`by_content`), identical content and source (docs/architecture.md, "Import")."""
     if opened.fact_fields() != fact.model_dump(mode="json"):
         return False

@@ -1,4 +1,4 @@
-"""What a user asks the ledger to record: one validated model per event type (DESIGN §2).
+"""What a user asks the ledger to record: one validated model per event type (the contract §2).
 
 These are the fields of each event without the common metadata. Input from the CLI and from
 import files becomes one of these first; a validation error means nothing was recorded.
@@ -126,7 +126,7 @@ class ReceivePayment(Fact):
     note: Code | None = None
     component: Component | None = None
     # To a note without a component: what the rest after that note's due items does. The ledger
-    # sets `held_for_note` (DESIGN §3 Revisions); `prepaid` is the first edition's reading, which
+    # sets `held_for_note` (the contract §3 Revisions); `prepaid` is the first edition's reading, which
     # an export of a payment recorded then carries (docs/arithmetic.md, "Directed payments").
     rest: Literal["held_for_note", "prepaid"] | None = None
     payoff: StrictBool = False  # pays off every note: all principal, interest and fees to its value date
@@ -167,7 +167,7 @@ class MissPayment(Fact):
 
 class SetIndexRate(Fact):
     index: Code
-    rate: Rate  # index rates may be negative (DESIGN §3 Revisions)
+    rate: Rate  # index rates may be negative (the contract §3 Revisions)
     effective_date: Day
 
 
@@ -253,7 +253,7 @@ class RescindAcceleration(Fact):
 
 class SetLenderPosition(Fact):
     """A lender's share of a note's commitment from a date (0 ends it); shares add up to the
-    note's face amount before anything is split (DESIGN §12)."""
+    note's face amount before anything is split (the contract §12)."""
 
     note: Code
     lender: ShortText

@@ -1,4 +1,4 @@
-"""Market data: index fixings, one stream per index, shared by every facility (DESIGN §10).
+"""Market data: index fixings, one stream per index, shared by every facility (the contract §10).
 
 A fixing is not a facility fact: `IndexFixingPublished {index, date, rate, source?}` records the
 rate an administrator published for a business day (SOFR for 2024-01-02: 5.31), and
@@ -63,7 +63,7 @@ class CorrectFixing(PublishFixing):
 
 class MarketEvent(StreamEvent, Stored):
     """Common to market-data events: the stream, its version, the recorded time, who recorded it,
-    the document it comes from, and the hash chain over the stream (as a facility's, DESIGN §5)."""
+    the document it comes from, and the hash chain over the stream (as a facility's, the contract §5)."""
 
     class_version: ClassVar[int] = 1
     added_fields: ClassVar[frozenset[str]] = frozenset({"on_behalf_of"})

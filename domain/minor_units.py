@@ -1,4 +1,4 @@
-"""No amount finer than its currency's minor units (ISO 4217: JPY 0, USD 2, BHD 3; DESIGN §3 Revisions).
+"""No amount finer than its currency's minor units (ISO 4217: JPY 0, USD 2, BHD 3; the contract §3 Revisions).
 
 The fact types accept up to four decimal places, as no fact knows its facility's currency;
 the facility checks its facts here before recording them.

@@ -1,4 +1,4 @@
-"""The one strict reading of what a user types: amounts, rates, dates and text (DESIGN §3 Revisions).
+"""The one strict reading of what a user types: amounts, rates, dates and text (the contract §3 Revisions).
 
 Money typed in is never reinterpreted: a value either reads exactly as written or is refused
 with one sentence saying the rule. Every fact's fields (domain.values) come through here,

@@ -1,4 +1,4 @@
-"""Which events a reversal cancels (DESIGN §2), as a pure function of the reversals recorded.
+"""Which events a reversal cancels (the contract §2), as a pure function of the reversals recorded.
 
 A reversal can itself be reversed (reinstating its target); a reversal always targets an
 earlier version, so walking reversals from the newest down settles every case.

@@ -188,7 +188,7 @@ class PremiumBase(StrEnum):
 
 
 class Convention(StrEnum):
-    """How an index becomes a period's rate (DESIGN §10; docs/arithmetic.md, "SOFR-era interest")."""
+    """How an index becomes a period's rate (the contract §10; docs/arithmetic.md, "SOFR-era interest")."""
 
     IN_FORCE = "in_force"
     TERM = "term"
@@ -203,7 +203,7 @@ MAX_LAG_DAYS = 10  # lookback, lockout and fixing lag, in US-GOVT business days
 class Interest(Frozen):
     """Fixed `rate`, or `index` + `margin` with optional `floor`/`cap` on the all-in rate, and
     `index_floor` on the index plus its `spread_adjustment` before the margin; all in % p.a.
-    Third edition (DESIGN §10): the `convention` by which the index becomes a rate, its
+    Third edition (the contract §10): the `convention` by which the index becomes a rate, its
     `lookback_days`, `observation_shift`, `lockout_days` or `fixing_lag_days`, and
     `interest_period_months`."""
 

@@ -1,4 +1,4 @@
-"""Writes examples/atg-laurus-2005.jsonl: the seed scenario (DESIGN §8).
+"""Writes examples/atg-laurus-2005.jsonl: the seed scenario (the contract §8).
 
 The documented facts (notes, prime rates, the notice, Term B's waivers and extensions) are
 written as they are. The payment history is not public: it is assumed (docs/seed-scenario.md)
@@ -114,7 +114,7 @@ def _notice() -> list[tuple[str, dict]]:
                ("Term Note B §4.1", ["TERM-B"], "Event of Default under the Security Agreement")]
     out = [(day, rec("EventOfDefaultDeclared", effective_date=day, clause=c, description=d, source=LETTER,
                      **({"notes": n} if n else {}))) for c, n, d in clauses]
-    # recorded before the notice, so the notice verifies known at its own recorded time (DESIGN §4)
+    # recorded before the notice, so the notice verifies known at its own recorded time (the contract §4)
     out.append((day, rec("ObligationsAccelerated", effective_date=day, source=LETTER)))
     out.append((day, rec("DefaultNoticeIssued", effective_date=day, demand_deadline="2008-02-01T14:00:00-05:00",
                          stated_past_due={"principal": "10350000.00", "interest": "96777.00",

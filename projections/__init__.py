@@ -1,2 +1,2 @@
 """Read side: positions, past due, explanations and timelines as pure folds over a facility's
-events (DESIGN §3-§4). Imports `domain` only; never `cli` or database code."""
+events (the contract §3-§4). Imports `domain` only; never `cli` or database code."""

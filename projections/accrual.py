@@ -1,5 +1,5 @@
 """One note's interest accrual: maximal sub-intervals of constant principal and rate, closed
-at period ends, summed exactly and billed rounded once per period (DESIGN §3, Interest)."""
+at period ends, summed exactly and billed rounded once per period (the contract §3, Interest)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field

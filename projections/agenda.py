@@ -1,4 +1,4 @@
-"""The facts of each effective date, in the same-day order of DESIGN §3:
+"""The facts of each effective date, in the same-day order of the contract §3:
 advances, index changes (and other state changes) first; then items falling due; then
 payments in recorded order; then fees and acceleration."""
 

@@ -1,4 +1,4 @@
-"""SOFR-era conventions: how index fixings become a sub-interval's interest (DESIGN §10;
+"""SOFR-era conventions: how index fixings become a sub-interval's interest (the contract §10;
 docs/arithmetic.md, "SOFR-era interest").
 
 A note on `term`, `daily_simple` or `compounded_in_arrears` accrues through a `Convention`
@@ -324,7 +324,7 @@ class ConventionCalculator:
         return rate
 
     def _daily_rate(self, rate: Decimal) -> Decimal:
-        """A daily fixing with the index floor applied (DESIGN §10: "index_floor applies to each
+        """A daily fixing with the index floor applied (the contract §10: "index_floor applies to each
         daily rate"; the floor bounds the index plus its spread adjustment, as in force)."""
         floor = self.terms.index_floor
         if floor is not None and rate + self.spread < floor:

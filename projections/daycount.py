@@ -1,4 +1,4 @@
-"""The six day-count conventions of DESIGN §2 as exact fractions (days, basis) parts.
+"""The six day-count conventions of the contract §2 as exact fractions (days, basis) parts.
 
 `year_fraction(convention, start, end)` gives the parts whose sum is DCF(start, end):
 ACT/ACT-ISDA needs two parts (days in non-leap years over 365, in leap years over 366);

@@ -1,5 +1,5 @@
 """The sweep: one pass over the days of a facility, applying its active events in the
-same-day order and carrying per-note state (DESIGN §3, docs/arithmetic.md "How it is computed").
+same-day order and carrying per-note state (the contract §3, docs/arithmetic.md "How it is computed").
 `Sweep.run_to(day)` moves forward; figures are read off at any point (projections.figures), so a
 timeline is one pass.
 

@@ -21,7 +21,7 @@ class MissingIndexRate(ReportRefused):
 
 class MissingFixing(ReportRefused):
     """A note needs a fixing that is not recorded (or not known at the instant asked): the report
-    is refused, never computed with a guess (DESIGN §10)."""
+    is refused, never computed with a guess (the contract §10)."""
 
     def __init__(self, note: str, index: str, day: date, for_day: date) -> None:
         super().__init__(

@@ -1,4 +1,4 @@
-"""Every figure with its derivation, as data (DESIGN §4, Explain)."""
+"""Every figure with its derivation, as data (the contract §4, Explain)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -72,6 +72,9 @@ class Explanation:
     terms: tuple[TermsInForce, ...] = ()  # per amended note, which terms applied from when to when
     overdue_bills: tuple[Bill, ...] = ()  # interest on overdue amounts, each period's (projections.overdue)
     pik: tuple[Any, ...] = ()  # projections.pik.PikRecord: each period's PIK part, capitalised
+    # installments still to fall due after as_of (label "installment D", due the business day on
+    # or after D), as the engine holds them after any extension's replacement schedule
+    upcoming: tuple[DueRecord, ...] = ()
 
 
 def explanation(sweep: Sweep) -> Explanation:
@@ -86,6 +89,9 @@ def explanation(sweep: Sweep) -> Explanation:
         tuple(journal.skipped), tuple(journal.fee_bills), tuple(_current_fees(sweep, day)),
         tuple(t for note in sweep.notes.values() if note.amendments for t in terms_in_force(note, day)),
         tuple(journal.overdue_bills), tuple(journal.pik),
+        tuple(DueRecord(n.code, sweep.calendar.following(s.due_date), f"installment {s.due_date}", s.amount)
+              for n in sweep.notes.values() if n.accelerated_on is None
+              for s in n.installments[n.next_installment:]),
     )
 
 

@@ -1,4 +1,4 @@
-"""The figures read off the sweep at the end of a day: position and past due (DESIGN §3)."""
+"""The figures read off the sweep at the end of a day: position and past due (the contract §3)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""Index fixings as the engine sees them: a pure, read-only table (DESIGN §10).
+"""Index fixings as the engine sees them: a pure, read-only table (the contract §10).
 
 The application reads the market-data streams (`index:SOFR` ...), keeps the events recorded at
 or before `known_at` (`Fixings.of_events`), and hands the engine this table: per index, the rate

@@ -1,4 +1,4 @@
-"""Integrity of the stored streams, from the rows exactly as stored (DESIGN §5).
+"""Integrity of the stored streams, from the rows exactly as stored (the contract §5).
 
 Input is raw rows (stream id, version, topic, state bytes) read straight from the recorder, never
 an aggregate in memory. For each facility: versions run 1..n without gaps; each row's JSON is an

@@ -48,7 +48,7 @@ class InterestBilling:
 
     def _period_end_after(self, note: NoteState, day: date) -> date:
         """The end of the period running on `day`: the next interest day, or for a period-based
-        note (DESIGN §10) the next modified-following end every `interest_period_months` months
+        note (the contract §10) the next modified-following end every `interest_period_months` months
         from the issue date."""
         terms = note.terms.interest
         if terms.period_based:

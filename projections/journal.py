@@ -1,4 +1,4 @@
-"""What the sweep did, kept as data so every figure can be explained (DESIGN §4, Explain)."""
+"""What the sweep did, kept as data so every figure can be explained (the contract §4, Explain)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""The `--json` shapes of DESIGN §7: amounts as strings with two decimals."""
+"""The `--json` shapes of the contract §7: amounts as strings with two decimals."""
 
 from datetime import datetime
 from decimal import Decimal

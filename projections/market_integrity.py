@@ -1,5 +1,5 @@
 """Integrity of the market-data streams (`index:SOFR` ...), from their rows exactly as stored: the
-same checks `verify` makes of a facility's stream (projections.integrity, DESIGN §5), for the
+same checks `verify` makes of a facility's stream (projections.integrity; docs/contract.md §5), for the
 table `market_events`.
 
 For each index stream: versions run 1..n without gaps; each row's JSON is an object whose

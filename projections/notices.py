@@ -1,5 +1,5 @@
 """Stated figures: a DefaultNoticeIssued compared with the engine as of the notice date, known at
-the notice's recorded time; differences above one dollar are reported (DESIGN §4)."""
+the notice's recorded time; differences above one dollar are reported (the contract §4)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

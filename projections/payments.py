@@ -19,7 +19,7 @@ class Payments:
 
     def _receive(self, payment: ev.PaymentReceived, day: date) -> None:
         """Step 4 of the day, one payment: accelerated notes' interest billed up to today; then
-        (DESIGN §3 Revisions, docs/arithmetic.md "Directed payments"):
+        (the contract §3 Revisions, docs/arithmetic.md "Directed payments"):
 
         * to a note, no component: that note's due items in waterfall order; the rest is that
           note's credit (paid into its items as they fall due, never a prepayment);

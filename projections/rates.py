@@ -1,5 +1,5 @@
 """The rate on a day: fixed, or index in force + margin bounded by floor/cap, plus the
-default margin while in default or accelerated (DESIGN §3)."""
+default margin while in default or accelerated (the contract §3)."""
 
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -13,7 +13,7 @@ from projections.fixings import NO_FIXINGS, Fixings
 
 class IndexRates:
     """Per index, the facility's rates by effective date (on one date the later record wins);
-    for an index the facility never set, the market's fixings (DESIGN §10: the facility's own
+    for an index the facility never set, the market's fixings (the contract §10: the facility's own
     `IndexRateSet` records take precedence, for the whole index, for that facility)."""
 
     def __init__(self, settings: Iterable[IndexRateSet], fixings: Fixings = NO_FIXINGS) -> None:
@@ -61,7 +61,7 @@ class IndexRates:
 
 def contractual_rate(interest: StoredInterest, index_rate: Decimal | None) -> Decimal:
     """Fixed rate, or: the index plus its spread adjustment, at least the index floor; plus the
-    margin; then at least the floor and at most the cap (DESIGN §3 Revisions: index rates may be
+    margin; then at least the floor and at most the cap (the contract §3 Revisions: index rates may be
     negative, `index_floor` bounds the index before the margin, floor and cap the all-in rate)."""
     if interest.rate is not None:
         return interest.rate

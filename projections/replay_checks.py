@@ -1,4 +1,4 @@
-"""Replaying each verified stream through the engine, and checking notices against it (DESIGN §4, §5).
+"""Replaying each verified stream through the engine, and checking notices against it (the contract §4, §5).
 
 - replay: every facility's events fold without the engine refusing them (as of the latest
   effective date in the stream, everything known);

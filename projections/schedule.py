@@ -1,4 +1,4 @@
-"""Calendar arithmetic of the schedule: interest days and period ends (DESIGN §3)."""
+"""Calendar arithmetic of the schedule: interest days and period ends (the contract §3)."""
 
 from calendar import monthrange
 from datetime import date
@@ -27,7 +27,7 @@ def period_end_after(after: date, anchor: date, months: int, calendar_code: str)
     """The first end of an interest period after `after`, for a note whose periods run every
     `months` months from `anchor` (its issue date): anchor + k × months (the anchor's day of
     month, or the month's last day in shorter months), rolled by modified following under the
-    facility's calendar (DESIGN §10)."""
+    facility's calendar (the contract §10)."""
     calendar = calendar_for(calendar_code)
     elapsed = (after.year - anchor.year) * 12 + after.month - anchor.month
     k = max(1, elapsed // months - 1)

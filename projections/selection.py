@@ -1,7 +1,7 @@
 """Which events count: those known at T (recorded at or before T), minus reversed ones.
 
 Reversals are read from the highest version down: an event is active unless an active
-EventReversed targets it, so reversing a reversal reinstates the original (DESIGN §2).
+EventReversed targets it, so reversing a reversal reinstates the original (the contract §2).
 """
 
 from collections.abc import Iterable

@@ -1,4 +1,4 @@
-"""Syndication: each lender's part of every amount the waterfall allocates (DESIGN §12,
+"""Syndication: each lender's part of every amount the waterfall allocates (the contract §12,
 docs/syndication.md).
 
 Shares come from LenderPositionSet (a lender's share of a note's commitment from a date) and

@@ -1,4 +1,4 @@
-"""`verify` as a pure function of stored rows: every check of DESIGN §5, findings as values.
+"""`verify` as a pure function of stored rows: every check of the contract §5, findings as values.
 
 The chain and stream checks (projections.integrity) always run; replay and stated figures run on
 every stream whose rows all decode (an undecodable row is already a finding, and replaying the

@@ -1,4 +1,4 @@
-"""Due items and how money is allocated to them (DESIGN §3, Payments).
+"""Due items and how money is allocated to them (the contract §3, Payments).
 
 Waterfall order: fees, then interest, then principal; within each, the oldest due date first;
 ties in note issue order, a facility fee (no note) ranking before note fees; then creation

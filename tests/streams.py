@@ -1,4 +1,4 @@
-"""Test helpers: facility event streams built from plain records (DESIGN §6 shape)."""
+"""Test helpers: facility event streams built from plain records (the contract §6 shape)."""
 
 import json
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,4 @@
-"""Money typed in is never reinterpreted (DESIGN §3 Revisions): every malformed amount, rate,
+"""Money typed in is never reinterpreted (the contract §3 Revisions): every malformed amount, rate,
 date or text is refused with one line naming the field and the rule, from an option or a file,
 and the ledger is left exactly as it was; the plain forms are stored exactly as typed in value.
 Same on SQLite and PostgreSQL."""

@@ -58,8 +58,9 @@ def test_demo_loads_the_seed_and_prints_the_letters_figures(tmp_path):
 
     printed = run(url, "demo").stdout
 
-    assert "10350000.00" in printed and "96777.00" in printed and "3134033.10" in printed
-    assert "13580810.10" in printed and "agrees to the dollar" in printed
+    # tables print money with thousands separators (docs/cli.md, "Output"); the letter's figures
+    assert "10,350,000.00" in printed and "96,777.00" in printed and "3,134,033.10" in printed
+    assert "13,580,810.10" in printed and "agrees to the dollar" in printed
 
 
 def test_demo_as_json_and_refusal_on_a_used_database(tmp_path):

@@ -1,4 +1,4 @@
-"""`note issue` takes every SOFR-era term as an option (docs/cli.md, "note issue"; DESIGN §10):
+"""`note issue` takes every SOFR-era term as an option (docs/cli.md, "note issue"; docs/contract.md §10):
 the note it records is the one a file import records, and a bad term is refused naming its
 option, exit 2, nothing written. Both backends."""
 

@@ -1,4 +1,4 @@
-"""PostgreSQL roles (DESIGN §5): an append-only writer and a read-only auditor, each proved by
+"""PostgreSQL roles (the contract §5): an append-only writer and a read-only auditor, each proved by
 connecting as it. Roles are cluster-wide: each test makes its own and drops them afterwards."""
 
 import uuid

@@ -1,4 +1,4 @@
-"""Day counts against reference values (DESIGN §2), including 30/360-US end-of-February rules."""
+"""Day counts against reference values (the contract §2), including 30/360-US end-of-February rules."""
 
 from datetime import date
 from decimal import Decimal

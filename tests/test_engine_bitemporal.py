@@ -1,4 +1,4 @@
-"""Reversals and known-at: what the ledger said at T about D (DESIGN §1, §2)."""
+"""Reversals and known-at: what the ledger said at T about D (the contract §1, §2)."""
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal

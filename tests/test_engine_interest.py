@@ -1,4 +1,4 @@
-"""Interest: accrual on end-of-day principal, rates, sub-intervals, periods and bills (DESIGN §3)."""
+"""Interest: accrual on end-of-day principal, rates, sub-intervals, periods and bills (the contract §3)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Payments: waterfall, directed payments, unapplied credit, value dating (DESIGN §3)."""
+"""Payments: waterfall, directed payments, unapplied credit, value dating (the contract §3)."""
 
 from datetime import date
 from decimal import Decimal
@@ -42,7 +42,7 @@ def test_payment_directed_to_a_component_pays_it_first_then_the_waterfall():
 
 def test_payment_directed_to_a_note_pays_its_due_items_and_holds_the_rest_for_that_note():
     """200.00 to B: B fee 10, B interest 174; the 16 left is B's credit, not a prepayment
-    (DESIGN §3 Revisions): B's principal stays 36,000.00, and the credit is unapplied."""
+    (the contract §3 Revisions): B's principal stays 36,000.00, and the credit is unapplied."""
     events = two_notes(fee("10.00", "2005-02-01", "B"), payment("200.00", "2005-02-02", note="B"))
     x = explain(events, D("2005-02-02"))
     record = next(p for p in x.payments if p.version == 7)

@@ -1,4 +1,4 @@
-"""Principal due: amortization, maturity, extension, acceleration, premium, rescission (DESIGN §3)."""
+"""Principal due: amortization, maturity, extension, acceleration, premium, rescission (the contract §3)."""
 
 from datetime import date
 from decimal import Decimal

@@ -36,7 +36,7 @@ def histories(draw):
             records.append(payment(draw(cents), when))
         elif kind == "directed":
             component = draw(st.sampled_from([None, "principal", "interest", "fees", "facility fees"]))
-            if component == "facility fees":  # DESIGN §3 Revisions: `fees` without a note
+            if component == "facility fees":  # the contract §3 Revisions: `fees` without a note
                 records.append(payment(draw(cents), when, component="fees"))
             else:
                 records.append(payment(draw(cents), when, note=code, **({"component": component} if component else {})))
@@ -59,7 +59,7 @@ def test_every_payment_is_fully_accounted_for(events):
 @SETTINGS
 @given(histories())
 def test_a_payment_to_a_note_without_component_never_prepays(events):
-    """DESIGN §3 Revisions: what is left after the note's due items is held for that note."""
+    """the contract §3 Revisions: what is left after the note's due items is held for that note."""
     for p in explain(events, AS_OF).payments:
         if p.note is not None and p.component is None:
             assert all(a.label != "prepayment" for a in p.allocations)

@@ -1,4 +1,4 @@
-"""Index fixings as market data through the CLI, on both backends (DESIGN §10;
+"""Index fixings as market data through the CLI, on both backends (the contract §10;
 docs/market-data.md): one stream per index, bitemporal, corrections as events, a missing fixing
 refuses the report, a bad file writes nothing."""
 

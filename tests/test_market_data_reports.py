@@ -1,4 +1,4 @@
-"""A facility whose notes read the market's index fixings (DESIGN §10) verifies, and the
+"""A facility whose notes read the market's index fixings (the contract §10) verifies, and the
 portfolio answers it with the engine and the fixings, on both backends (the read models keep no
 steps for it: its figures move when a fixing arrives, which is not one of its events)."""
 

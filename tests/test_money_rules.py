@@ -1,4 +1,4 @@
-"""The money rules of DESIGN §3 Revisions (second edition), given / when / then, in the domain
+"""The money rules of the contract §3 Revisions (second edition), given / when / then, in the domain
 (the Facility aggregate decides each fact) and in the engine (the same events replayed) alike.
 
 Each scenario records its facts through the aggregate, as the ledger does, so a fact the domain

@@ -1,4 +1,4 @@
-"""The money rules of DESIGN §3 Revisions through the command line, on SQLite and PostgreSQL:
+"""The money rules of the contract §3 Revisions through the command line, on SQLite and PostgreSQL:
 protective advances, sublimits, facility-fee payments, the notice compared as it is recorded,
 and status words that agree with the figures."""
 

@@ -183,10 +183,11 @@ def test_every_command_is_classified_as_reading_or_writing():
 
     writers = {("init",), ("demo",), ("import",), ("facility", "open"), ("note", "issue"),
                ("projections", "rebuild"), ("projections", "run"), ("db", "roles"), ("lender", "set"),
-               ("index", "import"), ("index", "set"), ("notice", "render")} | {
+               ("index", "import"), ("index", "set"), ("notice", "render"),
+               ("copy",)} | {  # copy opens its own ledgers: --from read-only, --to to write
         ("record", kind) for kind in ("advance", "payment", "missed-payment", "rate", "fee", "default", "waiver",
                                       "extension", "notice", "acceleration", "rescission", "reversal",
-                                      "assignment", "distribution")}
+                                      "assignment", "distribution", "commitment", "amendment", "termination")}
     every = set(paths(typer.main.get_command(app)))
     assert READ_ONLY_COMMANDS <= every
     assert every - READ_ONLY_COMMANDS == writers

@@ -1,5 +1,5 @@
 """A report produced at T is reproduced later, exactly, with --known-at T, whatever was recorded
-afterwards (DESIGN §1), while the plain report shows the new truth. On SQLite and PostgreSQL."""
+afterwards (the contract §1), while the plain report shows the new truth. On SQLite and PostgreSQL."""
 
 import json
 import time

@@ -1,4 +1,4 @@
-"""The seed scenario (DESIGN §8): replayed as of 2008-01-31 it agrees with the letter."""
+"""The seed scenario (the contract §8): replayed as of 2008-01-31 it agrees with the letter."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""SOFR-era interest against the field's references (DESIGN §10; docs/arithmetic.md, "SOFR-era
+"""SOFR-era interest against the field's references (the contract §10; docs/arithmetic.md, "SOFR-era
 interest"): each note's first period, billed by the engine from a facility's events and the
 market's fixings, equals QuantLib's overnight-indexed coupon (compounded in arrears with lookback,
 lockout and observation shift; daily simple = QuantLib's simple averaging) to the cent, over

@@ -1,4 +1,4 @@
-"""Syndication (DESIGN §12, docs/syndication.md): the domain's rules on positions, assignments
+"""Syndication (the contract §12, docs/syndication.md): the domain's rules on positions, assignments
 and distributions; the split of every allocation among the lenders (given / when / then and a
 property over random syndicates); and the commands on both backends."""
 

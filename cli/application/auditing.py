@@ -17,7 +17,7 @@ from domain.facility import facility_id
 def stored_models(book: Any, closing: ExitStack,
                   partition: Partition | None = None) -> tuple[Callable[[Any], Any] | None, str | None]:
     """A function from a stream id to its rows in the read models, to hold against the fold
-    (DESIGN §4), or None with a note when they cannot be compared: not built yet, or behind the
+    (the contract §4), or None with a note when they cannot be compared: not built yet, or behind the
     events (then there is nothing to hold against them). The view closes with `closing`."""
     try:
         view = open_view(book.db)

@@ -1,5 +1,5 @@
 """Market data use cases: record index fixings in their streams, read them as known at an instant
-(DESIGN §10). The engine never reads a store: `fixings_for` hands it a pure `Fixings` table of
+(the contract §10). The engine never reads a store: `fixings_for` hands it a pure `Fixings` table of
 the indexes a facility's notes name, filtered by `known_at` like the facility's own events."""
 
 import random

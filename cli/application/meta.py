@@ -1,5 +1,5 @@
 """What accompanies every fact a user records: who recorded it, from which document, and its
-external reference (DESIGN §2, the common fields)."""
+external reference (the contract §2, the common fields)."""
 
 from dataclasses import dataclass
 

@@ -21,6 +21,14 @@ from domain.errors import InvalidInput, LedgerError
 
 
 class LedgerGroup(TyperGroup):
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from cli.commands.output import adopt  # start-up: rich and the output options load once a command is named
+
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            adopt(command, (cmd_name,))  # --format, --json and --color may follow the command
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -85,6 +93,18 @@ def database_fault(error: Exception) -> str | None:
     return None
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version  # start-up: only for --version
+
+        try:
+            number = version("loanledger")
+        except PackageNotFoundError:  # run from a checkout that is not installed
+            number = "unknown"
+        sys.stdout.write(f"loanledger {number}\n")
+        raise typer.Exit()
+
+
 app = typer.Typer(
     cls=LedgerGroup,
     no_args_is_help=True,
@@ -109,13 +129,34 @@ def main_options(
         help="Where the commands that only read (reports, events, export, verify, portfolio...) read: "
              "e.g. a PostgreSQL read replica. Commands that record still write to --db.",
     )] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json).")] = False,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", envvar="LOANLEDGER_FORMAT", metavar="table|json|csv",
+        help="Output format: table (the default), json, or csv (reports). May also follow the command.")] = None,
+    color: Annotated[str | None, typer.Option(
+        "--color", envvar="LOANLEDGER_COLOR", metavar="auto|always|never",
+        help="Colour and bold in tables: auto (on a terminal, unless NO_COLOR is set), always or never.")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version, help="Print the version and exit.")] = False,
     actor: Annotated[str | None, typer.Option(
         "--actor", envvar="LOANLEDGER_ACTOR", help="Who is recording (default: your OS user).",
     )] = None,
 ) -> None:
+    from cli.commands.output import set_color, set_format  # start-up: idem
+
+    from cli.formats.config import read_config  # start-up: idem
+
     state = settings(ctx)
-    state.db, state.read_db, state.json, state.actor = db, read_db, json_output, actor
+    config = read_config() if not ctx.resilient_parsing else {}  # an option, or its variable, wins over the file
+    # an explicit --actor "" stays "" (refused as empty text), not the file's actor
+    state.db = db if db is not None else config.get("db")
+    state.read_db = read_db
+    state.json, state.actor = json_output, actor if actor is not None else config.get("actor")
+    set_format(ctx, "json" if json_output else fmt)
+    if state.format is None and config.get("format"):  # the file's format: for the commands that print it
+        set_format(ctx, config["format"], option="format (configuration file)")
+        state.format_from_config = True
+    set_color(ctx, color or config.get("color"))
 
 
 setup.register(app)

@@ -31,6 +31,9 @@ class Settings:
     refresh: bool = True  # bring the read models up to date after recording (import --no-refresh: off)
     json: bool = False
     actor: str | None = None
+    format: str | None = None  # table, json or csv (docs/cli.md, "Output"); None: table
+    color: str = "auto"  # auto, always or never
+    format_from_config: bool = False  # the format came from the configuration file, not an option
     _ledger: "Ledger | None" = field(default=None, repr=False)
 
     @property
@@ -55,7 +58,7 @@ READ_ONLY_COMMANDS = frozenset({
     ("events",), ("export",), ("verify",), ("audit", "head"),
     ("facility", "list"), ("facility", "show"), ("projections", "status"),
     ("distribution",), ("lender", "balance"), ("lender", "statement"), ("index", "show"),
-    ("notice", "template"), ("serve",),  # serve opens its own read-only database (cli/persistence/read_only)
+    ("notice", "template"), ("serve",), ("availability",), ("payoff",),  # serve opens its own read-only database (cli/persistence/read_only)
 })
 
 
@@ -92,6 +95,10 @@ def _keep_fresh(ctx: typer.Context, book: "Ledger") -> None:
 
     def after() -> None:
         if settings(ctx).refresh and (book.recorder.max_notification_id() or 0) > before:
+            from cli.persistence.worker_lock import worker_running  # start-up: deferred (docs/architecture.md, "Start-up")
+
+            if worker_running(book.db, book.recorder.datastore):  # the worker applies them; skip importing the refresh
+                return
             from cli.application.readmodel_sync import LeftToWorker, refresh  # start-up: deferred (docs/architecture.md, "Start-up")
 
             try:

@@ -11,8 +11,8 @@ from cli.formats import event_views as views
 from cli.formats.output_file import STDOUT, write_output
 from cli.commands.context import emit_json, err_console, ledger, settings
 from cli.formats.records import read_file
-from cli.commands.tables import cell, new_table, output_console, printable
-from domain.errors import LedgerError
+from cli.commands.tables import output_console, printable
+from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 
@@ -23,6 +23,47 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_file)
     app.command("export")(export)
     app.command("events")(events)
+    app.command("copy")(copy)
+
+
+def copy(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Option("--from", metavar="URL", help="The ledger to copy (read only).")],
+    target: Annotated[str, typer.Option("--to", metavar="URL", help="An empty or new ledger to copy into.")],
+) -> None:
+    """Copy a whole ledger to another database (e.g. SQLite to PostgreSQL) with its recorded times,
+    authors and chain heads, and verify it on arrival. On PostgreSQL, run as the tables' owner.
+
+    Example: loanledger copy --from demo.db --to postgresql://postgres@127.0.0.1:5432/loans
+    """
+    from cli.application.copying import copy_ledger  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.application.ledger import Ledger  # start-up: idem
+    from cli.application.readmodel_sync import LeftToWorker, refresh  # start-up: idem
+    from cli.persistence.storage import _redacted, database, read_only, ready, writable  # start-up: idem
+
+    source_db, target_db = database(source), database(target)
+    if source_db.env == target_db.env:
+        raise InvalidInput("--to: is the same ledger as --from", field="to")
+    book = Ledger(read_only(ready(source_db)))
+    try:
+        copy_into = Ledger(writable(ready(target_db, create=True)))
+        try:
+            copied = copy_ledger(book, copy_into)
+            try:
+                refresh(copy_into)
+            except LeftToWorker:
+                pass
+        finally:
+            copy_into.close()
+    finally:
+        book.close()
+    if settings(ctx).json:
+        emit_json({"from": _redacted(source), "to": _redacted(target), "events": copied.rows,
+                   "streams": copied.streams, "verified": True})
+    else:
+        console.print(printable(f"Copied {copied.rows:,} event(s) in {copied.streams:,} stream(s) from "
+                                f"{_redacted(source)} to {_redacted(target)}: read back identical, verified."),
+                      soft_wrap=True, markup=False)
 
 
 def import_file(
@@ -67,8 +108,17 @@ def import_file(
         emit_json({"recorded": result.recorded, "already_recorded": result.duplicates,
                    "facilities": result.facilities})
     else:
-        console.print(f"Imported {result.recorded} event(s) for {', '.join(result.facilities) or 'no facility'}"
-                      f" ({result.duplicates} already recorded).")
+        console.print(f"Imported {result.recorded:,} event(s) for {_named(result.facilities)}"
+                      f" ({result.duplicates:,} already recorded).", soft_wrap=True)
+
+
+def _named(codes: list[str], shown: int = 3) -> str:
+    """'A, B' or, for many, '1,204 facilities (A, B, C and 1,201 more; --json lists them)'."""
+    if not codes:
+        return "no facility"
+    if len(codes) <= shown + 1:
+        return ", ".join(codes)
+    return f"{len(codes):,} facilities ({', '.join(codes[:shown])} and {len(codes) - shown:,} more; --json lists them)"
 
 
 def _read_model_tables(book: Any) -> None:
@@ -161,7 +211,8 @@ def events(
     type_: Types = None, since: EffectiveFrom = None, until: EffectiveTo = None,
     recorded_from: RecordedFrom = None, recorded_to: RecordedTo = None,
     fmt: Annotated[str | None, typer.Option(
-        "--format", metavar="jsonl|csv", help="JSON Lines or CSV instead of a table.")] = None,
+        "--format", metavar="table|json|csv|jsonl",
+        help="A table (the default), JSON, CSV (one row per event), or JSON Lines (export's records).")] = None,
 ) -> None:
     """Show a facility's event stream: version, type, effective date, recorded time, actor, source,
     fields, chain hash, and which reversal (if any) cancels each event.
@@ -170,18 +221,26 @@ def events(
     """
     chosen = views.selection(type_, since, until, recorded_from, recorded_to)
     chosen_rows = views.rows(code, ledger(ctx).facility_events(code), chosen)
-    if fmt is not None:
+    from cli.commands.output import set_format, show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    if fmt == "jsonl":
         sys.stdout.write(views.render(chosen_rows, fmt))
         return
-    if settings(ctx).json:
-        emit_json([record for _, record in chosen_rows])
+    set_format(ctx, fmt)
+    fmt = settings(ctx).format or ("json" if settings(ctx).json else "table")
+    if fmt == "csv":
+        sys.stdout.write(views.render(chosen_rows, "csv"))
         return
-    table = new_table("v", "type", "effective", "recorded at (UTC)", "by", "fields", "source", "reversed by", "chain")
+    section = Section(f"{code} events", (
+        Column("v", "count", key="version"), Column("type", "code"), Column("effective", "date"),
+        Column("recorded at (UTC)", "instant", 2, key="recorded_at"), Column("by", "text", 4, key="recorded_by"),
+        Column("reference", "text", 1), Column("reversed by", "count", 3, key="reversed_by"),
+        Column("fields", "text", 5), Column("source", "text", 6), Column("chain", "code", 7, key="chain_hash")))
     for e, item in chosen_rows:
-        table.add_row(str(e.version), type(e).__name__, str(e.effective() or ""),
-                      f"{e.recorded_at:%Y-%m-%d %H:%M:%S}", cell(e.recorded_by), cell(_fields(e)),
-                      cell(e.source or ""), str(item["reversed_by"] or ""), e.chain_hash[:12])
-    console.print(table)
+        section.add(e.version, type(e).__name__, e.effective(), e.recorded_at, e.recorded_by, item.get("reference"),
+                    item["reversed_by"], _fields(e), e.source, e.chain_hash[:12])
+    show(ctx, Report([section], json=[record for _, record in chosen_rows], show_empty=True))
 
 
 def _fields(event: Any) -> str:

@@ -1,5 +1,5 @@
 """`loanledger index import|set|show`: index fixings, market data shared by every facility
-(DESIGN §10; docs/market-data.md)."""
+(the contract §10; docs/market-data.md)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.commands.context import emit_json, ledger, settings
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import output_console
 from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
@@ -94,8 +94,8 @@ def set_fixing(
 def show(
     ctx: typer.Context,
     index: Index,
-    start: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="First date.")] = None,
-    end: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="Last date.")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="DATE", help="First date (a period: its first day).")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last date (a period: its last day).")] = None,
     known_at: Annotated[str | None, typer.Option("--known-at", metavar="INSTANT",
                                                  help="Only fixings recorded at or before this instant.")] = None,
 ) -> None:
@@ -107,23 +107,26 @@ def show(
     from cli.formats.dates import parse_report_day  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.event_views import instant  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    low = parse_report_day("--from", start) if start else None
+    low = parse_report_day("--from", start, start=True) if start else None
     high = parse_report_day("--to", end) if end else None
     if low and high and high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     rows = MarketData(ledger(ctx)).show(index, low, high, instant("--known-at", known_at, end_of_day=True))
-    if settings(ctx).json:
-        emit_json([{"index": index, "date": d.isoformat(), "rate": str(rate),
-                    "events": [{"type": type(e).__name__, "version": e.version, "rate": str(e.rate),
-                                "recorded_at": e.recorded_at.isoformat(), "source": e.source,
-                                **({"reason": e.reason} if hasattr(e, "reason") else {})} for e in events]}
-                   for d, rate, events in rows])
-        return
-    table = new_table("date", "rate %", "recorded", "corrections", "source", title=f"{index} fixings")
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    data = [{"index": index, "date": d.isoformat(), "rate": str(rate),
+             "events": [{"type": type(e).__name__, "version": e.version, "rate": str(e.rate),
+                         "recorded_at": e.recorded_at.isoformat(), "source": e.source,
+                         **({"reason": e.reason} if hasattr(e, "reason") else {})} for e in events]}
+            for d, rate, events in rows]
+    section = Section(f"{index} fixings", (
+        Column("date", "date"), Column("rate %", "rate", key="rate"),
+        Column("recorded", "instant", 2, key="recorded_at"), Column("corrections", "text", 1),
+        Column("source", "text", 3)))
     for d, rate, events in rows:
         corrections = "; ".join(f"{e.rate} ({getattr(e, 'reason', '')})" for e in events[1:])
-        table.add_row(str(d), str(rate), events[0].recorded_at.isoformat(timespec="seconds"), corrections,
-                      events[0].source or "")
-    console.print(table)
+        section.add(d, rate, events[0].recorded_at, corrections, events[0].source or "")
     if not rows:
-        console.print(f"no {index} fixings recorded in that range")
+        section.notes.append(f"no {index} fixings recorded in that range")
+    show(ctx, Report([section], json=data, show_empty=True))

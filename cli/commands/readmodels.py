@@ -4,6 +4,7 @@ import signal
 import threading
 import time
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
@@ -146,7 +147,9 @@ def run(
 
 def portfolio(
     ctx: typer.Context,
-    as_of: Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")],
+    as_of: Annotated[str, typer.Option(
+        "--as-of", metavar="DATE",
+        help="End of this effective date: YYYY-MM-DD, today, yesterday, or a period's last day (2024, 2024-Q3, 2024-06).")] = "today",
     known_at: Annotated[str | None, typer.Option("--known-at", metavar="INSTANT",
                                                  help="Only facts recorded at or before this instant.")] = None,
     status_filter: Annotated[str | None, typer.Option(
@@ -181,10 +184,7 @@ def portfolio(
     _one_of("--status", status_filter, (*STATUSES, "refused"))
     _one_of("--bucket", bucket, BUCKETS)
     lines, totals = portfolio_lines(ledger(ctx), day, instant, status_filter, bucket)
-    if settings(ctx).json:
-        emit_json(portfolio_json(day, instant, lines, totals))
-    else:
-        _print(day, known_at, lines, totals)
+    _print(ctx, day, known_at, lines, totals, portfolio_json(day, instant, lines, totals))
 
 
 def _by_lender(ctx: typer.Context, as_of: str, known_at: str | None, lender: str | None, status_filter: str | None,
@@ -201,25 +201,27 @@ def _by_lender(ctx: typer.Context, as_of: str, known_at: str | None, lender: str
     day, instant = _day(as_of), _instant(known_at)
     rows, refused = exposure_by_lender(ledger(ctx), day, instant, lender)
     report = exposure_json(day, instant, rows, refused)
-    if settings(ctx).json:
-        emit_json(report)
-        return
-    title = f"Exposure by lender as of {day}" + (f", known at {known_at}" if known_at else "")
-    table = new_table("lender", "facility", "principal", "pd principal", "pd interest", "pd fees", "pd total",
-                      title=title)
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    section = Section(f"Exposure by lender as of {day}" + (f", known at {known_at}" if known_at else ""), (
+        Column("lender", "text"), Column("facility", "code"), Column("principal", "money"),
+        Column("pd principal", "money", 2, key="past_due_principal"),
+        Column("pd interest", "money", 2, key="past_due_interest"), Column("pd fees", "money", 3, key="past_due_fees"),
+        Column("pd total", "money", key="past_due_total")), key="exposure_by_lender")
     for entry in report["lenders"]:
         for x in entry["facilities"]:
             due = x["past_due"]
-            table.add_row(printable(entry["lender"]), x["facility"], x["principal"], due["principal"],
-                          due["interest"], due["fees"], due["total"])
+            section.add(entry["lender"], x["facility"], Decimal(x["principal"]), Decimal(due["principal"]),
+                        Decimal(due["interest"]), Decimal(due["fees"]), Decimal(due["total"]))
         total, due = entry["total"], entry["total"]["past_due"]
-        table.add_row(printable(entry["lender"]), "total", total["principal"], due["principal"], due["interest"],
-                      due["fees"], due["total"], style="bold")
-    console.print(table)
+        section.total(entry["lender"], "total", Decimal(total["principal"]), Decimal(due["principal"]),
+                      Decimal(due["interest"]), Decimal(due["fees"]), Decimal(due["total"]))
     for r in refused:
-        console.print(f"{r.facility}: refused: {r.problem}", soft_wrap=True, markup=False)
+        section.notes.append(f"{r.facility}: refused: {r.problem}")
     if not report["lenders"] and lender is not None:
-        console.print(f"No facility has a share held by {printable(lender)} as of {day}.", markup=False)
+        section.notes.append(f"No facility has a share held by {lender} as of {day}.")
+    show(ctx, Report([section], json=report, show_empty=True))
 
 
 def _portfolio_chart(ctx: typer.Context, as_of: str, known_at: str | None, chart: str) -> None:
@@ -239,23 +241,31 @@ def _portfolio_chart(ctx: typer.Context, as_of: str, known_at: str | None, chart
         console.print(f"Wrote past due by bucket at {len(days)} dates to {chart}.")
 
 
-def _print(day: date, known_at: str | None, lines: list[Any], totals: list[Any]) -> None:
-    from projections.json_views import money  # start-up: deferred (docs/architecture.md, "Start-up")
+def _print(ctx: typer.Context, day: date, known_at: str | None, lines: list[Any], totals: list[Any], data: Any) -> None:
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
 
-    title = f"Portfolio as of {day}" + (f", known at {known_at}" if known_at else "")
-    table = new_table("facility", "status", "principal", "pd principal", "pd interest", "pd fees", "pd total",
-                  "days", "bucket", title=title)
+    section = Section(f"Portfolio as of {day}" + (f", known at {known_at}" if known_at else ""), (
+        Column("facility", "code"), Column("status", "code", 1), Column("principal", "money"),
+        Column("pd principal", "money", 2, key="past_due_principal"),
+        Column("pd interest", "money", 2, key="past_due_interest"), Column("pd fees", "money", 3, key="past_due_fees"),
+        Column("pd total", "money", key="past_due_total"), Column("days", "count", key="days_past_due"),
+        Column("bucket", "code")), key="portfolio")
     for x in lines:
-        table.add_row(x.facility, x.status, money(x.principal), money(x.past_due_principal),
-                      money(x.past_due_interest), money(x.past_due_fees), money(x.past_due_total),
-                      str(x.days_past_due), x.bucket)
-    console.print(table)
-    summary = new_table("bucket", "facilities", "principal", "past due", title="Totals per bucket")
+        section.add(x.facility, x.status, x.principal, x.past_due_principal, x.past_due_interest, x.past_due_fees,
+                    x.past_due_total, x.days_past_due, x.bucket)
+    section.total("total", None, sum((x.principal for x in lines), Decimal(0)),
+                  sum((x.past_due_principal for x in lines), Decimal(0)), sum((x.past_due_interest for x in lines), Decimal(0)),
+                  sum((x.past_due_fees for x in lines), Decimal(0)), sum((x.past_due_total for x in lines), Decimal(0)),
+                  None, None)
+    buckets = Section("Totals per bucket", (
+        Column("bucket", "code"), Column("facilities", "count"), Column("principal", "money"),
+        Column("past due", "money", key="past_due")), key="totals_per_bucket")
     for t in totals:
-        summary.add_row(t.bucket, str(t.facilities), money(t.principal), money(t.past_due_total))
-    console.print(summary)
+        buckets.add(t.bucket, t.facilities, t.principal, t.past_due_total)
+    show(ctx, Report([section, buckets], json=data, show_empty=True))
     for x in lines:
-        if x.problem:
+        if x.problem and not settings(ctx).json:
             err_console.print(f"[yellow]{x.facility}:[/] {x.problem}")
 
 

@@ -4,10 +4,11 @@ Every option is validated into a fact (domain.facts) before the ledger is touche
 command prints one message naming what is wrong and records nothing.
 """
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import cell, new_table, output_console, printable
+from cli.commands.tables import output_console, printable
 from rich.text import Text
 
 from cli.formats.amortization import parse_schedule
@@ -106,41 +107,93 @@ def facility_list(ctx: typer.Context) -> None:
 
     Example: loanledger facility list
     """
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
     opened = ledger(ctx).facilities()
-    if settings(ctx).json:
-        emit_json([e.fact_fields() for e in opened])
-        return
-    table = new_table("code", "borrower", "lender", "agreement", "currency")
+    section = Section("Facilities", (
+        Column("code", "code"), Column("borrower", "text", 2), Column("lender", "text", 1),
+        Column("agreement", "date", 3, key="agreement_date"), Column("currency", "code", 4)))
     for e in opened:
-        table.add_row(cell(e.code), cell(e.borrower), cell(e.lender), str(e.agreement_date), e.currency)
-    console.print(table if opened else "No facilities yet: open one with 'loanledger facility open'.")
+        section.add(e.code, e.borrower, e.lender, e.agreement_date, e.currency)
+    if not opened and not settings(ctx).format and not settings(ctx).json:
+        console.print("No facilities yet: open one with 'loanledger facility open'.")
+        return
+    show(ctx, Report([section], json=[e.fact_fields() for e in opened], show_empty=True))
 
 
 @facility_app.command("show")
-def facility_show(ctx: typer.Context, code: Code) -> None:
-    """Show a facility's terms, its notes and its current version and chain hash.
+def facility_show(ctx: typer.Context, code: Code, as_of: Annotated[str, typer.Option(
+        "--as-of", metavar="DATE", help="The schedule's paid and open amounts at the end of this date (default today).")] = "today",
+) -> None:
+    """Show a facility's terms, its notes, its amortization schedule (what fell due, what is paid,
+    what is open) and its current version and chain hash.
 
-    Example: loanledger facility show ATG-LAURUS-2005
+    Example: loanledger facility show ATG-LAURUS-2005 --as-of 2008-01-31
     """
+    from cli.formats.dates import parse_report_day  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    day = parse_report_day("--as-of", as_of)
     facility, events = ledger(ctx).facility_with_events(code)
     from domain.events import NoteIssued  # start-up: deferred (docs/architecture.md, "Start-up")
 
     o = events[0]
     notes = [e for e in events if isinstance(e, NoteIssued)]
-    if settings(ctx).json:
-        emit_json({**o.fact_fields(), "version": facility.version,
-                   "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes]})
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    section = Section(f"{o.code} notes", (
+        Column("note", "code"), Column("kind", "text", 2), Column("face", "money", key="face_amount"),
+        Column("issued", "date", 3, key="issue_date"), Column("matures", "date", key="maturity_date"),
+        Column("interest", "text", 1), Column("day count", "code", 4, key="day_count")), key="notes")
+    for n in notes:
+        kind = n.kind.value + (f" (under {n.sublimit_of})" if n.sublimit_of else "")
+        section.add(n.note, kind, n.face_amount, n.issue_date, facility.notes[n.note].maturity_date, _terms(n),
+                    n.day_count.value)
+    schedule, schedule_json = _schedule(ctx, code, events, day)
+    report = Report([section, schedule], json={**o.fact_fields(), "version": facility.version,
+                                               "chain_hash": facility.chain_head, "notes": [n.fact_fields() for n in notes],
+                                               "schedule": schedule_json})
+    if settings(ctx).format in ("json", "csv") or settings(ctx).json:
+        show(ctx, report)
         return
     console.print(Text.assemble((o.code, "bold"), printable(f"  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))))
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
-    console.print(f"version {facility.version} · chain {facility.chain_head}")
-    table = new_table("note", "kind", "face", "issued", "matures", "interest", "day count")
-    for n in notes:
-        kind = n.kind.value + (f" (under {n.sublimit_of})" if n.sublimit_of else "")
-        table.add_row(n.note, kind, f"{n.face_amount:,}", str(n.issue_date),
-                      str(facility.notes[n.note].maturity_date), _terms(n), n.day_count.value)
-    console.print(table)
+    console.print(f"version {facility.version}")
+    console.print(f"chain {facility.chain_head}")
+    show(ctx, report)
+
+
+def _schedule(ctx: typer.Context, code: str, events: list[Any], day: Any) -> tuple[Any, Any]:
+    """Each installment and maturity as the engine sees them at the end of `day`: fallen due
+    (amount, paid, open) or not yet due. The engine decides every figure (projections.explain)."""
+    from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Section  # start-up: idem
+    from domain.errors import LedgerError  # start-up: idem
+    from projections import report as reports  # start-up: the engine is imported only by the reports
+
+    section = Section(f"{code} amortization as of {day}", (
+        Column("note", "code"), Column("item", "text", 3), Column("due", "date"), Column("amount", "money"),
+        Column("paid", "money"), Column("open", "money"), Column("status", "code", 1)), key="amortization")
+    try:
+        x = reports.explain(events, day, None, fixings=fixings_for(ledger(ctx), events, None))
+    except LedgerError as error:
+        section.notes.append(f"schedule not shown: {error}")
+        return section, None
+    open_left = {(i.note, i.label): i.outstanding for i in x.open_items if i.component == "principal"}
+    rows = []
+    for d in x.principal_due:
+        if d.label.startswith(("installment", "maturity")):
+            left = open_left.get((d.note, d.label), Decimal(0))
+            rows.append((d.note, d.label, d.day, d.amount, d.amount - left, left, "open" if left else "paid"))
+    for d in x.upcoming:
+        rows.append((d.note, d.label, d.day, d.amount, None, None, "not yet due"))
+    for row in rows:
+        section.add(*row)
+    return section, [{"note": r[0], "item": r[1], "due_date": r[2].isoformat(), "amount": f"{r[3]:.2f}",
+                      "paid": None if r[4] is None else f"{r[4]:.2f}", "open": None if r[5] is None else f"{r[5]:.2f}",
+                      "status": r[6]} for r in rows]
 
 
 def _terms(note: Any) -> str:
@@ -213,8 +266,9 @@ def note_issue(
     day_count: Annotated[str, typer.Option(help="ACT/360, ACT/365F, ACT/ACT-ISDA, 30/360, 30/360-US or 30E/360.")] = "ACT/360",
     interest_day: Annotated[str, typer.Option(metavar="DAY", help="Day of month interest is due, in arrears.")] = "1",
     amortization: Annotated[list[str] | None, typer.Option(
-        help='Installments: "22 monthly installments of 75000.00 from 2006-04-01", '
-             'or DATE:AMOUNT (repeat the option for each).')] = None,
+        metavar="RULE",
+        help='Installments: "N monthly|quarterly|semi-annual|annual installments of AMOUNT from DATE '
+             '[end of month]", or DATE:AMOUNT (repeat the option for each).')] = None,
     default_margin: Annotated[str, typer.Option(help="Extra % p.a. while in default.")] = "0",
     default_premium_rate: Annotated[str | None, typer.Option(help="Premium charged on acceleration, % of its base.")] = None,
     default_premium_base: Annotated[str, typer.Option(help="principal or principal_and_interest.")] = "principal_and_interest",

@@ -1,4 +1,4 @@
-"""balance, past-due, explain, timeline: the read side on the command line (DESIGN §4, §7).
+"""balance, past-due, explain, timeline: the read side on the command line (the contract §4, §7).
 
 Each command reads the facility's stream, asks `projections` for the figures (pure functions of
 events, as-of date and known-at instant) and prints them as a table or, with --json, as JSON.
@@ -6,19 +6,24 @@ A report the engine refuses (e.g. no index rate in force) raises a LedgerError: 
 """
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import cell, new_table, output_console
+from cli.commands.tables import output_console
 
 from cli.commands.context import emit_json, ledger, settings
+from cli.commands.output import show
+from cli.formats.report import Column, Report, Section, shown
 from cli.formats.dates import parse_report_day
 from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 
 Code = Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")]
-AsOf = Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="End of this effective date.")]
+AsOf = Annotated[str, typer.Option(
+    "--as-of", metavar="DATE",
+    help="End of this effective date: YYYY-MM-DD, today, yesterday, or a period's last day (2024, 2024-Q3, 2024-06).")]
 KnownAt = Annotated[str | None, typer.Option(
     "--known-at", metavar="INSTANT",
     help="Only facts recorded at or before this instant, e.g. 2008-02-01T14:00:00-05:00 "
@@ -32,7 +37,7 @@ def register(app: typer.Typer) -> None:
     app.command("timeline")(timeline)
 
 
-def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None,
+def balance(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None,
             lenders: Annotated[bool, typer.Option(
                 "--by-lender", help="Each lender's share of each note and of its principal instead.")] = False) -> None:
     """Principal, accrued interest, unpaid fees and unapplied credit, per note and in total.
@@ -48,18 +53,19 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
     position = reports.position_as_of(events, day, instant, fixings=fixings)
-    if settings(ctx).json:
-        emit_json(balance_json(position))
-        return
-    table = new_table("note", "principal", "interest billed", "interest current", "interest", "fees", "total",
-                  title=f"{code} balance as of {as_of}" + _known(known_at))
+    section = Section(f"{code} balance as of {day}" + _known(known_at), (
+        Column("note", "code"), Column("principal", "money"), Column("interest billed", "money", 2),
+        Column("interest current", "money", 2), Column("interest", "money"), Column("fees", "money", 1),
+        Column("total", "money")))
     for n in position.notes.values():
-        table.add_row(n.note, *map(money, (n.principal, n.interest_billed, n.interest_current, n.interest, n.fees, n.total)))
-    table.add_row("(facility fees)", "", "", "", "", money(position.facility_fees), money(position.facility_fees))
-    table.add_row("total", money(position.principal), "", "", money(position.interest), money(position.fees),
-                  money(position.total), style="bold")
-    console.print(table)
-    console.print(f"Unapplied credit: {money(position.unapplied_credit)}")
+        section.add(n.note, n.principal, n.interest_billed, n.interest_current, n.interest, n.fees, n.total)
+    if position.facility_fees:
+        section.add("(facility fees)", None, None, None, None, position.facility_fees, position.facility_fees)
+    section.total("total", position.principal, sum((n.interest_billed for n in position.notes.values()), Decimal(0)),
+                  sum((n.interest_current for n in position.notes.values()), Decimal(0)), position.interest,
+                  position.fees, position.total)
+    section.notes.append(f"Unapplied credit: {shown(position.unapplied_credit, 'money')}")
+    show(ctx, Report([section], json=balance_json(position)))
 
 
 def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -> None:
@@ -71,20 +77,17 @@ def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -
     book = ledger(ctx)
     events = book.facility_events(code)
     lines = balance_by_lender(events, day, instant, fixings_for(book, events, instant))
-    if settings(ctx).json:
-        emit_json({"facility": code, "as_of": as_of, "known_at": known_at,
-                   "lenders": [{"lender": x.lender, "note": x.note, "share": money(x.share),
-                                "principal": money(x.principal)} for x in lines]})
-        return
-    table = new_table("lender", "note", "share of commitment", "principal",
-                      title=f"{code} by lender as of {as_of}" + _known(known_at))
+    section = Section(f"{code} by lender as of {day}" + _known(known_at), (
+        Column("lender", "text"), Column("note", "code"), Column("share of commitment", "exact", key="share"),
+        Column("principal", "money")))
     for x in lines:
-        table.add_row(cell(x.lender), x.note, money(x.share), money(x.principal))
-    console.print(table)
+        section.add(x.lender, x.note, x.share, x.principal)
+    show(ctx, Report([section], json={"facility": code, "as_of": day.isoformat(), "known_at": known_at,
+                                      "lenders": [{"lender": x.lender, "note": x.note, "share": money(x.share),
+                                                   "principal": money(x.principal)} for x in lines]}))
 
 
-
-def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+def past_due(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None) -> None:
     """What is past due, per component and note, with days past due and aging bucket.
 
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
@@ -95,69 +98,78 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = No
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
     figures = reports.past_due_as_of(events, day, instant, fixings=fixings)
-    if settings(ctx).json:
-        emit_json(past_due_json(figures))
-        return
-    table = new_table("note", "principal", "interest", "fees", "total", "days", "bucket",
-                  title=f"{code} past due as of {as_of}" + _known(known_at))
-    rows = [(n.note, n.principal, n.interest, n.fees, n.total) for n in figures.notes.values()]
-    for name, *parts in rows:
-        total = parts[-1]
-        table.add_row(name, *(money(p.amount) for p in parts), str(total.days(figures.as_of)),
-                      _bucket(total, figures.as_of))
+    section = Section(f"{code} past due as of {day}" + _known(known_at), (
+        Column("note", "code"), Column("principal", "money"), Column("interest", "money"), Column("fees", "money", 1),
+        Column("total", "money"), Column("days", "count"), Column("bucket", "code")))
+    for n in figures.notes.values():
+        parts = (n.principal, n.interest, n.fees, n.total)
+        section.add(n.note, *(p.amount for p in parts), n.total.days(figures.as_of), _bucket(n.total, figures.as_of))
     if figures.facility_fees.amount:
         f = figures.facility_fees
-        table.add_row("(facility fees)", "", "", money(f.amount), money(f.amount), str(f.days(figures.as_of)), "")
-    table.add_row("total", *(money(figures.component(c).amount) for c in ("principal", "interest", "fees")),
-                  money(figures.total.amount), str(figures.days_past_due), figures.bucket, style="bold")
-    console.print(table)
+        section.add("(facility fees)", None, None, f.amount, f.amount, f.days(figures.as_of), _bucket(f, figures.as_of))
+    section.total("total", *(figures.component(c).amount for c in ("principal", "interest", "fees")),
+                  figures.total.amount, figures.days_past_due, figures.bucket)
+    show(ctx, Report([section], json=past_due_json(figures)))
 
 
-def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+def explain(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None) -> None:
     """Every figure with its derivation: sub-intervals, bills, allocations, premiums.
 
     Example: loanledger explain ATG-LAURUS-2005 --as-of 2008-01-31
     """
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import exact, explain_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import explain_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from domain.money import to_cents  # start-up: idem
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
     x = reports.explain(events, day, instant, fixings=fixings)
-    if settings(ctx).json:
-        emit_json(explain_json(x))
-        return
-    accrual = new_table("note", "from", "to (excl.)", "principal", "rate %", "DCF", "interest", title="Current-period interest")
+    accrual = Section("Current-period interest", (
+        Column("note", "code"), Column("from", "date"), Column("to (excl.)", "date", key="to"),
+        Column("principal", "money"), Column("rate %", "rate", key="rate"), Column("DCF", "exact", 2, key="dcf"),
+        Column("interest", "exact")))
     for period in x.current:
         for s in period.sub_intervals:
-            accrual.add_row(period.note, str(s.start), str(s.end), money(s.principal), str(s.rate), exact(s.dcf), exact(s.interest))
-        accrual.add_row(period.note, "", "", "", "", "accrued", money(period.amount), style="bold")
-    bills = new_table("note", "period", "due", "billed", "sub-intervals", title="Interest bills")
+            accrual.add(period.note, s.start, s.end, s.principal, s.rate, s.dcf, s.interest)
+        accrual.total(period.note, None, None, None, None, None, to_cents(period.amount))
+    bills = Section("Interest bills", (
+        Column("note", "code"), Column("from", "date"), Column("to (excl.)", "date", key="to"), Column("due", "date"),
+        Column("billed", "money"), Column("what", "text", 2), Column("sub-intervals", "count", 1, key="sub_intervals")))
     for b in x.bills:
-        bills.add_row(b.note, f"{b.period_start}..{b.period_end}", str(b.due_date), money(b.amount), str(len(b.sub_intervals)))
-    for p in x.pik:
-        bills.add_row(p.note, f"PIK {p.period_start}..{p.period_end}", str(p.capitalised_on),
-                      f"-{money(p.amount)}", "capitalised into principal")
+        bills.add(b.note, b.period_start, b.period_end, b.due_date, b.amount, None, len(b.sub_intervals))
+    for p in x.pik:  # capitalised, not billed: a negative line, as the bill it replaces
+        bills.add(p.note, p.period_start, p.period_end, p.capitalised_on, -p.amount, "PIK: capitalised into principal", None)
     for b in x.overdue_bills:
-        bills.add_row(b.note, f"overdue {b.period_start}..{b.period_end}", str(b.due_date), money(b.amount),
-                      "; ".join(f"{money(p.principal)} at {p.rate}% {p.start}..{p.end}" for p in b.sub_intervals))
-    payments = new_table("v", "value date", "amount", "applied to", "due", "part", title="Payments and their allocations")
+        bills.add(b.note, b.period_start, b.period_end, b.due_date, b.amount,
+                  "overdue interest: " + "; ".join(f"{p.principal:,.2f} at {p.rate}% {p.start}..{p.end}"
+                                                   for p in b.sub_intervals), None)
+    payments = Section("Payments and their allocations", (
+        Column("v", "count", key="version"), Column("value date", "date", key="value_date"),
+        Column("amount", "money", 1), Column("applied to", "text", key="applied_to"), Column("due", "date"),
+        Column("part", "money")))
     for p in x.payments:
         for a in p.allocations:
-            payments.add_row(str(p.version), str(p.value_date), money(p.amount), f"{a.note or 'facility'} {a.label}",
-                             str(a.due_date or ""), money(a.amount))
+            payments.add(p.version, p.value_date, p.amount, f"{a.note or 'facility'} {a.label}", a.due_date, a.amount)
         if p.unapplied:
-            payments.add_row(str(p.version), str(p.value_date), money(p.amount), "unapplied credit", "", money(p.unapplied))
+            payments.add(p.version, p.value_date, p.amount, "unapplied credit", None, p.unapplied)
     for c in x.credit:
         for a in c.allocations:
-            payments.add_row("credit", str(c.day), "", f"{a.note or 'facility'} {a.label}", str(a.due_date or ""), money(a.amount))
-    premiums = new_table("note", "date", "rate %", "principal", "interest", "base", "premium", title="Default premiums")
+            payments.add(None, c.day, None, f"credit: {a.note or 'facility'} {a.label}", a.due_date, a.amount)
+    premiums = Section("Default premiums", (
+        Column("note", "code"), Column("date", "date"), Column("rate %", "rate", key="rate"),
+        Column("principal", "money", 1), Column("interest", "money", 1), Column("base", "money"),
+        Column("premium", "money")))
     for r in x.premiums:
-        premiums.add_row(r.note, str(r.effective_date), str(r.rate), money(r.principal), money(r.interest), money(r.base), money(r.amount))
-    fixings = new_table("note", "period", "from", "to (excl.)", "fixing of", "rate %", "days",
-                        title="Index fixings used (SOFR-era conventions)")
-    derived = new_table("note", "from", "to (excl.)", "convention", "index rate %", "spread adj.", "margin",
-                        "bounds", "default margin", "all-in %", "interest", title="Rates from fixings")
+        premiums.add(r.note, r.effective_date, r.rate, r.principal, r.interest, r.base, r.amount)
+    fixings = Section("Index fixings used (SOFR-era conventions)", (
+        Column("note", "code"), Column("period", "text", 2), Column("from", "date"), Column("to (excl.)", "date", key="to"),
+        Column("fixing of", "date", key="fixing_of"), Column("rate %", "rate", key="rate"), Column("days", "count")))
+    derived = Section("Rates from fixings", (
+        Column("note", "code"), Column("from", "date"), Column("to (excl.)", "date", key="to"),
+        Column("convention", "text", 3), Column("index rate %", "exact", key="index_rate"),
+        Column("spread adj.", "rate", 2, key="spread_adjustment"), Column("margin", "rate", 2),
+        Column("bounds", "text", 4), Column("default margin", "rate", 4, key="default_margin"),
+        Column("all-in %", "exact", key="all_in_rate"), Column("interest", "exact", 1)))
     periods = [(b.note, f"{b.period_start}..{b.period_end}", b.sub_intervals) for b in x.bills]
     periods += [(c.note, f"{c.period_start}..(open)", c.sub_intervals) for c in x.current]
     for note, period, pieces in periods:
@@ -165,38 +177,35 @@ def explain(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = Non
             if not hasattr(s, "fixings"):
                 continue
             for o in s.fixings:
-                fixings.add_row(note, period, str(o.day), str(o.day + timedelta(days=o.days)), str(o.observed),
-                                str(o.rate), str(o.days))
-            derived.add_row(note, str(s.start), str(s.end), s.convention, exact(s.index_rate), str(s.spread_adjustment),
-                            str(s.margin), s.bounds, str(s.default_margin), exact(s.rate), exact(s.interest))
-    fee_table = new_table("note", "fee", "period", "from", "to (excl.)", "undrawn", "rate %", "days", "fee",
-                          title="Unused and ticking fees")
+                fixings.add(note, period, o.day, o.day + timedelta(days=o.days), o.observed, o.rate, o.days)
+            derived.add(note, s.start, s.end, s.convention, s.index_rate, s.spread_adjustment, s.margin, s.bounds,
+                        s.default_margin, s.rate, s.interest)
+    fees = Section("Unused and ticking fees", (
+        Column("note", "code"), Column("fee", "code"), Column("period", "text", 3), Column("from", "date", 1),
+        Column("to (excl.)", "date", 1, key="to"), Column("undrawn", "money", 1), Column("rate %", "rate", 2, key="rate"),
+        Column("days", "count", 2), Column("fee", "exact", key="amount")))
     fee_periods = [(b.note, b.kind, f"{b.period_start}..{b.period_end} due {b.due_date}", b.sub_intervals, b.amount)
                    for b in x.fee_bills]
     fee_periods += [(c.note, c.kind, f"{c.period_start}..(open)", c.sub_intervals, c.amount) for c in x.current_fees]
     for note, kind, period, pieces, amount in fee_periods:
         for p in pieces:
-            fee_table.add_row(note, kind, period, str(p.start), str(p.end), money(p.undrawn), str(p.rate), str(p.days),
-                              exact(p.fee))
-        fee_table.add_row(note, kind, period, "", "", "", "", "total", money(amount), style="bold")
-    terms = new_table("note", "from", "to (excl.)", "amendment", "basis", "terms changed", title="Terms in force")
-    for t in x.terms:
-        terms.add_row(t.note, str(t.start), str(t.end or ""), f"v{t.version}" if t.version else "as issued",
-                      t.basis or "", ", ".join(f"{k} {v}" for k, v in t.changed.items()))
-    shown = [accrual, bills, payments, premiums] + ([fee_table] if fee_table.row_count else []) + (
-        [terms] if terms.row_count else []) + (
-        [derived, fixings] if derived.row_count else [])
-    for table in shown:
-        console.print(table)
-    for line in x.skipped:
-        console.print(f"skipped: {line}")
+            fees.add(note, kind, period, p.start, p.end, p.undrawn, p.rate, p.days, p.fee)
+        fees.total(note, kind, period, None, None, None, None, None, amount)
+    terms = Section("Terms in force", (
+        Column("note", "code"), Column("from", "date"), Column("to (excl.)", "date", key="to"),
+        Column("amendment", "code", 1), Column("basis", "text", 3), Column("terms changed", "text", 2, key="changed")))
+    for tf in x.terms:
+        terms.add(tf.note, tf.start, tf.end, f"v{tf.version}" if tf.version else "as issued", tf.basis or "",
+                  ", ".join(f"{k} {v}" for k, v in tf.changed.items()))
+    skipped = Section("Skipped", (Column("reason", "text"),), rows=[(line,) for line in x.skipped])
+    show(ctx, Report([accrual, bills, payments, premiums, fees, terms, derived, fixings, skipped], json=explain_json(x)))
 
 
 def timeline(
     ctx: typer.Context,
     code: Code,
-    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="First date.")],
-    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last date.")],
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="First date (a period: its first day).")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="Last date (a period: its last day).")],
     every: Annotated[str, typer.Option("--every", help="day, or month (month ends and the last date).")] = "month",
     known_at: KnownAt = None,
     chart: Annotated[str | None, typer.Option(
@@ -216,22 +225,21 @@ def timeline(
 
     if every not in ("day", "month"):
         raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
-    low, high = parse_report_day("--from", start), parse_report_day("--to", end)
+    low, high = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     instant = _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
     series = list(reports.timeline(events, low, high, every, instant, fixings=fixings))
-    if settings(ctx).json:
-        emit_json(timeline_json(series))
-        return
-    table = new_table("as of", "principal", "interest", "fees", "credit", "total", "past due", "days", "bucket",
-                  title=f"{code} timeline" + _known(known_at))
+    section = Section(f"{code} timeline" + _known(known_at), (
+        Column("as of", "date", key="as_of"), Column("principal", "money"), Column("interest", "money", 1),
+        Column("fees", "money", 2), Column("credit", "money", 3), Column("total", "money", 1),
+        Column("past due", "money", key="past_due"), Column("days", "count"), Column("bucket", "code")))
     for r in series:
         p, d = r.position, r.past_due
-        table.add_row(str(p.as_of), money(p.principal), money(p.interest), money(p.fees), money(p.unapplied_credit),
-                      money(p.total), money(d.total.amount), str(d.days_past_due), d.bucket)
-    console.print(table)
+        section.add(p.as_of, p.principal, p.interest, p.fees, p.unapplied_credit, p.total, d.total.amount,
+                    d.days_past_due, d.bucket)
+    show(ctx, Report([section], json=timeline_json(series)))
 
 
 def _timeline_chart(ctx: typer.Context, code: str, start: str, end: str, every: str, known_at: str | None,
@@ -242,8 +250,8 @@ def _timeline_chart(ctx: typer.Context, code: str, start: str, end: str, every: 
 
     fmt = chart_format(chart)
     if every not in ("day", "month"):
-        raise LedgerError(f"--every: {every!r} must be 'day' or 'month'")
-    low, high = parse_report_day("--from", start), parse_report_day("--to", end)
+        raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
+    low, high = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     if high < low:
         raise LedgerError(f"--to {end} is before --from {start}")
     events, fixings = _events_and_fixings(ctx, code, known_at)
@@ -306,4 +314,4 @@ def demo_report(ctx: typer.Context, code: str, as_of: str) -> None:
     for c in checks:
         verdict = "agrees to the dollar" if c.agrees else f"DIFFERS: {c.differences}"
         console.print(f"Notice v{c.version} of {c.notice_date}: stated "
-                      + ", ".join(f"{k} {money(v)}" for k, v in c.stated.items()) + f" — {verdict}.")
+                      + ", ".join(f"{k} {shown(v, 'money')}" for k, v in c.stated.items()) + f" — {verdict}.")

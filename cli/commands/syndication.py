@@ -1,4 +1,4 @@
-"""Syndication commands (DESIGN §12, docs/syndication.md): lender positions, assignments and
+"""Syndication commands (the contract §12, docs/syndication.md): lender positions, assignments and
 distributions recorded as facts; each lender's part of every receipt, balances by lender and a
 lender's statement read from the engine."""
 
@@ -6,11 +6,10 @@ from typing import Annotated
 
 import typer
 
-from cli.commands.context import emit_json, ledger, settings
+from cli.commands.context import ledger
 from cli.commands.recording import Amount, Code, On, Reference, Source, record_fact
 from cli.commands.reports import AsOf, KnownAt, _instant, _known, by_lender
-from cli.commands.tables import cell, new_table, output_console, printable
-from rich.markup import escape
+from cli.commands.tables import output_console
 from cli.formats.dates import parse_report_day
 from domain import facts
 from domain.money import ZERO
@@ -98,39 +97,45 @@ def distribution(
     events = book.facility_events(code)
     d = split(events, on, instant, fixings_for(book, events, instant))
     lenders = sorted(set(d.owed_to_date) | set(d.paid_to_date))
-    if settings(ctx).json:
-        emit_json({
-            "facility": d.facility, "date": d.as_of.isoformat(), "known_at": known_at,
-            "receipts": [{"version": r.version, "value_date": r.value_date.isoformat(), "amount": money(r.amount),
-                          "allocated": money(r.allocated),
-                          "lenders": {k: money(v) for k, v in r.owed().items()},
-                          "parts": [{"lender": p.lender, "note": p.note, "component": p.component,
-                                     "item": p.label, "amount": money(p.amount)} for p in r.parts]}
-                         for r in d.receipts],
-            "lenders": [{"lender": lender, "owed": money(d.owed().get(lender, ZERO)),
-                         "paid": money(d.paid.get(lender, ZERO)),
-                         "owed_to_date": money(d.owed_to_date.get(lender, ZERO)),
-                         "paid_to_date": money(d.paid_to_date.get(lender, ZERO)),
-                         "unpaid_to_date": money(d.owed_to_date.get(lender, ZERO) - d.paid_to_date.get(lender, ZERO))}
-                        for lender in lenders],
-        })
-        return
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    data = {
+        "facility": d.facility, "date": d.as_of.isoformat(), "known_at": known_at,
+        "receipts": [{"version": r.version, "value_date": r.value_date.isoformat(), "amount": money(r.amount),
+                      "allocated": money(r.allocated),
+                      "lenders": {k: money(v) for k, v in r.owed().items()},
+                      "parts": [{"lender": p.lender, "note": p.note, "component": p.component,
+                                 "item": p.label, "amount": money(p.amount)} for p in r.parts]}
+                     for r in d.receipts],
+        "lenders": [{"lender": lender, "owed": money(d.owed().get(lender, ZERO)),
+                     "paid": money(d.paid.get(lender, ZERO)),
+                     "owed_to_date": money(d.owed_to_date.get(lender, ZERO)),
+                     "paid_to_date": money(d.paid_to_date.get(lender, ZERO)),
+                     "unpaid_to_date": money(d.owed_to_date.get(lender, ZERO) - d.paid_to_date.get(lender, ZERO))}
+                    for lender in lenders],
+    }
+    sections = []
     for r in d.receipts:
         what = f"receipt v{r.version}" if r.version is not None else "unapplied credit applied"
-        table = new_table("lender", "note", "component", "item", "amount",
-                          title=f"{code} {what} on {r.value_date}: {money(r.amount)}" + _known(known_at))
+        section = Section(f"{code} {what} on {r.value_date}: {r.amount:,.2f}" + _known(known_at), (
+            Column("lender", "text"), Column("note", "code", 2), Column("component", "code", 1),
+            Column("item", "text", 3), Column("amount", "money")),
+            key=f"receipt_v{r.version}" if r.version is not None else "credit_applied")
         for p in r.parts:
-            table.add_row(cell(p.lender), p.note or "facility", p.component, p.label, money(p.amount))
-        console.print(table)
-    if not d.receipts:
-        console.print(f"No receipt of {code} takes value on {day}.")
-    table = new_table("lender", "owed", "paid", "owed to date", "paid to date", "unpaid to date",
-                      title=f"{code} distribution on {day}")
+            section.add(p.lender, p.note or "facility", p.component, p.label, p.amount)
+        sections.append(section)
+    summary = Section(f"{code} distribution on {on}" + _known(known_at), (
+        Column("lender", "text"), Column("owed", "money"), Column("paid", "money"),
+        Column("owed to date", "money", 2, key="owed_to_date"), Column("paid to date", "money", 2, key="paid_to_date"),
+        Column("unpaid to date", "money", 1, key="unpaid_to_date")), key="distribution")
     for lender in lenders:
         owed_to_date, paid_to_date = d.owed_to_date.get(lender, ZERO), d.paid_to_date.get(lender, ZERO)
-        table.add_row(cell(lender), money(d.owed().get(lender, ZERO)), money(d.paid.get(lender, ZERO)), money(owed_to_date),
-                      money(paid_to_date), money(owed_to_date - paid_to_date))
-    console.print(table)
+        summary.add(lender, d.owed().get(lender, ZERO), d.paid.get(lender, ZERO), owed_to_date, paid_to_date,
+                    owed_to_date - paid_to_date)
+    if not d.receipts:
+        summary.notes.append(f"No receipt of {code} takes value on {on}.")
+    show(ctx, Report([*sections, summary], json=data, show_empty=True))
 
 
 @lender_app.command("balance")
@@ -146,8 +151,8 @@ def lender_balance(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownA
 def lender_statement(
     ctx: typer.Context,
     lender: Annotated[str, typer.Argument(metavar="LENDER", help="The lender's name.")],
-    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="First value date.")],
-    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last value date.")],
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="First value date (a period: its first day).")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="Last value date (a period: its last day).")],
     known_at: KnownAt = None,
 ) -> None:
     """A lender's part of every receipt and every distribution paid to it, across facilities.
@@ -158,22 +163,25 @@ def lender_statement(
     from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import lender_statement as statement  # start-up: idem
 
-    first, last = parse_report_day("--from", start), parse_report_day("--to", end)
+    first, last = parse_report_day("--from", start, start=True), parse_report_day("--to", end)
     instant = _instant(known_at)  # refused before any event is read
     book = ledger(ctx)
     lines = statement((book.facility_events(o.code) for o in book.facilities()), lender, first, last, instant,
                       lambda events: fixings_for(book, events, instant))
     owed = sum((x.owed for x in lines), ZERO)
     paid = sum((x.paid for x in lines), ZERO)
-    if settings(ctx).json:
-        emit_json({"lender": lender, "from": start, "to": end, "known_at": known_at,
-                   "lines": [{"facility": x.facility, "date": x.day.isoformat(), "what": x.what,
-                              "owed": money(x.owed), "paid": money(x.paid)} for x in lines],
-                   "owed": money(owed), "paid": money(paid), "unpaid": money(owed - paid)})
-        return
-    table = new_table("date", "facility", "what", "owed", "paid", title=escape(printable(f"{lender} from {start} to {end}")))
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    section = Section(f"{lender} from {first} to {last}", (
+        Column("date", "date"), Column("facility", "code"), Column("what", "text", 1),
+        Column("owed", "money"), Column("paid", "money")))
     for x in lines:
-        table.add_row(str(x.day), x.facility, x.what, money(x.owed), money(x.paid))
-    table.add_row("total", "", "", money(owed), money(paid), style="bold")
-    console.print(table)
-    console.print(f"Owed and not yet paid in the period: {money(owed - paid)}")
+        section.add(x.day, x.facility, x.what, x.owed, x.paid)
+    section.total("total", None, None, owed, paid)
+    section.notes.append(f"Owed and not yet paid in the period: {owed - paid:,.2f}")
+    show(ctx, Report([section], show_empty=True, json={
+        "lender": lender, "from": first.isoformat(), "to": last.isoformat(), "known_at": known_at,
+        "lines": [{"facility": x.facility, "date": x.day.isoformat(), "what": x.what,
+                   "owed": money(x.owed), "paid": money(x.paid)} for x in lines],
+        "owed": money(owed), "paid": money(paid), "unpaid": money(owed - paid)}))

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from domain import parsing
+from cli.formats.report import printable
 
 PIPE_WIDTH = 200
 
@@ -27,21 +27,6 @@ def new_table(*headers: str, **options: Any) -> Table:
     for header in headers:
         grid.add_column(header, overflow="fold")
     return grid
-
-
-def printable(text: str) -> str:
-    """Text from the ledger or the user, safe to show on a terminal: each character that no text
-    field may hold (domain.parsing.refused_character: controls such as ESC and newline, C1,
-    line separators, bidirectional overrides, lone surrogates) becomes a visible escape such as
-    \\x1b or \\u202e. New input cannot hold them; rows stored before the rule can."""
-    if not any(parsing.refused_character(c) for c in text):
-        return text
-    return "".join(_escaped(c) if parsing.refused_character(c) else c for c in text)
-
-
-def _escaped(c: str) -> str:
-    code = ord(c)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def cell(value: Any) -> Text:

@@ -5,10 +5,9 @@ from typing import Annotated
 
 import typer
 
-from cli.commands.context import emit_json, ledger, settings
 from cli.commands.recording import Code, On, OptNote, Reference, Source, record_fact
 from cli.commands.reports import AsOf, KnownAt, _events_and_fixings, _instant, _known
-from cli.commands.tables import new_table, output_console
+from cli.commands.tables import output_console
 from cli.formats.dates import parse_report_day
 from cli.formats.amortization import parse_schedule
 from domain import facts
@@ -95,7 +94,7 @@ def record_amendment(
                 terms={k: v for k, v in terms.items() if v is not None})
 
 
-def availability(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt = None) -> None:
+def availability(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: KnownAt = None) -> None:
     """What can be drawn under each note at the end of a day: commitment, drawn, available and,
     when less than the commitment less what is drawn can be, why (terminated, accelerated, in
     default, matured, limited by the note it is a sublimit of). Also the unused or ticking fee
@@ -106,26 +105,28 @@ def availability(ctx: typer.Context, code: Code, as_of: AsOf, known_at: KnownAt 
     Example: loanledger --json availability ACME-1 --as-of 2024-06-30 --known-at 2024-07-01
     """
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import availability_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import availability_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
     figures = reports.availability_as_of(events, day, instant, fixings=fixings)
-    if settings(ctx).json:
-        emit_json(availability_json(figures))
-        return
-    table = new_table("note", "kind", "drawn under", "commitment", "drawn", "available", "fee accrued", "why not",
-                      title=f"{code} availability as of {as_of}" + _known(known_at))
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    section = Section(f"{code} availability as of {day}" + _known(known_at), (
+        Column("note", "code"), Column("kind", "code", 3), Column("drawn under", "code", 4, key="sublimit_of"),
+        Column("commitment", "money", 1), Column("drawn", "money", 1), Column("available", "money"),
+        Column("fee accrued", "money", 2, key="accrued_fee"), Column("why not", "text", 1, key="why_not")))
     for n in figures.notes:
-        table.add_row(n.note, n.kind, n.sublimit_of or "", money(n.commitment), money(n.drawn), money(n.available),
-                      money(n.accrued_fee), "; ".join(n.why_not))
-    table.add_row("total", "", "", "", "", money(figures.available), "", "", style="bold")
-    console.print(table)
+        section.add(n.note, n.kind, n.sublimit_of or "", n.commitment, n.drawn, n.available, n.accrued_fee,
+                    "; ".join(n.why_not))
+    section.total("total", None, None, None, None, figures.available, None, None)
+    show(ctx, Report([section], json=availability_json(figures)))
 
 
 def payoff(
     ctx: typer.Context, code: Code,
-    good_through: Annotated[str, typer.Option("--good-through", metavar="YYYY-MM-DD",
+    good_through: Annotated[str, typer.Option("--good-through", metavar="DATE",
                                               help="The day the payoff is paid (its value date).")],
     known_at: KnownAt = None,
 ) -> None:
@@ -139,22 +140,23 @@ def payoff(
     Example: loanledger record payment ACME-1 --amount 1020394.17 --date 2024-06-28 --payoff
     """
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import money, payoff_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import payoff_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = parse_report_day("--good-through", good_through), _instant(known_at)
     events, fixings = _events_and_fixings(ctx, code, known_at)
     quote = reports.payoff_on(events, day, instant, fixings=fixings)
-    if settings(ctx).json:
-        emit_json(payoff_json(quote))
-        return
-    table = new_table("note", "principal", "interest", "fees", "prepayment premium", "total", "per diem",
-                      title=f"{code} payoff good through {good_through}" + _known(known_at))
+    from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.formats.report import Column, Report, Section  # start-up: idem
+
+    section = Section(f"{code} payoff good through {day}" + _known(known_at), (
+        Column("note", "text"), Column("principal", "money", 1), Column("interest", "money", 1),
+        Column("fees", "money", 2), Column("prepayment premium", "money", 3, key="prepayment_premium"),
+        Column("total", "money"), Column("per diem", "money", key="per_diem")))
     for n in quote.notes:
-        table.add_row(n.note, money(n.principal), money(n.interest), money(n.fees), money(n.prepayment_premium),
-                      money(n.total), money(n.per_diem) if n.per_diem is not None else "n/a")
+        section.add(n.note, n.principal, n.interest, n.fees, n.prepayment_premium, n.total, n.per_diem)
     if quote.facility_fees:
-        table.add_row("(facility fees)", "", "", money(quote.facility_fees), "", money(quote.facility_fees), "")
+        section.add("(facility fees)", None, None, quote.facility_fees, None, quote.facility_fees, None)
     if quote.unapplied_credit:
-        table.add_row("(unapplied credit)", "", "", "", "", "-" + money(quote.unapplied_credit), "")
-    table.add_row("total", "", "", "", "", money(quote.total), money(quote.per_diem), style="bold")
-    console.print(table)
+        section.add("(unapplied credit)", None, None, None, None, -quote.unapplied_credit, None)
+    section.total("total", None, None, None, None, quote.total, quote.per_diem)
+    show(ctx, Report([section], json=payoff_json(quote)))

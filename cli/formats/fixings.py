@@ -1,4 +1,4 @@
-"""Index fixing files (DESIGN §10): JSON Lines or YAML records
+"""Index fixing files (the contract §10): JSON Lines or YAML records
 `{"index": "SOFR", "type": "IndexFixingPublished", "date": "2024-01-02", "rate": "5.31"}`
 (or `IndexFixingCorrected` with a `reason`), and the New York Fed's published CSV layout
 (`Effective Date,Rate Type,Rate (%),...`: dates MM/DD/YYYY, one index per Rate Type; rows without

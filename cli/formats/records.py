@@ -1,4 +1,4 @@
-"""The import/export record format (DESIGN §6): one JSON object per event.
+"""The import/export record format (the contract §6): one JSON object per event.
 
 `{"facility": CODE, "type": EVENT_TYPE, ...fact fields, "source"?, "reference"?}`; an export adds
 `version`, `recorded_at`, `recorded_by` and `chain_hash`, which an import ignores (the importing

@@ -11,7 +11,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import platformdirs
 
@@ -43,10 +43,22 @@ def default_url() -> str:
     return str(Path(platformdirs.user_data_dir("loanledger")) / "ledger.db")
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+SCHEMES = ("postgresql://", "postgres://", "sqlite:///")
+
+
 def database(url: str | None) -> Database:
     url = url or os.environ.get("LOANLEDGER_DB") or default_url()
     if url.startswith(("postgresql://", "postgres://")):
         return Database(url, _postgres_env(url))
+    scheme = _SCHEME.match(url)
+    if scheme and not url.startswith("sqlite:///") and (url[scheme.end():].startswith("//") or len(scheme[1]) > 1):
+        # a URL of another kind (mysql://, http://, sqlite:relative) is refused, not taken for a file
+        # name; a Windows drive (C:\\...) has a one-letter "scheme" and no //
+        if scheme[1] == "sqlite":
+            raise BadDatabaseURL(f"--db {_redacted(url)}: write a SQLite URL as sqlite:///path (or give the path)")
+        raise BadDatabaseURL(f"--db {_redacted(url)}: {scheme[1]!r} is not a database loanledger can use: give "
+                             "a SQLite file path, sqlite:///path or postgresql://user@host:5432/dbname")
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:") else url
     if path == ":memory:" or not path:
         raise BadDatabaseURL("an in-memory SQLite database would forget every event: give a file")
@@ -75,20 +87,57 @@ def _postgres_env(url: str) -> dict[str, str]:
     except ValueError as error:
         raise BadDatabaseURL(f"{_redacted(url)} is not a PostgreSQL URL ({str(error).lower()}): "
                              "postgresql://user@host:5432/dbname") from None
-    dbname = parts.path.lstrip("/")
-    if not dbname or not parts.hostname:
-        raise BadDatabaseURL(f"{_redacted(url)} needs a host and a database: postgresql://user@host:5432/dbname")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = sorted(query.keys() - {"host", "port", "dbname", "user", "password", "service"})
+    if unknown:
+        raise BadDatabaseURL(f"{_redacted(url)}: unknown parameter {unknown[0]!r} (host, port, dbname, user, "
+                             "password and service are understood)")
+    # libpq's order: the URL, then its parameters, then the service file's entry, then PG* variables
+    service = _service(query.get("service") or os.environ.get("PGSERVICE"))
+
+    def given(key: str, part: str | None, variable: str) -> str | None:
+        return part or query.get(key) or service.get(key) or os.environ.get(variable) or None
+
+    dbname = given("dbname", unquote(parts.path.lstrip("/")), "PGDATABASE")
+    host = given("host", parts.hostname, "PGHOST")
+    if not dbname or not host:
+        raise BadDatabaseURL(f"{_redacted(url)} needs a host and a database: postgresql://user@host:5432/dbname "
+                             "(or PGHOST and PGDATABASE, or a service)")
+    port_text = given("port", str(port) if port else None, "PGPORT") or "5432"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise BadDatabaseURL(f"{_redacted(url)}: port {port_text!r} is not a number from 1 to 65535")
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": unquote(dbname),
-        "POSTGRES_HOST": parts.hostname,
-        "POSTGRES_PORT": str(port or 5432),
-        "POSTGRES_USER": unquote(parts.username or os.environ.get("PGUSER", "postgres")),
-        "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": port_text,
+        "POSTGRES_USER": given("user", unquote(parts.username or ""), "PGUSER") or "postgres",
+        "POSTGRES_PASSWORD": given("password", unquote(parts.password or ""), "PGPASSWORD") or "",
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_LOCK_TIMEOUT": lock_timeout(),
         "POSTGRES_POOL_SIZE": "2",
     }
+
+
+def _service(name: str | None) -> dict[str, str]:
+    """A libpq connection service (pg_service.conf): PGSERVICEFILE or ~/.pg_service.conf, then
+    PGSYSCONFDIR/pg_service.conf; the first file with the section wins."""
+    if not name:
+        return {}
+    import configparser  # start-up: only when a service is named
+
+    files = [os.environ.get("PGSERVICEFILE") or str(Path("~/.pg_service.conf").expanduser())]
+    if os.environ.get("PGSYSCONFDIR"):
+        files.append(str(Path(os.environ["PGSYSCONFDIR"]) / "pg_service.conf"))
+    for file in files:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(file, encoding="utf-8")
+        except (OSError, configparser.Error) as error:
+            raise BadDatabaseURL(f"service file {file}: {error}") from None
+        if parser.has_section(name):
+            return dict(parser[name])
+    raise BadDatabaseURL(f"service {name!r} is not defined in {' or '.join(files)}")
 
 
 class NoLedger(LedgerError):

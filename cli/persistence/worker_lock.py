@@ -131,3 +131,29 @@ class SQLiteWorkerLock:
 def sqlite_worker_alive(view: Any, name: str = "readmodels") -> bool:
     rows = view.rows("SELECT owner, heartbeat FROM rm_worker WHERE name = ?", (name,))
     return bool(rows) and rows[0]["heartbeat"] >= time.time() - STALE and owner_alive(rows[0]["owner"])
+
+
+def worker_running(db: Any, datastore: Any) -> bool:
+    """A cheap look, before a recording command imports the read-model refresh: does a worker
+    keep the read models (then the command leaves them to it)? On SQLite a fresh heartbeat of a
+    live owner in `rm_worker`; on PostgreSQL the worker's exclusive advisory lock is held. Any
+    doubt (no table yet, a fault) answers False: the refresh then decides, as before."""
+    try:
+        if db.is_postgres:
+            conn = pg_connect(db.env)
+            try:
+                free = bool(conn.execute("SELECT pg_try_advisory_lock_shared(%s)", (LOCK_KEY,)).fetchone()[0])
+                if free:
+                    conn.execute("SELECT pg_advisory_unlock_shared(%s)", (LOCK_KEY,))
+                return not free
+            finally:
+                conn.close()
+        with datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'rm_worker'")
+            if c.fetchone() is None:
+                return False
+            c.execute("SELECT owner, heartbeat FROM rm_worker WHERE name = 'readmodels'")
+            row = c.fetchone()
+        return row is not None and row[1] >= time.time() - STALE and owner_alive(row[0])
+    except Exception:  # noqa: BLE001 - a look only: the refresh's own check stands behind it
+        return False

@@ -14,7 +14,7 @@ BALANCE = {"type": "object", "description": "balance --json", "properties": {
     "known_at": {"type": ["string", "null"]}, **{k: MONEY for k in ("principal", "interest", "fees",
                                                                     "unapplied_credit", "total")},
     "notes": {"type": "object", "additionalProperties": FIGURES}}}
-PAST_DUE = {"type": "object", "description": "past-due --json (DESIGN §7)", "properties": {
+PAST_DUE = {"type": "object", "description": "past-due --json (docs/contract.md §7)", "properties": {
     "facility": {"type": "string"}, "as_of": {"type": "string", "format": "date"},
     "known_at": {"type": ["string", "null"]}, **{k: MONEY for k in ("principal", "interest", "fees", "total")},
     "days_past_due": {"type": "integer"}, "bucket": {"type": "string", "enum": ["current", "0-30", "31-60", "61-90", "91+"]},

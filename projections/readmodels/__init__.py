@@ -9,6 +9,6 @@ RULES_EDITION = 3
 the engine or to the rows that gives other rows for the same events: read models stored under
 another edition are then not read (the portfolio asks the engine, `verify` says why it does not
 compare them) and the next refresh rebuilds them (docs/read-models.md, "Rules edition").
-Edition 1: every ledger before the second edition of DESIGN (rows kept no edition).
-Edition 2: DESIGN §3 Revisions (status words, directed payments, acceleration scope, ...).
+Edition 1: every ledger before the second edition of the contract (docs/contract.md; rows kept no edition).
+Edition 2: the contract §3 Revisions (status words, directed payments, acceleration scope, ...).
 Edition 3: the lender-share rows (`rm_lender_shares`, syndication), which earlier editions lack."""

@@ -1,4 +1,4 @@
-"""verify's comparison of the materialised read models with the fold (DESIGN §4, §5).
+"""verify's comparison of the materialised read models with the fold (the contract §4, §5).
 
 Pure functions: given one facility's verified stream and the rows the read models hold for it,
 list every difference as a finding. The expected rows are what the projection itself would
