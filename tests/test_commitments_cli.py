@@ -122,3 +122,20 @@ def test_bad_input_to_the_new_commands_is_refused_with_one_message_and_nothing_w
         assert result.exit_code == code, (args, result.output)
         assert words in result.stderr and "Traceback" not in result.output, (args, result.stderr)
     assert stored(db_url) == before
+
+
+def test_fee_day_count_or_period_without_a_fee_rate_is_refused_not_ignored(db_url):
+    # --fee-day-count and --fee-period-months describe a fee: without --unused-fee-rate or
+    # --ticking-fee-rate there is none, and a note recorded without the fee the user meant to
+    # give it would bill nothing; refused, nothing written
+    run(db_url, *OPEN)
+    before = stored(db_url)
+    issue = ["note", "issue", "ACME-1", "REV", "--kind", "revolving", "--face-amount", "1000",
+             "--issue-date", "2024-01-15", "--maturity-date", "2025-01-15", "--rate", "5"]
+
+    for extra in (["--fee-day-count", "ACT/365F"], ["--fee-period-months", "6"]):
+        result = run(db_url, *issue, *extra, ok=False)
+
+        assert result.exit_code == 2, result.output
+        assert extra[0] in result.stderr and "--unused-fee-rate or --ticking-fee-rate" in result.stderr
+    assert stored(db_url) == before

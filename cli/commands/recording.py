@@ -231,9 +231,11 @@ def note_issue(
         help="Unused (commitment) fee of a revolving or minimum borrowing note, % p.a. on its undrawn commitment.")] = None,
     ticking_fee_rate: Annotated[str | None, typer.Option(
         help="Ticking fee of a (delayed-draw) term note, % p.a. on its undrawn commitment.")] = None,
-    fee_day_count: Annotated[str, typer.Option(help="The fee's day count (as --day-count).")] = "ACT/360",
-    fee_period_months: Annotated[str, typer.Option(
-        metavar="MONTHS", help="The fee is billed in arrears every 1, 3, 6 or 12 months from the issue date.")] = "3",
+    fee_day_count: Annotated[str | None, typer.Option(
+        help="The fee's day count (as --day-count; default ACT/360); only with a fee rate.")] = None,
+    fee_period_months: Annotated[str | None, typer.Option(
+        metavar="MONTHS", help="The fee is billed in arrears every 1, 3, 6 or 12 months from the issue date "
+                               "(default 3); only with a fee rate.")] = None,
     prepayment_premium: Annotated[list[str] | None, typer.Option(
         metavar="UNTIL:RATE", help="Premium on principal paid off early: RATE % if paid on or before UNTIL, "
                                    "e.g. 2025-01-15:2 --prepayment-premium 2026-01-15:1 (repeat, in order).")] = None,
@@ -269,6 +271,11 @@ def note_issue(
     }
     premium = None if default_premium_rate is None else {
         "rate": default_premium_rate, "base": default_premium_base}
+    if unused_fee_rate is None and ticking_fee_rate is None:
+        for option, value in (("--fee-day-count", fee_day_count), ("--fee-period-months", fee_period_months)):
+            if value is not None:
+                raise InvalidInput(f"{option} describes a fee: give --unused-fee-rate or --ticking-fee-rate "
+                                   "with it (without a fee rate the note has no fee)", field=option[2:])
     try:
         schedule = parse_schedule(amortization or [])
     except ValueError as error:
@@ -298,8 +305,11 @@ def _premium_steps(steps: list[str] | None) -> list[dict[str, str]] | None:
     return parsed
 
 
-def _fee(rate: str | None, day_count: str, period_months: str) -> dict[str, str] | None:
-    return None if rate is None else {"rate": rate, "day_count": day_count, "period_months": period_months}
+def _fee(rate: str | None, day_count: str | None, period_months: str | None) -> dict[str, str] | None:
+    if rate is None:
+        return None
+    given = {"day_count": day_count, "period_months": period_months}
+    return {"rate": rate, **{k: v for k, v in given.items() if v is not None}}  # unset: FeeTerms' defaults
 
 
 # ---- record ----------------------------------------------------------------------------------
