@@ -239,7 +239,8 @@ class Facility(BaseAggregate[UUID]):
 
     def terminate_commitment(self, fact: facts.TerminateCommitment, **stamp: Unpack[Stamp]) -> Recorded:
         """End the commitment of a note (or of every note issued on or before the date) from a
-        date; a commitment already terminated by then cannot be terminated again."""
+        date; a commitment already terminated by then cannot be terminated again. Without a note,
+        the notes already terminated are left as they are, and it is refused only if every one is."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
         self._check_fact(fact, stamp["today"])
@@ -247,13 +248,19 @@ class Facility(BaseAggregate[UUID]):
         codes = (fact.note,) if fact.note is not None else self._issued_by(day)
         if not codes:
             raise RuleViolation(f"no note is issued on or before {day} whose commitment could end")
+        ended = []
         for code in codes:
             note = self.note(code)
             if day < note.issue_date:
                 raise RuleViolation(f"termination on {day} is before note {code} was issued ({note.issue_date})")
             terminated = self._terminated(note, day)
             if terminated is not None:
-                raise RuleViolation(f"the commitment of note {code} is already terminated (on {terminated})")
+                ended.append((code, terminated))
+        if len(ended) == len(codes):
+            if len(ended) == 1:
+                raise RuleViolation(f"the commitment of note {ended[0][0]} is already terminated (on {ended[0][1]})")
+            raise RuleViolation("the commitments of notes " + ", ".join(f"{c} (on {t})" for c, t in ended)
+                                + " are already terminated")
         return self._record(fact, stamp)
 
     def amend_terms(self, fact: facts.AmendTerms, **stamp: Unpack[Stamp]) -> Recorded:

@@ -151,6 +151,19 @@ def test_a_termination_without_a_note_covers_the_notes_issued_by_then():
         ("R", 0, ("commitment terminated on 2005-06-01",)), ("T", 0, ("commitment terminated on 2005-06-01",))]
 
 
+def test_a_termination_without_a_note_ends_the_others_when_one_note_is_already_terminated():
+    # closing the facility after one note's commitment ended earlier: the termination covers the
+    # notes still committed (refusing it left no way to close the facility in one fact)
+    book = Book().note("R").note("T", kind="term").record(facts.TerminateCommitment, note="T", effective_date="2005-03-01")
+
+    book.record(facts.TerminateCommitment, effective_date="2005-06-01")
+
+    report = availability(book.sweep("2005-06-01"))
+    assert [(n.note, n.commitment, n.why_not) for n in report.notes] == [
+        ("R", 0, ("commitment terminated on 2005-06-01",)), ("T", 0, ("commitment terminated on 2005-03-01",))]
+    book.refuses(facts.TerminateCommitment, "already terminated", effective_date="2005-07-01")
+
+
 # ---- availability --------------------------------------------------------------------------
 
 def test_availability_of_a_sublimit_is_limited_by_its_parent():
