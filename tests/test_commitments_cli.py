@@ -139,3 +139,31 @@ def test_fee_day_count_or_period_without_a_fee_rate_is_refused_not_ignored(db_ur
         assert result.exit_code == 2, result.output
         assert extra[0] in result.stderr and "--unused-fee-rate or --ticking-fee-rate" in result.stderr
     assert stored(db_url) == before
+
+
+def test_refusals_of_the_new_options_name_options_that_exist(db_url):
+    # the messages named '--record', '--terms', '--terms.rate', '--unused-fee.rate' and
+    # '--prepayment-premium.0.rate', none of which a user can type
+    book(db_url)
+    issue = ["note", "issue", "ACME-1", "X", "--kind", "revolving", "--face-amount", "1000",
+             "--issue-date", "2024-01-15", "--maturity-date", "2025-01-15", "--rate", "5"]
+    amend = ["record", "amendment", "ACME-1", "--note", "DDTL", "--date", "2024-03-01", "--basis", "x"]
+    cases = [
+        ([*amend, "--rate", "abc"], "--rate: 'abc' is not a plain rate"),
+        ([*amend, "--maturity-date", "2024-02-01"], "error: terms.maturity_date must be after"),
+        (amend, "error: an amendment changes at least one term"),
+        ([*issue, "--unused-fee-rate", "-1"], "--unused-fee-rate: must not be negative"),
+        ([*issue, "--unused-fee-rate", "1", "--fee-day-count", "ACT/999"], "--fee-day-count: Input should be"),
+        ([*issue, "--commitment", "2000"], "error: commitment 2000.00 is more than the face amount"),
+        ([*issue, "--prepayment-premium", "2024-06-01:x"], "--prepayment-premium: 'x' is not a plain rate"),
+        (["record", "payment", "ACME-1", "--amount", "1", "--date", "2024-02-28", "--payoff", "--note", "REV"],
+         "error: a payoff pays off every note"),
+    ]
+    for args, words in cases:
+        result = run(db_url, *args, ok=False)
+
+        assert result.exit_code == 2, (args, result.output)
+        message = " ".join(result.stderr.split())
+        assert words in message, (args, message)
+        assert not {"--record", "--terms"} & {w.rstrip(":") for w in message.split()}, message
+        assert "--terms." not in message and "--unused-fee." not in message and ".0." not in message, message
