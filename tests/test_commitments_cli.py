@@ -167,3 +167,19 @@ def test_refusals_of_the_new_options_name_options_that_exist(db_url):
         assert words in message, (args, message)
         assert not {"--record", "--terms"} & {w.rstrip(":") for w in message.split()}, message
         assert "--terms." not in message and "--unused-fee." not in message and ".0." not in message, message
+
+
+def test_facility_show_prints_the_commitment_and_fee_terms_of_a_note(db_url):
+    # the table printed every note as if committed for its face amount with no fee, premium,
+    # overdue margin or PIK (only --json had them)
+    run(db_url, *OPEN)
+    run(db_url, *DDTL, "--prepayment-premium", "2025-01-15:2", "--prepayment-premium", "2026-01-15:1",
+        "--overdue-margin", "2", "--pik-rate", "3")
+    run(db_url, *REVOLVER)
+
+    shown = " ".join(run(db_url, "facility", "show", "ACME-1").stdout.replace("│", " ").split())
+
+    for words in ("commitment 400,000.00", "ticking fee 1% ACT/360 every 1 month",
+                  "prepayment premium 2% to 2025-01-15, 1% to 2026-01-15", "overdue margin 2%", "PIK 3%",
+                  "unused fee 0.5% ACT/360 every 3 months"):
+        assert words in shown, (words, shown)

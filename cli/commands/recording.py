@@ -141,6 +141,27 @@ def facility_show(ctx: typer.Context, code: Code) -> None:
         table.add_row(n.note, kind, f"{n.face_amount:,}", str(n.issue_date),
                       str(facility.notes[n.note].maturity_date), _terms(n), n.day_count.value)
     console.print(table)
+    for n in notes:
+        if more := _commitment_terms(n):
+            console.print(printable(f"{n.note}: {more}"), soft_wrap=True)
+
+
+def _commitment_terms(note: Any) -> str:
+    """A note's commitment and fee terms (issue #16), '' for a note with none."""
+    parts = []
+    if note.commitment is not None:
+        parts.append(f"commitment {note.commitment:,.2f}")
+    for kind, fee in (("unused", note.unused_fee), ("ticking", note.ticking_fee)):
+        if fee is not None:
+            every = f"{fee.period_months} month" + ("s" if fee.period_months != 1 else "")
+            parts.append(f"{kind} fee {fee.rate}% {fee.day_count.value} every {every}")
+    if note.prepayment_premium:
+        parts.append("prepayment premium " + ", ".join(f"{s.rate}% to {s.until}" for s in note.prepayment_premium))
+    if note.overdue_margin is not None:
+        parts.append(f"overdue margin {note.overdue_margin}%")
+    if note.pik_rate is not None:
+        parts.append(f"PIK {note.pik_rate}%")
+    return " · ".join(parts)
 
 
 def _terms(note: Any) -> str:
