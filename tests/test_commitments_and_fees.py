@@ -272,6 +272,21 @@ def test_no_fee_accrues_after_maturity():
                                               (D("2005-02-03"), D("2005-03-03"), Decimal("130.00"))]
 
 
+def test_an_extension_recorded_after_the_fee_stopped_starts_the_fee_again():
+    # matured 15 Feb, last fee billed 3 Mar; extended on 1 Apr to 2006: the commitment is back
+    # (an advance is accepted), so the fee accrues again from 1 Apr: 3 Mar..3 Apr has 2 days
+    # (1 and 2 Apr) on 360,000 at 1% = 20.00, 3 Apr..3 May 30 days = 300.00
+    book = Book().record(facts.IssueNote, note="R", kind="revolving", face_amount="360000", issue_date="2005-01-03",
+                         maturity_date="2005-02-15", interest={"rate": "6"},
+                         unused_fee={"rate": "1", "period_months": 1})
+    book.record(facts.ExtendMaturity, note="R", new_maturity_date="2006-01-03", effective_date="2005-04-01")
+
+    assert fee_bills(book, "2005-05-03") == [(D("2005-01-03"), D("2005-02-03"), Decimal("310.00")),
+                                              (D("2005-02-03"), D("2005-03-03"), Decimal("130.00")),
+                                              (D("2005-03-03"), D("2005-04-03"), Decimal("20.00")),
+                                              (D("2005-04-03"), D("2005-05-03"), Decimal("300.00"))]
+
+
 def test_fee_terms_belong_to_their_kind_of_note():
     with pytest.raises(ValidationError, match="unused_fee applies to a revolving"):
         facts.IssueNote(note="T", kind="term", face_amount="1", issue_date="2005-01-03", maturity_date="2006-01-03",
