@@ -153,6 +153,7 @@ class Facility(BaseAggregate[UUID]):
         self.reversals: dict[int, int] = {}  # reversal version -> target version
         self.unreversible: dict[int, str] = {}  # version -> kind, for openings and note issues
         self.advances: dict[int, tuple[str, date, Decimal]] = {}  # version -> (note, effective date, amount)
+        self.protective_advances: set[int] = set()  # versions of advances recorded as protective
         self.defaults: dict[int, tuple[str, date, tuple[str, ...] | None]] = {}  # version -> (clause, date, notes)
         self.waivers: dict[int, tuple[str, date]] = {}  # version -> (clause, date)
         # version -> (accelerated?, date, notes named or None); False: rescinded (every note)
@@ -231,11 +232,35 @@ class Facility(BaseAggregate[UUID]):
         if terminated is not None:
             raise RuleViolation(f"the commitment of note {note.code} was terminated on {terminated}: "
                                 "it cannot be changed after that")
-        drawn = self._drawn(note, day, principal_of)
-        if fact.amount < drawn:
-            raise RuleViolation(f"commitment {fact.amount} is less than the {drawn} drawn on note {note.code} "
-                                f"on {day}: record the repayment first")
+        cancelled = self.cancelled()
+        until = min((s.effective_date for s in note.commitment_steps
+                     if s.version not in cancelled and s.effective_date > day), default=None)
+        for when in (day, *self._later_advances(note, day, until)):  # a backdated change governs later drawings
+            drawn = self._drawn(note, when, principal_of)
+            if fact.amount < drawn:
+                raise RuleViolation(f"commitment {fact.amount} is less than the {drawn} drawn on note {note.code} "
+                                    f"on {when}: record the repayment first")
         return self._record(fact, stamp)
+
+    def _check_no_advance_from(self, note: NoteState, day: date) -> None:
+        """A termination from `day` recorded after an advance on or after that day under the note's
+        commitment (protective ones aside) would leave that advance over a terminated commitment."""
+        cancelled, members = self.cancelled(), {m.code for m in self._members(note)}
+        later = sorted((when, version, code, amount) for version, (code, when, amount) in self.advances.items()
+                       if code in members and version not in cancelled and version not in self.protective_advances
+                       and when >= day)
+        if later:
+            when, version, code, amount = later[0]
+            raise RuleViolation(f"the commitment of note {note.code} cannot end on {day}: an advance of {amount} on "
+                                f"{when} was made under it (version {version}, note {code}); reverse it first")
+
+    def _later_advances(self, note: NoteState, day: date, until: date | None) -> list[date]:
+        """The dates after `day` (and before `until`) of the advances drawn on the note's commitment
+        (its own and its sublimits'), protective ones left out."""
+        cancelled, members = self.cancelled(), {m.code for m in self._members(note)}
+        return sorted({when for version, (code, when, _) in self.advances.items()
+                       if code in members and version not in cancelled and version not in self.protective_advances
+                       and when > day and (until is None or when < until)})
 
     def terminate_commitment(self, fact: facts.TerminateCommitment, **stamp: Unpack[Stamp]) -> Recorded:
         """End the commitment of a note (or of every note issued on or before the date) from a
@@ -256,6 +281,8 @@ class Facility(BaseAggregate[UUID]):
             terminated = self._terminated(note, day)
             if terminated is not None:
                 ended.append((code, terminated))
+                continue
+            self._check_no_advance_from(note, day)
         if len(ended) == len(codes):
             if len(ended) == 1:
                 raise RuleViolation(f"the commitment of note {ended[0][0]} is already terminated (on {ended[0][1]})")
@@ -680,6 +707,8 @@ class Facility(BaseAggregate[UUID]):
                 self.notes[code].commitment_steps.append(CommitmentStep(event.effective_date, event.version, None))
         elif isinstance(event, ev.AdvanceMade):
             self.advances[event.version] = (event.note, event.effective_date, event.amount)
+            if event.protective:
+                self.protective_advances.add(event.version)
         elif isinstance(event, ev.EventOfDefaultDeclared):
             self.defaults[event.version] = (event.clause, event.effective_date, event.notes)
         elif isinstance(event, ev.DefaultWaived):

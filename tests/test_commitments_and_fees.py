@@ -116,6 +116,24 @@ def test_a_terminated_commitment_refuses_advances_changes_and_a_second_terminati
     book.refuses(facts.TerminateCommitment, "already terminated", note="T", effective_date="2005-07-01")
 
 
+def test_a_backdated_reduction_or_termination_is_refused_when_a_later_advance_would_exceed_it():
+    # R drawn 100,000 on 1 Feb and 800,000 more on 1 Apr; a reduction to 200,000 dated 1 Mar, or a
+    # termination dated 1 Mar, recorded afterwards would leave the 1 Apr advance over the commitment
+    book = Book().note("R").note("T", kind="term").advance("R", "100000", "2005-02-01")
+    book.advance("R", "800000", "2005-04-01").advance("T", "50000", "2005-04-01")
+
+    book.refuses(facts.ChangeCommitment, "less than the 900000.00 drawn on note R on 2005-04-01",
+                 note="R", amount="200000", effective_date="2005-03-01")
+    book.refuses(facts.TerminateCommitment, "an advance of 800000.00 on 2005-04-01 was made under it",
+                 note="R", effective_date="2005-03-01")
+    book.refuses(facts.TerminateCommitment, "note R cannot end on 2005-04-01: an advance of 800000.00",
+                 effective_date="2005-04-01")
+    book.refuses(facts.TerminateCommitment, "note T cannot end on 2005-04-01: an advance of 50000.00",
+                 note="T", effective_date="2005-04-01")
+    book.record(facts.ChangeCommitment, note="R", amount="900000", effective_date="2005-03-01")  # still fits
+    book.record(facts.TerminateCommitment, note="R", effective_date="2005-04-02")
+
+
 def test_reversing_a_termination_reinstates_the_commitment():
     book = Book().note("T", kind="term").record(facts.TerminateCommitment, note="T", effective_date="2005-06-01")
     termination = book.events[-1].version
