@@ -74,6 +74,8 @@ class NoteState:
     overdue: bool = False  # it has an overdue margin
     pik: bool = False  # it has a PIK rate
     commitment_steps: list[CommitmentStep] = field(default_factory=list)
+    # the all-in floor and cap as issued (version 0) and as each amendment gives them: (date, version, floor, cap)
+    bounds: list[tuple[date, int, Decimal | None, Decimal | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -242,6 +244,21 @@ class Facility(BaseAggregate[UUID]):
                                     f"on {when}: record the repayment first")
         return self._record(fact, stamp)
 
+    def _check_floor_and_cap(self, note: NoteState, day: date, floor: Decimal | None, cap: Decimal | None) -> None:
+        """An amendment from `day` giving a floor or a cap: with the other bound in force on that
+        day (as issued, then amended, reversed amendments left out), the floor is not above the cap."""
+        cancelled = self.cancelled()
+        in_force_floor = in_force_cap = None
+        for when, version, f, c in sorted(note.bounds, key=lambda b: (b[0], b[1])):
+            if when > day or version in cancelled:
+                continue
+            in_force_floor = f if f is not None else in_force_floor
+            in_force_cap = c if c is not None else in_force_cap
+        floor = floor if floor is not None else in_force_floor
+        cap = cap if cap is not None else in_force_cap
+        if floor is not None and cap is not None and floor > cap:
+            raise RuleViolation(f"floor {floor} would be above the cap {cap} in force on note {note.code} from {day}")
+
     def _check_no_advance_from(self, note: NoteState, day: date) -> None:
         """A termination from `day` recorded after an advance on or after that day under the note's
         commitment (protective ones aside) would leave that advance over a terminated commitment."""
@@ -315,6 +332,8 @@ class Facility(BaseAggregate[UUID]):
             raise RuleViolation(f"note {note.code} has no overdue margin to change (it was issued without one)")
         if terms.pik_rate is not None and not note.pik:
             raise RuleViolation(f"note {note.code} has no PIK rate to change (it was issued without one)")
+        if terms.floor is not None or terms.cap is not None:
+            self._check_floor_and_cap(note, fact.effective_date, terms.floor, terms.cap)
         maturity = terms.maturity_date or note.maturity_date
         for item in terms.amortization or ():
             if item.due_date > maturity:
@@ -695,7 +714,11 @@ class Facility(BaseAggregate[UUID]):
                 event.interest.convention not in (None, Convention.IN_FORCE),
                 event.overdue_margin is not None, event.pik_rate is not None,
             )
+            self.notes[event.note].bounds.append((event.issue_date, 0, event.interest.floor, event.interest.cap))
         elif isinstance(event, ev.TermsAmended):
+            if event.terms.floor is not None or event.terms.cap is not None:
+                self.notes[event.note].bounds.append((event.effective_date, event.version, event.terms.floor,
+                                                      event.terms.cap))
             if event.terms.maturity_date is not None:
                 self.notes[event.note].maturity_date = event.terms.maturity_date
         elif isinstance(event, ev.CommitmentChanged):
