@@ -74,6 +74,8 @@ class NoteState:
     overdue: bool = False  # it has an overdue margin
     pik: bool = False  # it has a PIK rate
     commitment_steps: list[CommitmentStep] = field(default_factory=list)
+    # the all-in floor and cap as issued (version 0) and as each amendment gives them: (date, version, floor, cap)
+    bounds: list[tuple[date, int, Decimal | None, Decimal | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -153,6 +155,7 @@ class Facility(BaseAggregate[UUID]):
         self.reversals: dict[int, int] = {}  # reversal version -> target version
         self.unreversible: dict[int, str] = {}  # version -> kind, for openings and note issues
         self.advances: dict[int, tuple[str, date, Decimal]] = {}  # version -> (note, effective date, amount)
+        self.protective_advances: set[int] = set()  # versions of advances recorded as protective
         self.defaults: dict[int, tuple[str, date, tuple[str, ...] | None]] = {}  # version -> (clause, date, notes)
         self.waivers: dict[int, tuple[str, date]] = {}  # version -> (clause, date)
         # version -> (accelerated?, date, notes named or None); False: rescinded (every note)
@@ -231,15 +234,55 @@ class Facility(BaseAggregate[UUID]):
         if terminated is not None:
             raise RuleViolation(f"the commitment of note {note.code} was terminated on {terminated}: "
                                 "it cannot be changed after that")
-        drawn = self._drawn(note, day, principal_of)
-        if fact.amount < drawn:
-            raise RuleViolation(f"commitment {fact.amount} is less than the {drawn} drawn on note {note.code} "
-                                f"on {day}: record the repayment first")
+        cancelled = self.cancelled()
+        until = min((s.effective_date for s in note.commitment_steps
+                     if s.version not in cancelled and s.effective_date > day), default=None)
+        for when in (day, *self._later_advances(note, day, until)):  # a backdated change governs later drawings
+            drawn = self._drawn(note, when, principal_of)
+            if fact.amount < drawn:
+                raise RuleViolation(f"commitment {fact.amount} is less than the {drawn} drawn on note {note.code} "
+                                    f"on {when}: record the repayment first")
         return self._record(fact, stamp)
+
+    def _check_floor_and_cap(self, note: NoteState, day: date, floor: Decimal | None, cap: Decimal | None) -> None:
+        """An amendment from `day` giving a floor or a cap: with the other bound in force on that
+        day (as issued, then amended, reversed amendments left out), the floor is not above the cap."""
+        cancelled = self.cancelled()
+        in_force_floor = in_force_cap = None
+        for when, version, f, c in sorted(note.bounds, key=lambda b: (b[0], b[1])):
+            if when > day or version in cancelled:
+                continue
+            in_force_floor = f if f is not None else in_force_floor
+            in_force_cap = c if c is not None else in_force_cap
+        floor = floor if floor is not None else in_force_floor
+        cap = cap if cap is not None else in_force_cap
+        if floor is not None and cap is not None and floor > cap:
+            raise RuleViolation(f"floor {floor} would be above the cap {cap} in force on note {note.code} from {day}")
+
+    def _check_no_advance_from(self, note: NoteState, day: date) -> None:
+        """A termination from `day` recorded after an advance on or after that day under the note's
+        commitment (protective ones aside) would leave that advance over a terminated commitment."""
+        cancelled, members = self.cancelled(), {m.code for m in self._members(note)}
+        later = sorted((when, version, code, amount) for version, (code, when, amount) in self.advances.items()
+                       if code in members and version not in cancelled and version not in self.protective_advances
+                       and when >= day)
+        if later:
+            when, version, code, amount = later[0]
+            raise RuleViolation(f"the commitment of note {note.code} cannot end on {day}: an advance of {amount} on "
+                                f"{when} was made under it (version {version}, note {code}); reverse it first")
+
+    def _later_advances(self, note: NoteState, day: date, until: date | None) -> list[date]:
+        """The dates after `day` (and before `until`) of the advances drawn on the note's commitment
+        (its own and its sublimits'), protective ones left out."""
+        cancelled, members = self.cancelled(), {m.code for m in self._members(note)}
+        return sorted({when for version, (code, when, _) in self.advances.items()
+                       if code in members and version not in cancelled and version not in self.protective_advances
+                       and when > day and (until is None or when < until)})
 
     def terminate_commitment(self, fact: facts.TerminateCommitment, **stamp: Unpack[Stamp]) -> Recorded:
         """End the commitment of a note (or of every note issued on or before the date) from a
-        date; a commitment already terminated by then cannot be terminated again."""
+        date; a commitment already terminated by then cannot be terminated again. Without a note,
+        the notes already terminated are left as they are, and it is refused only if every one is."""
         if (earlier := self._repeat(fact, stamp)) is not None:
             return earlier
         self._check_fact(fact, stamp["today"])
@@ -247,13 +290,21 @@ class Facility(BaseAggregate[UUID]):
         codes = (fact.note,) if fact.note is not None else self._issued_by(day)
         if not codes:
             raise RuleViolation(f"no note is issued on or before {day} whose commitment could end")
+        ended = []
         for code in codes:
             note = self.note(code)
             if day < note.issue_date:
                 raise RuleViolation(f"termination on {day} is before note {code} was issued ({note.issue_date})")
             terminated = self._terminated(note, day)
             if terminated is not None:
-                raise RuleViolation(f"the commitment of note {code} is already terminated (on {terminated})")
+                ended.append((code, terminated))
+                continue
+            self._check_no_advance_from(note, day)
+        if len(ended) == len(codes):
+            if len(ended) == 1:
+                raise RuleViolation(f"the commitment of note {ended[0][0]} is already terminated (on {ended[0][1]})")
+            raise RuleViolation("the commitments of notes " + ", ".join(f"{c} (on {t})" for c, t in ended)
+                                + " are already terminated")
         return self._record(fact, stamp)
 
     def amend_terms(self, fact: facts.AmendTerms, **stamp: Unpack[Stamp]) -> Recorded:
@@ -281,6 +332,8 @@ class Facility(BaseAggregate[UUID]):
             raise RuleViolation(f"note {note.code} has no overdue margin to change (it was issued without one)")
         if terms.pik_rate is not None and not note.pik:
             raise RuleViolation(f"note {note.code} has no PIK rate to change (it was issued without one)")
+        if terms.floor is not None or terms.cap is not None:
+            self._check_floor_and_cap(note, fact.effective_date, terms.floor, terms.cap)
         maturity = terms.maturity_date or note.maturity_date
         for item in terms.amortization or ():
             if item.due_date > maturity:
@@ -661,7 +714,11 @@ class Facility(BaseAggregate[UUID]):
                 event.interest.convention not in (None, Convention.IN_FORCE),
                 event.overdue_margin is not None, event.pik_rate is not None,
             )
+            self.notes[event.note].bounds.append((event.issue_date, 0, event.interest.floor, event.interest.cap))
         elif isinstance(event, ev.TermsAmended):
+            if event.terms.floor is not None or event.terms.cap is not None:
+                self.notes[event.note].bounds.append((event.effective_date, event.version, event.terms.floor,
+                                                      event.terms.cap))
             if event.terms.maturity_date is not None:
                 self.notes[event.note].maturity_date = event.terms.maturity_date
         elif isinstance(event, ev.CommitmentChanged):
@@ -673,6 +730,8 @@ class Facility(BaseAggregate[UUID]):
                 self.notes[code].commitment_steps.append(CommitmentStep(event.effective_date, event.version, None))
         elif isinstance(event, ev.AdvanceMade):
             self.advances[event.version] = (event.note, event.effective_date, event.amount)
+            if event.protective:
+                self.protective_advances.add(event.version)
         elif isinstance(event, ev.EventOfDefaultDeclared):
             self.defaults[event.version] = (event.clause, event.effective_date, event.notes)
         elif isinstance(event, ev.DefaultWaived):

@@ -356,6 +356,9 @@ def _check_commitment_terms(note: IssueNote) -> None:
     if note.pik_rate is not None and (revolving or note.interest.convention not in (None, Convention.IN_FORCE)):
         raise ValueError("pik_rate applies to a term or other note on a fixed rate or an index in force "
                          "(capitalised interest on a revolver would use its commitment)")
+    if note.pik_rate is not None and note.interest.rate is not None and note.pik_rate > note.interest.rate:
+        raise ValueError(f"pik_rate {note.pik_rate} is more than the note's rate {note.interest.rate}: "
+                         "the PIK part is a part of the rate")
     tiers = [step.until for step in note.prepayment_premium or ()]
     if tiers != sorted(set(tiers)):
         raise ValueError("prepayment_premium tiers must have distinct 'until' dates, in order")

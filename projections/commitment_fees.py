@@ -124,6 +124,13 @@ class CommitmentFees:
         ended = (note.maturity is not None and day > note.maturity) or self.commitment(note, day).terminated_on
         fee.next_end = None if ended else fee_period_end_after(day, note.terms.issue_date, fee.months)
 
+    def _resume_fee(self, note: NoteState, day: date) -> None:
+        """Step 2, a new maturity: a fee whose last period was billed after the old maturity
+        accrues again from `day` (its undrawn commitment is recorded at the end of the day), unless
+        the commitment was terminated; its periods keep their schedule from the issue date."""
+        if self.commitment(note, day).terminated_on is None:
+            note.fee.next_end = fee_period_end_after(day, note.terms.issue_date, note.fee.months)
+
     def _bill_fee_to(self, note: NoteState, day: date, due: date | None = None) -> None:
         """The fee accrued in the open fee period up to `day` (exclusive) billed, due `due` (by
         default `day` itself: a payoff's interim bill); the next period starts on `day`."""

@@ -20,6 +20,7 @@ from domain.money import ZERO, to_cents
 from domain.values import Component, Convention, DayCount
 
 from projections.engine import Sweep
+from projections.errors import ReportRefused
 from projections.facility_state import NoteState
 from projections.paying_off import PREMIUM
 
@@ -47,8 +48,14 @@ class Payoff:
 
 
 def payoff(sweep: Sweep) -> Payoff:
-    """The payoff on the sweep's day (the sweep is used up: it is paid off in place)."""
+    """The payoff on the sweep's day (the sweep is used up: it is paid off in place). Refused for a
+    day that is not a business day: a payment dated then takes effect on the next one (more
+    interest), so paying such a quote would not retire the notes."""
     day = sweep.day
+    if not sweep.calendar.is_business_day(day):
+        raise ReportRefused(
+            f"{day} is not a business day on the facility's calendar: a payoff payment dated then takes "
+            f"effect on {sweep.calendar.following(day)}; quote for that day")
     per_diem = {code: _per_diem(sweep, note, day) for code, note in sweep.notes.items()}
     sweep._pay_off(day)
     items = sweep.open_items()

@@ -78,6 +78,8 @@ class PrincipalFallingDue:
             if note.matured:
                 self._cancel(note, note.maturity_item, day, "extension of maturity")
             note.maturity, note.matured, note.maturity_item = maturity, False, None
+            if note.fee is not None and note.fee.next_end is None:  # the fee had stopped after the old maturity
+                self._resume_fee(note, day)
         self._next_fall_due = None
         if amortization is not None:
             kept = note.installments[: note.next_installment]

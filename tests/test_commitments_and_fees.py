@@ -116,6 +116,24 @@ def test_a_terminated_commitment_refuses_advances_changes_and_a_second_terminati
     book.refuses(facts.TerminateCommitment, "already terminated", note="T", effective_date="2005-07-01")
 
 
+def test_a_backdated_reduction_or_termination_is_refused_when_a_later_advance_would_exceed_it():
+    # R drawn 100,000 on 1 Feb and 800,000 more on 1 Apr; a reduction to 200,000 dated 1 Mar, or a
+    # termination dated 1 Mar, recorded afterwards would leave the 1 Apr advance over the commitment
+    book = Book().note("R").note("T", kind="term").advance("R", "100000", "2005-02-01")
+    book.advance("R", "800000", "2005-04-01").advance("T", "50000", "2005-04-01")
+
+    book.refuses(facts.ChangeCommitment, "less than the 900000.00 drawn on note R on 2005-04-01",
+                 note="R", amount="200000", effective_date="2005-03-01")
+    book.refuses(facts.TerminateCommitment, "an advance of 800000.00 on 2005-04-01 was made under it",
+                 note="R", effective_date="2005-03-01")
+    book.refuses(facts.TerminateCommitment, "note R cannot end on 2005-04-01: an advance of 800000.00",
+                 effective_date="2005-04-01")
+    book.refuses(facts.TerminateCommitment, "note T cannot end on 2005-04-01: an advance of 50000.00",
+                 note="T", effective_date="2005-04-01")
+    book.record(facts.ChangeCommitment, note="R", amount="900000", effective_date="2005-03-01")  # still fits
+    book.record(facts.TerminateCommitment, note="R", effective_date="2005-04-02")
+
+
 def test_reversing_a_termination_reinstates_the_commitment():
     book = Book().note("T", kind="term").record(facts.TerminateCommitment, note="T", effective_date="2005-06-01")
     termination = book.events[-1].version
@@ -149,6 +167,19 @@ def test_a_termination_without_a_note_covers_the_notes_issued_by_then():
 
     assert [(n.note, n.commitment, n.why_not) for n in report.notes] == [
         ("R", 0, ("commitment terminated on 2005-06-01",)), ("T", 0, ("commitment terminated on 2005-06-01",))]
+
+
+def test_a_termination_without_a_note_ends_the_others_when_one_note_is_already_terminated():
+    # closing the facility after one note's commitment ended earlier: the termination covers the
+    # notes still committed (refusing it left no way to close the facility in one fact)
+    book = Book().note("R").note("T", kind="term").record(facts.TerminateCommitment, note="T", effective_date="2005-03-01")
+
+    book.record(facts.TerminateCommitment, effective_date="2005-06-01")
+
+    report = availability(book.sweep("2005-06-01"))
+    assert [(n.note, n.commitment, n.why_not) for n in report.notes] == [
+        ("R", 0, ("commitment terminated on 2005-06-01",)), ("T", 0, ("commitment terminated on 2005-03-01",))]
+    book.refuses(facts.TerminateCommitment, "already terminated", effective_date="2005-07-01")
 
 
 # ---- availability --------------------------------------------------------------------------
@@ -257,6 +288,21 @@ def test_no_fee_accrues_after_maturity():
     # 3 Jan..3 Feb: 31 days; 3 Feb..15 Feb inclusive: 13 days (the commitment ends after the maturity date)
     assert fee_bills(book, "2005-12-31") == [(D("2005-01-03"), D("2005-02-03"), Decimal("310.00")),
                                               (D("2005-02-03"), D("2005-03-03"), Decimal("130.00"))]
+
+
+def test_an_extension_recorded_after_the_fee_stopped_starts_the_fee_again():
+    # matured 15 Feb, last fee billed 3 Mar; extended on 1 Apr to 2006: the commitment is back
+    # (an advance is accepted), so the fee accrues again from 1 Apr: 3 Mar..3 Apr has 2 days
+    # (1 and 2 Apr) on 360,000 at 1% = 20.00, 3 Apr..3 May 30 days = 300.00
+    book = Book().record(facts.IssueNote, note="R", kind="revolving", face_amount="360000", issue_date="2005-01-03",
+                         maturity_date="2005-02-15", interest={"rate": "6"},
+                         unused_fee={"rate": "1", "period_months": 1})
+    book.record(facts.ExtendMaturity, note="R", new_maturity_date="2006-01-03", effective_date="2005-04-01")
+
+    assert fee_bills(book, "2005-05-03") == [(D("2005-01-03"), D("2005-02-03"), Decimal("310.00")),
+                                              (D("2005-02-03"), D("2005-03-03"), Decimal("130.00")),
+                                              (D("2005-03-03"), D("2005-04-03"), Decimal("20.00")),
+                                              (D("2005-04-03"), D("2005-05-03"), Decimal("300.00"))]
 
 
 def test_fee_terms_belong_to_their_kind_of_note():

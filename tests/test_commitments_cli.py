@@ -122,3 +122,64 @@ def test_bad_input_to_the_new_commands_is_refused_with_one_message_and_nothing_w
         assert result.exit_code == code, (args, result.output)
         assert words in result.stderr and "Traceback" not in result.output, (args, result.stderr)
     assert stored(db_url) == before
+
+
+def test_fee_day_count_or_period_without_a_fee_rate_is_refused_not_ignored(db_url):
+    # --fee-day-count and --fee-period-months describe a fee: without --unused-fee-rate or
+    # --ticking-fee-rate there is none, and a note recorded without the fee the user meant to
+    # give it would bill nothing; refused, nothing written
+    run(db_url, *OPEN)
+    before = stored(db_url)
+    issue = ["note", "issue", "ACME-1", "REV", "--kind", "revolving", "--face-amount", "1000",
+             "--issue-date", "2024-01-15", "--maturity-date", "2025-01-15", "--rate", "5"]
+
+    for extra in (["--fee-day-count", "ACT/365F"], ["--fee-period-months", "6"]):
+        result = run(db_url, *issue, *extra, ok=False)
+
+        assert result.exit_code == 2, result.output
+        assert extra[0] in result.stderr and "--unused-fee-rate or --ticking-fee-rate" in result.stderr
+    assert stored(db_url) == before
+
+
+def test_refusals_of_the_new_options_name_options_that_exist(db_url):
+    # the messages named '--record', '--terms', '--terms.rate', '--unused-fee.rate' and
+    # '--prepayment-premium.0.rate', none of which a user can type
+    book(db_url)
+    issue = ["note", "issue", "ACME-1", "X", "--kind", "revolving", "--face-amount", "1000",
+             "--issue-date", "2024-01-15", "--maturity-date", "2025-01-15", "--rate", "5"]
+    amend = ["record", "amendment", "ACME-1", "--note", "DDTL", "--date", "2024-03-01", "--basis", "x"]
+    cases = [
+        ([*amend, "--rate", "abc"], "--rate: 'abc' is not a plain rate"),
+        ([*amend, "--maturity-date", "2024-02-01"], "error: terms.maturity_date must be after"),
+        (amend, "error: an amendment changes at least one term"),
+        ([*issue, "--unused-fee-rate", "-1"], "--unused-fee-rate: must not be negative"),
+        ([*issue, "--unused-fee-rate", "1", "--fee-day-count", "ACT/999"], "--fee-day-count: Input should be"),
+        ([*issue, "--commitment", "2000"], "error: commitment 2000.00 is more than the face amount"),
+        ([*issue, "--prepayment-premium", "2024-06-01:x"], "--prepayment-premium: 'x' is not a plain rate"),
+        (["record", "payment", "ACME-1", "--amount", "1", "--date", "2024-02-28", "--payoff", "--note", "REV"],
+         "error: a payoff pays off every note"),
+    ]
+    for args, words in cases:
+        result = run(db_url, *args, ok=False)
+
+        assert result.exit_code == 2, (args, result.output)
+        message = " ".join(result.stderr.split())
+        assert words in message, (args, message)
+        assert not {"--record", "--terms"} & {w.rstrip(":") for w in message.split()}, message
+        assert "--terms." not in message and "--unused-fee." not in message and ".0." not in message, message
+
+
+def test_facility_show_prints_the_commitment_and_fee_terms_of_a_note(db_url):
+    # the table printed every note as if committed for its face amount with no fee, premium,
+    # overdue margin or PIK (only --json had them)
+    run(db_url, *OPEN)
+    run(db_url, *DDTL, "--prepayment-premium", "2025-01-15:2", "--prepayment-premium", "2026-01-15:1",
+        "--overdue-margin", "2", "--pik-rate", "3")
+    run(db_url, *REVOLVER)
+
+    shown = " ".join(run(db_url, "facility", "show", "ACME-1").stdout.replace("│", " ").split())
+
+    for words in ("commitment 400,000.00", "ticking fee 1% ACT/360 every 1 month",
+                  "prepayment premium 2% to 2025-01-15, 1% to 2026-01-15", "overdue margin 2%", "PIK 3%",
+                  "unused fee 0.5% ACT/360 every 3 months"):
+        assert words in shown, (words, shown)

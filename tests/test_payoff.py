@@ -129,3 +129,25 @@ def test_a_payoff_payment_to_a_note_is_a_usage_error(db_url):
                  "--note", "TERM", ok=False)
 
     assert result.exit_code == 2 and "a payoff pays off every note" in result.stderr
+
+
+def test_a_quote_for_a_day_no_payment_can_take_effect_is_refused_naming_the_value_date():
+    # Saturday 19 Mar 2005: a payoff payment dated then takes effect on Monday 21 Mar, two days'
+    # interest later, so paying a quote "good through" the Saturday left 33.33 of principal owed
+    import pytest
+
+    from projections.errors import ReportRefused
+
+    with pytest.raises(ReportRefused, match="2005-03-19 is not a business day.*takes effect on 2005-03-21"):
+        payoff_on(history(), date(2005, 3, 19))
+    assert payoff_on(history(), date(2005, 3, 21)).total > 0
+
+
+def test_payoff_for_a_non_business_day_exits_1_with_one_message(db_url):
+    for command in (OPEN, TERM):
+        run(db_url, *command)
+
+    result = run(db_url, "payoff", "ACME-1", "--good-through", "2024-02-17", ok=False)  # a Saturday
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "not a business day" in result.stderr and "2024-02-20" in result.stderr  # Monday 19 Feb: Presidents' Day

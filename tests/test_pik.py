@@ -86,3 +86,13 @@ def test_note_issue_with_a_pik_rate_through_the_cli(db_url):
     assert [(p["capitalised_on"], p["amount"]) for p in x["pik_capitalised"]] == [("2024-02-01", "177.78")]
     assert x["balance"]["principal"] == "100177.78"
     assert x["past_due"]["interest"] == "266.66"
+
+
+def test_a_pik_rate_above_a_fixed_rate_is_refused_at_issue():
+    # the PIK part is a part of the rate: 7% of a 6% note would be capped silently at 6% every day
+    # (the cap is for an index rate that falls below the PIK rate)
+    with pytest.raises(ValidationError, match="pik_rate 7 is more than the note's rate 6"):
+        facts.IssueNote(note="T", kind="term", face_amount="1", issue_date="2005-01-03",
+                        maturity_date="2006-01-03", interest={"rate": "6"}, pik_rate="7")
+    facts.IssueNote(note="T", kind="term", face_amount="1", issue_date="2005-01-03",
+                    maturity_date="2006-01-03", interest={"rate": "6"}, pik_rate="6")

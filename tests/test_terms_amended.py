@@ -147,3 +147,19 @@ def test_an_amendment_cannot_give_an_overdue_margin_or_pik_rate_to_a_note_issued
                  terms={"overdue_margin": "2"}, basis="b")
     book.refuses(facts.AmendTerms, "has no PIK rate to change", note="T", effective_date="2005-02-01",
                  terms={"pik_rate": "2"}, basis="b")
+
+
+def test_an_amendment_that_would_put_the_floor_above_the_cap_in_force_is_refused():
+    # NoteIssued refuses a floor above the cap; an amended cap of 5 under a floor of 8.5 in force
+    # (or a floor above a cap in force) was accepted, and the cap then silently won every day
+    book = Book().record(facts.IssueNote, note="P", kind="term", face_amount="100000", issue_date="2005-01-03",
+                         maturity_date="2010-01-04", interest={"index": "PRIME", "margin": "1", "floor": "8.5"})
+    book.record(facts.AmendTerms, note="P", effective_date="2005-02-01", terms={"cap": "12"}, basis="A1")
+
+    book.refuses(facts.AmendTerms, "floor 8.5 would be above the cap 5", note="P", effective_date="2005-03-01",
+                 terms={"cap": "5"}, basis="A2")
+    book.refuses(facts.AmendTerms, "floor 13 would be above the cap 12", note="P", effective_date="2005-03-01",
+                 terms={"floor": "13"}, basis="A3")
+    book.refuses(facts.AmendTerms, "floor 8.5 would be above the cap 5", note="P", effective_date="2005-01-10",
+                 terms={"cap": "5"}, basis="A4")  # before the cap of 12: the issued floor is in force
+    book.record(facts.AmendTerms, note="P", effective_date="2005-03-01", terms={"cap": "5", "floor": "4"}, basis="A5")

@@ -167,10 +167,35 @@ def _as_options(message: str) -> str:
             parts.append(_interest_options(f"{field}: {reason}" if field != "interest" else reason) if reason
                          else part)
             continue
+        if reason and field in ("record", "terms"):  # a rule over several options: the reason names them
+            parts.append(reason)
+            continue
+        if reason and (flat := _flattened(field)) is not None:
+            parts.append(f"{flat}: {reason}")
+            continue
         head = field.split(".")[0]
         option = OPTION_FOR.get(head, "--" + head.replace("_", "-"))
         parts.append(f"{option}{field[len(head):]}: {reason}" if reason else part)
     return "; ".join(parts)
+
+
+FEE_OPTIONS = {"rate": None, "day_count": "--fee-day-count", "period_months": "--fee-period-months"}
+
+
+def _flattened(field: str) -> str | None:
+    """The option of `record amendment`, `note issue` that sets a nested field: 'terms.pik_rate' →
+    '--pik-rate', 'unused_fee.rate' → '--unused-fee-rate', 'unused_fee.day_count' → '--fee-day-count',
+    'prepayment_premium.0.rate' → '--prepayment-premium'; None for any other field."""
+    head, _, rest = field.partition(".")
+    if not rest:
+        return None
+    if head == "terms":
+        return "--" + rest.split(".")[0].replace("_", "-")
+    if head in ("unused_fee", "ticking_fee") and rest in FEE_OPTIONS:
+        return FEE_OPTIONS[rest] or f"--{head.replace('_', '-')}-rate"
+    if head == "prepayment_premium":
+        return "--prepayment-premium"
+    return None
 
 
 def _interest_options(text: str) -> str:

@@ -162,6 +162,9 @@ def facility_show(ctx: typer.Context, code: Code, as_of: Annotated[str, typer.Op
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
     console.print(f"version {facility.version}")
     console.print(f"chain {facility.chain_head}")
+    for n in notes:
+        if more := _commitment_terms(n):
+            section.notes.append(f"{n.note}: {more}")
     show(ctx, report)
 
 
@@ -194,6 +197,24 @@ def _schedule(ctx: typer.Context, code: str, events: list[Any], day: Any) -> tup
     return section, [{"note": r[0], "item": r[1], "due_date": r[2].isoformat(), "amount": f"{r[3]:.2f}",
                       "paid": None if r[4] is None else f"{r[4]:.2f}", "open": None if r[5] is None else f"{r[5]:.2f}",
                       "status": r[6]} for r in rows]
+
+
+def _commitment_terms(note: Any) -> str:
+    """A note's commitment and fee terms (issue #16), '' for a note with none."""
+    parts = []
+    if note.commitment is not None:
+        parts.append(f"commitment {note.commitment:,.2f}")
+    for kind, fee in (("unused", note.unused_fee), ("ticking", note.ticking_fee)):
+        if fee is not None:
+            every = f"{fee.period_months} month" + ("s" if fee.period_months != 1 else "")
+            parts.append(f"{kind} fee {fee.rate}% {fee.day_count.value} every {every}")
+    if note.prepayment_premium:
+        parts.append("prepayment premium " + ", ".join(f"{s.rate}% to {s.until}" for s in note.prepayment_premium))
+    if note.overdue_margin is not None:
+        parts.append(f"overdue margin {note.overdue_margin}%")
+    if note.pik_rate is not None:
+        parts.append(f"PIK {note.pik_rate}%")
+    return " · ".join(parts)
 
 
 def _terms(note: Any) -> str:
@@ -285,9 +306,11 @@ def note_issue(
         help="Unused (commitment) fee of a revolving or minimum borrowing note, % p.a. on its undrawn commitment.")] = None,
     ticking_fee_rate: Annotated[str | None, typer.Option(
         help="Ticking fee of a (delayed-draw) term note, % p.a. on its undrawn commitment.")] = None,
-    fee_day_count: Annotated[str, typer.Option(help="The fee's day count (as --day-count).")] = "ACT/360",
-    fee_period_months: Annotated[str, typer.Option(
-        metavar="MONTHS", help="The fee is billed in arrears every 1, 3, 6 or 12 months from the issue date.")] = "3",
+    fee_day_count: Annotated[str | None, typer.Option(
+        help="The fee's day count (as --day-count; default ACT/360); only with a fee rate.")] = None,
+    fee_period_months: Annotated[str | None, typer.Option(
+        metavar="MONTHS", help="The fee is billed in arrears every 1, 3, 6 or 12 months from the issue date "
+                               "(default 3); only with a fee rate.")] = None,
     prepayment_premium: Annotated[list[str] | None, typer.Option(
         metavar="UNTIL:RATE", help="Premium on principal paid off early: RATE % if paid on or before UNTIL, "
                                    "e.g. 2025-01-15:2 --prepayment-premium 2026-01-15:1 (repeat, in order).")] = None,
@@ -323,6 +346,11 @@ def note_issue(
     }
     premium = None if default_premium_rate is None else {
         "rate": default_premium_rate, "base": default_premium_base}
+    if unused_fee_rate is None and ticking_fee_rate is None:
+        for option, value in (("--fee-day-count", fee_day_count), ("--fee-period-months", fee_period_months)):
+            if value is not None:
+                raise InvalidInput(f"{option} describes a fee: give --unused-fee-rate or --ticking-fee-rate "
+                                   "with it (without a fee rate the note has no fee)", field=option[2:])
     try:
         schedule = parse_schedule(amortization or [])
     except ValueError as error:
@@ -352,8 +380,11 @@ def _premium_steps(steps: list[str] | None) -> list[dict[str, str]] | None:
     return parsed
 
 
-def _fee(rate: str | None, day_count: str, period_months: str) -> dict[str, str] | None:
-    return None if rate is None else {"rate": rate, "day_count": day_count, "period_months": period_months}
+def _fee(rate: str | None, day_count: str | None, period_months: str | None) -> dict[str, str] | None:
+    if rate is None:
+        return None
+    given = {"day_count": day_count, "period_months": period_months}
+    return {"rate": rate, **{k: v for k, v in given.items() if v is not None}}  # unset: FeeTerms' defaults
 
 
 # ---- record ----------------------------------------------------------------------------------
