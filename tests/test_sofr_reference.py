@@ -176,6 +176,21 @@ def test_the_sample_holds_the_published_business_days_of_2026():
     assert all(GOVT.is_business_day(d) for d in PUBLISHED)
 
 
+def plain_compounded_interest(principal: Decimal, start: date, end: date, fixings: dict) -> Decimal:
+    """The engine's interest on `principal` advanced on `start`, compounded in arrears with no
+    lookback, shift or lockout (one 6-month period), accrued up to `end` exclusive."""
+    events = stream(
+        opened("SOFR-1", agreement_date=start.isoformat(), calendar="US-GOVT"),
+        note("A", issue_date=start.isoformat(), maturity_date="2029-01-02",
+             interest={"index": "SOFR", "convention": "compounded_in_arrears", "interest_period_months": 6}),
+        advance(f"{principal:.2f}", start.isoformat()),
+    )
+    sweep = Sweep(events, fixings=Fixings({"SOFR": fixings}))
+    sweep.run_to(end)
+    accrued, _ = sweep.notes["A"].accruer.through_end_of(end - timedelta(days=1))
+    return accrued
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), principal=st.integers(1_000_00, 250_000_000_00).map(lambda c: Decimal(c) / 100))
 def test_plain_compounding_equals_the_sofr_index_ratio(data, principal):
@@ -187,15 +202,7 @@ def test_plain_compounding_equals_the_sofr_index_ratio(data, principal):
     start = PUBLISHED_DAYS[first]
     in_period = [d for d in PUBLISHED_DAYS if start < d < period_end_after(start, start, 6, "US-GOVT")]
     end = data.draw(st.sampled_from(in_period))
-    events = stream(
-        opened("SOFR-1", agreement_date=start.isoformat(), calendar="US-GOVT"),
-        note("A", issue_date=start.isoformat(), maturity_date="2029-01-02",
-             interest={"index": "SOFR", "convention": "compounded_in_arrears", "interest_period_months": 6}),
-        advance(f"{principal:.2f}", start.isoformat()),
-    )
-    sweep = Sweep(events, fixings=Fixings({"SOFR": PUBLISHED}))
-    sweep.run_to(end)
-    accrued, _ = sweep.notes["A"].accruer.through_end_of(end - timedelta(days=1))
+    accrued = plain_compounded_interest(principal, start, end, PUBLISHED)
 
     by_index = principal * (INDEX[end] / INDEX[start] - 1)
 
@@ -247,15 +254,7 @@ def test_plain_compounding_equals_the_published_sofr_index_ratio(data, principal
     start = DAYS_2023[first]
     in_period = [d for d in DAYS_2023 if start < d < period_end_after(start, start, 6, "US-GOVT")]
     end = data.draw(st.sampled_from(in_period))
-    events = stream(
-        opened("SOFR-1", agreement_date=start.isoformat(), calendar="US-GOVT"),
-        note("A", issue_date=start.isoformat(), maturity_date="2029-01-02",
-             interest={"index": "SOFR", "convention": "compounded_in_arrears", "interest_period_months": 6}),
-        advance(f"{principal:.2f}", start.isoformat()),
-    )
-    sweep = Sweep(events, fixings=Fixings({"SOFR": SOFR_2023}))
-    sweep.run_to(end)
-    accrued, _ = sweep.notes["A"].accruer.through_end_of(end - timedelta(days=1))
+    accrued = plain_compounded_interest(principal, start, end, SOFR_2023)
 
     by_index = principal * (SOFR_INDEX_2023[end] / SOFR_INDEX_2023[start] - 1)
 
