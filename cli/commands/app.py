@@ -9,25 +9,65 @@ fault exits 1.
 import errno
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click and exports no UsageError
 from typer.core import TyperGroup
 
-from cli.commands import audit, documents, files, market, readmodels, recording, reports, setup, syndication, terms, web
+from cli.commands import registry
 from cli.commands.context import refuse, settings
 from domain.errors import InvalidInput, LedgerError
 
 
 class LedgerGroup(TyperGroup):
+    """The root group, built lazily: a command's module is imported only when that command is
+    named (cli/commands/registry.py); `--help` and shell completion list the registry's names and
+    one-line help without importing any command (docs/architecture.md, "Start-up")."""
+
+    _listing = False  # True while the help or the shell completion lists the commands
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [entry.name for entry in registry.COMMANDS]
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in registry.BY_NAME:
+            return None
+        if self._listing:
+            return registry.listed(cmd_name)
         from cli.commands.output import adopt  # start-up: rich and the output options load once a command is named
 
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            adopt(command, (cmd_name,))  # --format, --json and --color may follow the command
+        command = registry.load(cmd_name, self.rich_markup_mode)
+        adopt(command, (cmd_name,))  # --format, --json and --color may follow the command
         return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:  # typer suggests from the commands it holds: none, here
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+            raise
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with self._listing_only():
+            super().format_help(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        with self._listing_only():
+            return super().shell_complete(ctx, incomplete)
+
+    @contextmanager
+    def _listing_only(self) -> Iterator[None]:
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -159,20 +199,7 @@ def main_options(
     set_color(ctx, color or config.get("color"))
 
 
-setup.register(app)
-app.add_typer(recording.facility_app, name="facility")
-app.add_typer(recording.note_app, name="note")
-app.add_typer(recording.record_app, name="record")
-files.register(app)
-audit.register(app)
-readmodels.register(app)
-
-reports.register(app)
-syndication.register(app, recording.record_app)
-terms.register(app, recording.record_app)
-market.register(app)
-documents.register(app)
-web.register(app)
+# The commands themselves are in cli/commands/registry.py, loaded by LedgerGroup when named.
 
 
 def main() -> None:
