@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from cli.commands.app import app
-from tests.helpers import facility_with_two_notes, runner
+from tests.helpers import facility_with_two_notes, run, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,3 +111,46 @@ def test_every_example_survives_an_80_column_terminal_and_names_real_options():
         assert used <= known, (path, used - known)
         checked += 1
     assert checked > 30
+
+
+def test_the_lazy_registry_lists_every_command_with_its_own_help():
+    """`--help` lists the registry's names and one-line help without importing the commands
+    (cli/commands/registry.py): the table must match the commands themselves, in order."""
+    import inspect
+
+    from cli.commands import registry
+
+    root = typer.main.get_command(app)
+    names = [entry.name for entry in registry.COMMANDS]
+    assert names == list(root.commands) and len(names) == len(set(names)) == 25
+    for entry in registry.COMMANDS:
+        command = root.commands[entry.name]
+        own = inspect.cleandoc(command.short_help or command.help or "").split("\n\n")[0].strip()
+        assert entry.help == own, entry.name
+        module = command.callback.__module__ if command.callback and not hasattr(command, "commands") else None
+        assert module in (None, f"cli.commands.{entry.module}"), entry.name
+
+
+def _modules_after(args: list[str], tmp_path: Path) -> tuple[set[str], str]:
+    """The cli.commands modules a real invocation imported (in a fresh interpreter), and its output."""
+    script = ("import sys\nsys.argv = ['loanledger', *sys.argv[1:]]\nfrom cli.commands.app import main\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write('MODULES ' + ' '.join(m for m in sys.modules if m.startswith('cli.commands.')))\n")
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "100"}, timeout=120)
+    return set(result.stderr.rsplit("MODULES ", 1)[1].split()), result.stdout
+
+
+def test_a_command_imports_only_its_own_module(tmp_path):
+    db = str(tmp_path / "ledger.db")
+    run(db, "init")
+    facility_with_two_notes(db)
+    loaded, said = _modules_after(["--db", db, "record", "payment", "ACME-1", "--amount", "1.00", "--date", "2024-02-01"],
+                                  tmp_path)
+    assert said.startswith("Recorded PaymentReceived as version")
+    commands = {m.rsplit(".", 1)[1] for m in loaded} - {"app", "context", "registry", "output", "tables"}
+    # `record` holds facts of all three; syndication and terms take their option types from reports
+    assert commands == {"recording", "syndication", "terms", "reports"}
+    listed, shown = _modules_after(["--help"], tmp_path)
+    assert "record payment" not in shown and all(f" {entry} " in shown for entry in ("record", "payoff", "notice"))
+    assert {m.rsplit(".", 1)[1] for m in listed} <= {"app", "context", "registry", "tables"}

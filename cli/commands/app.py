@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +28,20 @@ class LedgerGroup(TyperGroup):
     one-line help without importing any command (docs/architecture.md, "Start-up")."""
 
     _listing = False  # True while the help or the shell completion lists the commands
+    _every: dict[str, Any] | None = None
+
+    @property
+    def commands(self) -> dict[str, Any]:  # type: ignore[override]
+        """Every command, each module imported: for whatever walks the whole tree (typer's "Did
+        you mean" after a mistyped command, the tests). The command line itself never asks."""
+        if self._every is None:
+            self._every = {name: self.get_command(None, name) for name in self.list_commands(None)}
+        return self._every
+
+    @commands.setter
+    def commands(self, value: Any) -> None:
+        if value:  # typer builds the root with no commands of its own: they are in the registry
+            raise ValueError("LedgerGroup's commands are those of cli/commands/registry.py")
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [entry.name for entry in registry.COMMANDS]
@@ -43,15 +56,6 @@ class LedgerGroup(TyperGroup):
         command = registry.load(cmd_name, self.rich_markup_mode)
         adopt(command, (cmd_name,))  # --format, --json and --color may follow the command
         return command
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as error:  # typer suggests from the commands it holds: none, here
-            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if matches and "Did you mean" not in error.message:
-                error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
-            raise
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         with self._listing_only():

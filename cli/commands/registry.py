@@ -91,7 +91,7 @@ def registered(module: str) -> typer.Typer:
     commands = importlib.import_module(f"cli.commands.{module}")
     scratch = typer.Typer()
     if module == "recording":  # `record` also holds the syndication and terms facts
-        from cli.commands import syndication, terms
+        from cli.commands import syndication, terms  # start-up: loaded with `record` only
 
         spare = typer.Typer()  # their top-level commands load by their own names
         syndication.register(spare, commands.record_app)
@@ -121,6 +121,6 @@ def load(name: str, rich_markup_mode: Any) -> Any:
 
 def listed(name: str) -> Any:
     """A stand-in carrying the name and one-line help, for `--help` and shell completion."""
-    from typer.core import TyperCommand
+    from typer.core import TyperCommand  # start-up: only when the commands are listed
 
     return TyperCommand(name=name, help=BY_NAME[name].help)
