@@ -17,9 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import holidays
 from dateutil.easter import easter
-from holidays.registry import COUNTRIES, FINANCIAL
 
 from domain.errors import LedgerError
 
@@ -80,6 +78,8 @@ def calendar_for(code: str) -> BusinessCalendar:
 
 
 def _closures(code: str) -> tuple[Container[date], ...]:
+    from holidays.registry import COUNTRIES, FINANCIAL  # start-up: holidays loads once a calendar is asked for (≈40 ms; a recording command rarely asks)
+
     market = MARKETS.get(code)
     if market == "XSIF":
         return _library_calendar(FINANCIAL, "financial", market, None), GoodFridays()
@@ -98,6 +98,8 @@ def _library_calendar(registry: dict[str, Any], package: str, code: str, subdivi
     command that runs the engine. Its registry names the one module that defines a code, so that
     file alone is loaded; the class and its holidays are the library's own (tests compare them
     with the library's lookup). Anything unexpected falls back to the library's lookup."""
+    import holidays  # start-up: idem
+
     module = next((name for name, codes in registry.items() if code in codes[1:3]), None)
     path = Path(holidays.__file__).parent / package / f"{module}.py"
     spec = importlib.util.spec_from_file_location(f"holidays.{package}.{module}", path) if module else None
