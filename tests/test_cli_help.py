@@ -154,3 +154,10 @@ def test_a_command_imports_only_its_own_module(tmp_path):
     listed, shown = _modules_after(["--help"], tmp_path)
     assert "Commands" in shown and all(f" {entry} " in shown for entry in ("record", "payoff", "notice"))
     assert {m.rsplit(".", 1)[1] for m in listed} <= {"app", "context", "registry", "tables"}
+
+
+def test_the_output_options_name_the_report_formats():
+    from cli.commands.output import FORMATS
+    from cli.formats.report import FORMATS as REPORT_FORMATS
+
+    assert FORMATS == REPORT_FORMATS == ("table", "json", "csv")

@@ -10,18 +10,19 @@ import io
 import os
 import shutil
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click.exceptions import BadParameter
 
 from cli.commands.context import emit_json, settings
-from rich.box import Box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from cli.formats.report import FORMATS, NUMBER_KINDS, Report, Section, cells, json_rows, printable, render, shown_sections
+if TYPE_CHECKING:
+    from cli.formats.report import Report, Section
+
+# start-up: every command imports this module (`adopt`); rich's tables and the report formats
+# load only when a report is shown (docs/architecture.md, "Start-up").
+FORMATS = ("table", "json", "csv")  # cli.formats.report.FORMATS (test_cli_help checks they agree)
 
 COLORS = ("auto", "always", "never")
 
@@ -257,8 +258,10 @@ def use_color(choice: str) -> bool:
     return terminal() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-def show(ctx: typer.Context, report: Report) -> None:
+def show(ctx: typer.Context, report: "Report") -> None:
     """Print `report` as the user asked: a table fitted to the terminal, JSON or CSV."""
+    from cli.formats.report import json_rows, render, shown_sections  # start-up: only when a report is shown
+
     state = settings(ctx)
     fmt = state.format or ("json" if state.json else "table")
     on_terminal = terminal()
@@ -271,7 +274,8 @@ def show(ctx: typer.Context, report: Report) -> None:
         sys.stdout.write(render(report, fmt))
 
 
-def _terminal(sections: list[Section], width: int, color: bool) -> str:
+def _terminal(sections: list["Section"], width: int, color: bool) -> str:
+    from rich.console import Console  # start-up: only when a table is drawn
 
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color, color_system="standard" if color else None,
@@ -281,7 +285,10 @@ def _terminal(sections: list[Section], width: int, color: bool) -> str:
     return out.getvalue()
 
 
-def _print_section(console: Any, section: Section, width: int) -> None:
+def _print_section(console: Any, section: "Section", width: int) -> None:
+    from rich.text import Text  # start-up: only when a table is drawn
+
+    from cli.formats.report import cells, printable  # start-up: idem
 
     rows, totals = cells(section)
     kept = list(range(len(section.columns)))
@@ -306,7 +313,11 @@ def _print_section(console: Any, section: Section, width: int) -> None:
         console.print(Text(printable(n)))
 
 
-def _table(section: Section, rows: list[list[str]], totals: list[list[str]], kept: list[int]) -> Any:
+def _table(section: "Section", rows: list[list[str]], totals: list[list[str]], kept: list[int]) -> Any:
+    from rich.table import Table  # start-up: only when a table is drawn
+    from rich.text import Text  # start-up: idem
+
+    from cli.formats.report import NUMBER_KINDS  # start-up: idem
 
     table = Table(box=_rules(), show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
     for i in kept:
@@ -322,11 +333,17 @@ def _table(section: Section, rows: list[list[str]], totals: list[list[str]], kep
 
 
 def _rules() -> Any:
+    from rich.box import Box  # start-up: only when a table is drawn
+
     # a rule under the header and above the total rows, no vertical lines
     return Box("    \n    \n ── \n    \n ── \n ── \n    \n    \n")
 
 
-def _vertical(console: Any, section: Section, rows: list[list[str]], totals: list[list[str]]) -> None:
+def _vertical(console: Any, section: "Section", rows: list[list[str]], totals: list[list[str]]) -> None:
+    from rich.text import Text  # start-up: only when a table is drawn
+
+    from cli.formats.report import printable  # start-up: idem
+
     console.print(Text(printable(section.title), style="bold"))
     label = max(len(c.name) for c in section.columns)
     for r in [*rows, *totals]:

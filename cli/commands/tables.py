@@ -9,10 +9,6 @@ import sys
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from cli.formats.report import printable
 
 PIPE_WIDTH = 200
 
@@ -22,13 +18,25 @@ def output_console() -> Console:
     return Console(highlight=False, width=width)
 
 
-def new_table(*headers: str, **options: Any) -> Table:
+def printable(text: str) -> str:
+    """Text safe to show on a terminal (cli.formats.report.printable: each character no text
+    field may hold becomes a visible escape such as \\x1b)."""
+    from cli.formats.report import printable as escaped  # start-up: the report formats load when text is shown
+
+    return escaped(text)
+
+
+def new_table(*headers: str, **options: Any) -> Any:
+    from rich.table import Table  # start-up: only when a table is drawn
+
     grid = Table(**options)
     for header in headers:
         grid.add_column(header, overflow="fold")
     return grid
 
 
-def cell(value: Any) -> Text:
+def cell(value: Any) -> Any:
     """A table cell holding data: shown as written (never read as rich markup), escaped."""
+    from rich.text import Text  # start-up: only when a table is drawn
+
     return Text(printable(str(value)))
