@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
-
-from cli.commands.tables import printable
+from cli.commands.tables import LazyConsole, printable
 from cli.formats.records import describe, json_safe
 from domain import parsing
 from domain.errors import InvalidInput
@@ -21,7 +18,7 @@ from domain.errors import InvalidInput
 if TYPE_CHECKING:
     from cli.application.ledger import Ledger
 
-err_console = Console(stderr=True, highlight=False)
+err_console = LazyConsole(stderr=True, highlight=False)
 
 
 @dataclass
@@ -219,5 +216,7 @@ def refuse(message: str, *, field: str | None = None, code: int = 1, as_json: bo
     if as_json:
         emit_json({"error": message, "field": field})
     else:
+        from rich.markup import escape  # start-up: only when a command is refused
+
         err_console.print(f"[bold red]error:[/] {escape(printable(message))}", soft_wrap=True)
     return typer.Exit(code=code)

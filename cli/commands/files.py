@@ -142,7 +142,7 @@ class ImportProgress:
     def __enter__(self) -> "ImportProgress":
         if self.total >= self.PROGRESS_FROM and err_console.is_terminal:
             self.bar = Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
-                                console=err_console, transient=True)
+                                console=err_console.made(), transient=True)
             self.bar.start()
         return self
 

@@ -86,7 +86,7 @@ def rebuild(
     try:
         started = time.perf_counter()
         columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err_console, disable=settings(ctx).json) as progress:
+        with Progress(*columns, console=err_console.made(), disable=settings(ctx).json) as progress:
             task = progress.add_task("rebuild", total=book.recorder.max_notification_id() or 0)
             done = rebuild_all(book, view, processes_wanted=processes, chunk=batch,
                                progress=lambda n: progress.advance(task, n),

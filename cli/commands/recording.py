@@ -8,11 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from cli.commands.tables import output_console, printable
-from rich.text import Text
+from cli.commands.tables import output_console, printable, say
 
 from cli.formats.amortization import parse_schedule
-from rich.markup import escape
 
 from cli.commands.context import build, emit_json, err_console, ledger, meta_text, settings
 from domain import facts, parsing
@@ -65,11 +63,9 @@ def report(code: str, outcome: Any, ctx: typer.Context, extra: dict[str, Any] | 
             "chain_hash": event.chain_hash, **(extra or {}),
         })
     elif outcome.duplicate:
-        console.print(f"Already recorded as version {event.version} of {code} "
-                      f"(reference {event.reference}): nothing written.")
+        say(f"Already recorded as version {event.version} of {code} (reference {event.reference}): nothing written.")
     else:
-        console.print(f"Recorded {type(event).__name__} as version {event.version} of {code} "
-                      f"(chain {event.chain_hash[:12]}…).")
+        say(f"Recorded {type(event).__name__} as version {event.version} of {code} (chain {event.chain_hash[:12]}…).")
 
 
 # ---- facility --------------------------------------------------------------------------------
@@ -157,6 +153,8 @@ def facility_show(ctx: typer.Context, code: Code, as_of: Annotated[str, typer.Op
     if settings(ctx).format in ("json", "csv") or settings(ctx).json:
         show(ctx, report)
         return
+    from rich.text import Text  # start-up: only when a facility is shown
+
     console.print(Text.assemble((o.code, "bold"), printable(f"  {o.borrower} ← {o.lender}" + (f" (agent {o.agent})" if o.agent else ""))))
     console.print(f"agreement {o.agreement_date} · {o.currency} · {o.timezone} · cut-off "
                   f"{o.payment_cutoff:%H:%M} · calendar {o.calendar}")
@@ -550,6 +548,8 @@ def record_notice(
     report(code, outcome, ctx, extra={"stated_figures": comparison})
     if settings(ctx).json:
         return
+    from rich.markup import escape  # start-up: only for a notice's comparison
+
     for warning in comparison["warnings"]:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     if comparison["agrees"]:

@@ -8,14 +8,39 @@ import os
 import sys
 from typing import Any
 
-from rich.console import Console
-
 PIPE_WIDTH = 200
 
 
-def output_console() -> Console:
+class LazyConsole:
+    """A rich Console made on first use: a command that prints no table, colour or progress
+    (a recording command's one line, see `say`) never imports rich's console (≈ 25 ms of
+    start-up; docs/architecture.md, "Start-up"). Attributes are the Console's; `made()` is the
+    Console itself, for what needs a real one (rich's Progress)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def made(self) -> Any:
+        if self._console is None:
+            from rich.console import Console  # start-up: only when something is printed through rich
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
+
+
+def output_console() -> LazyConsole:
     width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPE_WIDTH
-    return Console(highlight=False, width=width)
+    return LazyConsole(highlight=False, width=width)
+
+
+def say(line: str) -> None:
+    """One plain line on standard output, as written (no rich markup, no emoji codes), with
+    the characters a terminal would act on escaped."""
+    sys.stdout.write(printable(line) + "\n")
 
 
 def printable(text: str) -> str:
