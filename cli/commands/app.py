@@ -51,7 +51,7 @@ class LedgerGroup(TyperGroup):
             return None
         if self._listing:
             return registry.listed(cmd_name)
-        from cli.commands.output import adopt  # start-up: rich and the output options load once a command is named
+        from cli.commands.output import adopt  # start-up: the output options load once a command is named
 
         command = registry.load(cmd_name, self.rich_markup_mode)
         adopt(command, (cmd_name,))  # --format, --json and --color may follow the command
