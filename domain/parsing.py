@@ -168,9 +168,50 @@ def places(number: Decimal) -> int:
 
 @lru_cache(maxsize=None)
 def _iso4217_exponent(currency: str) -> int | None:
-    from iso4217 import Currency  # start-up: deferred, ~50 ms (docs/architecture.md, "Start-up"; docs/dependencies.md)
+    listed = _listed_minor_units().get(currency)
+    if listed is not None:
+        return listed
+    from iso4217 import Currency  # start-up: deferred, ~20-50 ms (docs/architecture.md, "Start-up"; docs/dependencies.md)
 
     try:
         return Currency(currency).exponent
     except ValueError:
         return None
+
+
+_ENTRY = re.compile(rb"<CcyNtry>(.*?)</CcyNtry>", re.S)
+
+
+def _field(entry: bytes, tag: bytes) -> str | None:
+    found = re.search(rb"<" + tag + rb">\s*([^<]*?)\s*</" + tag + rb">", entry)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+@lru_cache(maxsize=1)
+def _listed_minor_units() -> dict[str, int]:
+    """The minor units of ISO 4217's currencies, read from the iso4217 package's own table
+    (`table.xml`, the maintenance agency's list) without importing the package, whose import
+    parses the whole table into an Enum (≈ 20 ms, on every recording command's path). As the
+    package does: the first entry of each code counts, and only one with a number and digit
+    minor units is kept here; any other code (none listed, N.A., no table found) is answered by
+    the package itself. tests/test_parsing.py checks every code against the package."""
+    import importlib.util  # start-up: only to find the table's file
+    from pathlib import Path  # start-up: idem
+
+    spec = importlib.util.find_spec("iso4217")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    try:
+        data = (Path(folders[0]) / "table.xml").read_bytes() if folders else b""
+    except OSError:
+        return {}
+    table: dict[str, int] = {}
+    seen: set[str] = set()
+    for entry in _ENTRY.finditer(data):
+        code = _field(entry.group(1), b"Ccy")
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        number, units = _field(entry.group(1), b"CcyNbr"), _field(entry.group(1), b"CcyMnrUnts")
+        if number and units is not None and units.isdigit():
+            table[code] = int(units)
+    return table

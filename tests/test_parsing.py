@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain import parsing
 from tests.test_cli_input_forms import MALFORMED_AMOUNTS
@@ -36,6 +38,34 @@ def test_minor_units_come_from_iso_4217(currency, units):
 def test_currencies_without_minor_units_are_refused(currency):
     with pytest.raises(ValueError):
         parsing.minor_units(currency)
+
+
+def _library_exponent(currency):
+    from iso4217 import Currency
+
+    try:
+        return Currency(currency).exponent
+    except ValueError:
+        return None
+
+
+def test_the_table_read_without_the_library_agrees_with_the_library_on_every_code():
+    """parsing reads the iso4217 package's table.xml itself (start-up); the package decides."""
+    from iso4217 import raw_table
+
+    listed = parsing._listed_minor_units()
+    assert {"USD": 2, "JPY": 0, "BHD": 3, "CLF": 4}.items() <= listed.items()  # the fast path answers these
+    assert len(listed) > 150
+    for code in raw_table:
+        if code in listed:
+            assert listed[code] == _library_exponent(code), code
+        assert parsing._iso4217_exponent.__wrapped__(code) == _library_exponent(code), code
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=4)
+       | st.sampled_from(["USD", "XAU", "XTS", "XXX", "usd", "USN", "ZWL", "VES"]))
+def test_any_code_gets_the_libraries_answer(code):
+    assert parsing._iso4217_exponent.__wrapped__(code) == _library_exponent(code)
 
 
 def test_rates_are_plain_and_signed_only_where_allowed():
