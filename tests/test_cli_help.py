@@ -132,6 +132,24 @@ def test_the_lazy_registry_lists_every_command_with_its_own_help():
         assert f"cli.commands.{entry.module}" in {callback.__module__ for callback in callbacks}, entry.name
 
 
+def test_the_record_group_lists_its_facts_from_every_module_with_their_own_help():
+    """`record` builds one fact's command when named; its list (recording's facts, then
+    registry.RECORD_ELSEWHERE's) must match the commands themselves, in order."""
+    import inspect
+
+    from cli.commands import recording, registry, syndication, terms
+
+    group = typer.main.get_command(app).commands["record"]
+    real = dict(group.commands)
+    assert list(real) == [info.name for info in recording.record_app.registered_commands] + [
+        "assignment", "distribution", "commitment", "termination", "amendment"]
+    for name, command in real.items():
+        assert group.one_line(name) == inspect.cleandoc(command.help or "").split("\n\n")[0].strip(), name
+        assert "--json" in {o for p in command.params for o in getattr(p, "opts", ())}, name  # adopted
+    for entry in registry.RECORD_ELSEWHERE:
+        assert real[entry.name].callback.__module__ == {"syndication": syndication, "terms": terms}[entry.module].__name__
+
+
 def _modules_after(args: list[str], tmp_path: Path) -> tuple[set[str], str]:
     """The cli.commands modules a real invocation imported (in a fresh interpreter), and its output."""
     script = ("import sys\nsys.argv = ['loanledger', *sys.argv[1:]]\nfrom cli.commands.app import main\n"
@@ -150,8 +168,7 @@ def test_a_command_imports_only_its_own_module(tmp_path):
                                   tmp_path)
     assert said.startswith("Recorded PaymentReceived as version")
     commands = {m.rsplit(".", 1)[1] for m in loaded} - {"app", "context", "registry", "output", "tables"}
-    # `record` holds facts of all three; syndication and terms take their option types from reports
-    assert commands == {"recording", "syndication", "terms", "reports"}
+    assert commands == {"recording"}  # not syndication nor terms, whose facts `record` also holds
     listed, shown = _modules_after(["--help"], tmp_path)
     assert "Commands" in shown and all(f" {entry} " in shown for entry in ("record", "payoff", "notice"))
     assert {m.rsplit(".", 1)[1] for m in listed} <= {"app", "context", "registry", "tables"}

@@ -9,69 +9,29 @@ fault exits 1.
 import errno
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click and exports no UsageError
-from typer.core import TyperGroup
 
 from cli.commands import registry
 from cli.commands.context import refuse, settings
 from domain.errors import InvalidInput, LedgerError
 
 
-class LedgerGroup(TyperGroup):
+class LedgerGroup(registry.LazyGroup):
     """The root group, built lazily: a command's module is imported only when that command is
     named (cli/commands/registry.py); `--help` and shell completion list the registry's names and
     one-line help without importing any command (docs/architecture.md, "Start-up")."""
 
-    _listing = False  # True while the help or the shell completion lists the commands
-    _every: dict[str, Any] | None = None
-
-    @property
-    def commands(self) -> dict[str, Any]:  # type: ignore[override]
-        """Every command, each module imported: for whatever walks the whole tree (typer's "Did
-        you mean" after a mistyped command, the tests). The command line itself never asks."""
-        if self._every is None:
-            self._every = {name: self.get_command(None, name) for name in self.list_commands(None)}
-        return self._every
-
-    @commands.setter
-    def commands(self, value: Any) -> None:
-        if value:  # typer builds the root with no commands of its own: they are in the registry
-            raise ValueError("LedgerGroup's commands are those of cli/commands/registry.py")
-
-    def list_commands(self, ctx: Any) -> list[str]:
+    def names(self) -> list[str]:
         return [entry.name for entry in registry.COMMANDS]
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in registry.BY_NAME:
-            return None
-        if self._listing:
-            return registry.listed(cmd_name)
-        from cli.commands.output import adopt  # start-up: the output options load once a command is named
+    def one_line(self, name: str) -> Any:
+        return registry.BY_NAME[name].help
 
-        command = registry.load(cmd_name, self.rich_markup_mode)
-        adopt(command, (cmd_name,))  # --format, --json and --color may follow the command
-        return command
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        with self._listing_only():
-            super().format_help(ctx, formatter)
-
-    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
-        with self._listing_only():
-            return super().shell_complete(ctx, incomplete)
-
-    @contextmanager
-    def _listing_only(self) -> Iterator[None]:
-        self._listing = True
-        try:
-            yield
-        finally:
-            self._listing = False
+    def build(self, name: str) -> Any:
+        return registry.load(name, self.rich_markup_mode)
 
     def invoke(self, ctx: Any) -> Any:
         try:

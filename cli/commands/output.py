@@ -101,6 +101,8 @@ _OPTIONS: list[Any] = []
 def adopt(command: Any, path: tuple[str, ...] = ()) -> None:
     """Give every command below `command` the output options, so that they may follow it."""
     _plain_help_option(command)
+    if getattr(command, "lazy", False):
+        return  # a lazy group (cli/commands/registry.py) adopts each command as it builds it
     if hasattr(command, "commands"):
         for name, sub in command.commands.items():
             adopt(sub, (*path, name))

@@ -6,11 +6,16 @@ one-line help, so that `loanledger record payment` imports the recording command
 with the first paragraph of the help the command itself carries.
 """
 
+import copy
 import importlib
+import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, NamedTuple
 
 import typer
+from typer.core import TyperGroup
 
 
 class Entry(NamedTuple):
@@ -84,21 +89,137 @@ COMMANDS: tuple[Entry, ...] = (
 
 BY_NAME = {entry.name: entry for entry in COMMANDS}
 
+# The facts of `record` defined outside cli/commands/recording.py, after its own (that order).
+RECORD_ELSEWHERE: tuple[Entry, ...] = (
+    Entry("assignment", "syndication",
+          "An assignment settled: part of a lender's share of a note moves to another lender."),
+    Entry("distribution", "syndication",
+          "A distribution the agent wired to a lender."),
+    Entry("commitment", "terms",
+          "A note's commitment changed from a date (a reduction, an increase up to the face amount)."),
+    Entry("termination", "terms",
+          "A commitment terminated from a date: nothing more can be drawn on it and its unused or\n"
+          "ticking fee stops. Without --note, every note issued on or before the date.\n"
+          "(An acceleration terminates the commitments of its notes by itself.)"),
+    Entry("amendment", "terms",
+          "A note's terms amended from a date: only the terms given change. The rate, default margin\n"
+          "and fee rate apply from the date (explain shows which terms applied when); a backdated\n"
+          "amendment recomputes everything after its date, and --known-at before it was recorded shows\n"
+          "the figures as they were."),
+)
+
+
+class LazyGroup(TyperGroup):
+    """A group whose commands are built only when named. `--help` and shell completion list
+    stand-ins carrying each name and one-line help; `commands` (whatever walks the whole tree:
+    typer's "Did you mean ..." after a mistyped command, the tests) builds them all."""
+
+    lazy = True  # cli.commands.output.adopt gives the output options to each command as it is built
+    path: tuple[str, ...] = ()  # the group's own path ("record",); the root's is ()
+    _listing = False  # True while the help or the shell completion lists the commands
+    _every: dict[str, Any] | None = None
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def one_line(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def build(self, name: str) -> Any:
+        raise NotImplementedError
+
+    @property
+    def commands(self) -> dict[str, Any]:  # type: ignore[override]
+        if self._every is None:
+            self._every = {name: self.get_command(None, name) for name in self.list_commands(None)}
+        return self._every
+
+    @commands.setter
+    def commands(self, value: Any) -> None:
+        if value:  # typer builds the group with no commands: they are built when named
+            raise ValueError(f"{type(self).__name__} builds its commands when they are named")
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return self.names()
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.names():
+            return None
+        if self._listing:
+            from typer.core import TyperCommand  # start-up: only when the commands are listed
+
+            return TyperCommand(name=cmd_name, help=self.one_line(cmd_name))
+        from cli.commands.output import adopt  # start-up: the output options load once a command is named
+
+        command = self.build(cmd_name)
+        adopt(command, (*self.path, cmd_name))  # --format, --json and --color may follow the command
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with self._listing_only():
+            super().format_help(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        with self._listing_only():
+            return super().shell_complete(ctx, incomplete)
+
+    @contextmanager
+    def _listing_only(self) -> Iterator[None]:
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
+
+
+class RecordGroup(LazyGroup):
+    """`record`: its facts from cli/commands/recording.py, then RECORD_ELSEWHERE's; a fact's
+    module is imported and its command built only when named (`record payment` builds one)."""
+
+    path = ("record",)
+
+    def names(self) -> list[str]:
+        return [info.name for info in _own_facts()] + [entry.name for entry in RECORD_ELSEWHERE]
+
+    def one_line(self, name: str) -> Any:
+        for info in _own_facts():
+            if info.name == name:
+                return inspect.cleandoc(info.help or inspect.getdoc(info.callback) or "").split("\n\n")[0].strip()
+        return next(entry.help for entry in RECORD_ELSEWHERE if entry.name == name)
+
+    def build(self, name: str) -> Any:
+        infos = _own_facts() + _facts_of(next((e.module for e in RECORD_ELSEWHERE if e.name == name), ""))
+        info = next(info for info in infos if info.name == name)
+        return typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=self.rich_markup_mode)
+
+
+def _own_facts() -> list[Any]:
+    from cli.commands import recording  # start-up: loaded when `record` is named
+
+    return list(recording.record_app.registered_commands)
+
+
+@cache
+def _facts_of(module: str) -> list[Any]:
+    """The `record` facts a module registers (none for recording itself)."""
+    if not module:
+        return []
+    facts = typer.Typer()
+    importlib.import_module(f"cli.commands.{module}").register(typer.Typer(), facts)
+    return list(facts.registered_commands)
+
 
 @cache
 def registered(module: str) -> typer.Typer:
     """The module's commands, registered once per process on a Typer of their own."""
     commands = importlib.import_module(f"cli.commands.{module}")
     scratch = typer.Typer()
-    if module == "recording":  # `record` also holds the syndication and terms facts
-        from cli.commands import syndication, terms  # start-up: loaded with `record` only
-
-        spare = typer.Typer()  # their top-level commands load by their own names
-        syndication.register(spare, commands.record_app)
-        terms.register(spare, commands.record_app)
+    if module == "recording":  # `record` is a RecordGroup: its facts are built one by one when named
         scratch.add_typer(commands.facility_app, name="facility")
         scratch.add_typer(commands.note_app, name="note")
-        scratch.add_typer(commands.record_app, name="record")
+        facts = copy.copy(commands.record_app)
+        facts.registered_commands, facts.registered_groups = [], []
+        scratch.add_typer(facts, name="record", cls=RecordGroup)
     elif module in ("syndication", "terms"):
         commands.register(scratch, typer.Typer())  # their `record` facts load with `record`
     else:
@@ -117,10 +238,3 @@ def load(name: str, rich_markup_mode: Any) -> Any:
     one.registered_commands = [info for info in source.registered_commands if info.name == name]
     one.registered_groups = [info for info in source.registered_groups if info.name == name]
     return typer.main.get_group(one).commands[name]
-
-
-def listed(name: str) -> Any:
-    """A stand-in carrying the name and one-line help, for `--help` and shell completion."""
-    from typer.core import TyperCommand  # start-up: only when the commands are listed
-
-    return TyperCommand(name=name, help=BY_NAME[name].help)
