@@ -10,7 +10,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,6 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from cli.application.conflicts import ATTEMPTS, pause
 from cli.application.meta import Meta
-from cli.application.importing import BATCH_SIZE, Importer, ImportInterrupted, ImportRefused, ImportResult, Progress, RawItems
 from cli.persistence.faults import (CannotConnect, bound_lock_waits, busy, connection_problem, is_lock_timeout,
                                    own_retries, write_denied)
 from cli.persistence.notification_log import notifications
@@ -31,7 +30,21 @@ from domain.events import FacilityEvent, FacilityOpened
 from domain.facility import Facility, PrincipalOf, Recorded, decide, facility_id, repeats_opening
 from domain.facts import Fact, OpenFacility
 
+if TYPE_CHECKING:
+    from cli.application.importing import ImportResult, Progress, RawItems
+
 __all__ = ["ImportInterrupted", "ImportRefused", "ImportResult", "Ledger", "Meta"]
+
+
+def __getattr__(name: str) -> Any:
+    """ImportInterrupted, ImportRefused, ImportResult: cli.application.importing's, loaded on first
+    use (a recording command never imports; docs/architecture.md, "Start-up")."""
+    if name in ("ImportInterrupted", "ImportRefused", "ImportResult"):
+        from cli.application import importing  # start-up: only when an import is run or refused
+
+        return getattr(importing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 STARTUP_ATTEMPTS = 5
 
@@ -222,12 +235,15 @@ class Ledger(Application[UUID]):
         return stored is not None and stored.chain_hash == event.chain_hash
 
     def import_records(
-        self, raw: RawItems, actor: str, progress: Progress | None = None, batch_size: int = BATCH_SIZE,
-    ) -> ImportResult:
+        self, raw: "RawItems", actor: str, progress: "Progress | None" = None, batch_size: int | None = None,
+    ) -> "ImportResult":
         """Import the records that `raw()` yields (it is called once per pass): every record is
-        validated before anything is written, then the file is written in batches, skipping
-        what is already stored (see cli.application.importing)."""
-        return Importer(self, raw, actor, progress, batch_size).run()
+        validated before anything is written, then the file is written in batches (of
+        importing.BATCH_SIZE unless given), skipping what is already stored (see
+        cli.application.importing)."""
+        from cli.application.importing import BATCH_SIZE, Importer  # start-up: only when importing
+
+        return Importer(self, raw, actor, progress, BATCH_SIZE if batch_size is None else batch_size).run()
 
     # ---- reading --------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 from pydantic import ValidationError
 from cli.commands.tables import LazyConsole, printable
-from cli.formats.records import describe, json_safe
 from domain import parsing
 from domain.errors import InvalidInput
 
@@ -138,6 +137,8 @@ def build(model: Any, **fields: Any) -> Any:
     try:
         return model.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as error:
+        from cli.formats.records import describe  # start-up: only when an option is refused
+
         first = error.errors()[0]["loc"]
         raise InvalidInput(_as_options(describe(error)), field=str(first[0]) if first else None) from None
 
@@ -201,6 +202,8 @@ def _interest_options(text: str) -> str:
 
 
 def emit_json(data: Any) -> None:
+    from cli.formats.records import json_safe  # start-up: only for JSON output
+
     sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 

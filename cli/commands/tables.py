@@ -8,6 +8,8 @@ import os
 import sys
 from typing import Any
 
+from cli.formats.printable import printable
+
 PIPE_WIDTH = 200
 
 
@@ -41,14 +43,6 @@ def say(line: str) -> None:
     """One plain line on standard output, as written (no rich markup, no emoji codes), with
     the characters a terminal would act on escaped."""
     sys.stdout.write(printable(line) + "\n")
-
-
-def printable(text: str) -> str:
-    """Text safe to show on a terminal (cli.formats.report.printable: each character no text
-    field may hold becomes a visible escape such as \\x1b)."""
-    from cli.formats.report import printable as escaped  # start-up: the report formats load when text is shown
-
-    return escaped(text)
 
 
 def new_table(*headers: str, **options: Any) -> Any:

@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from domain import parsing
+from cli.formats.printable import printable
 
 KINDS = ("text", "code", "money", "exact", "rate", "count", "date", "instant")
 NUMBER_KINDS = frozenset({"money", "exact", "rate", "count"})
@@ -121,15 +121,6 @@ def _at_least_two_decimals(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     whole, _, decimals = text.partition(".")
     return f"{whole}.{decimals.ljust(2, '0')}"
-
-
-def printable(text: str) -> str:
-    """Text safe to show on a terminal: each character no text field may hold becomes a visible
-    escape such as \\x1b or \\u202e (domain.parsing.refused_character)."""
-    if not any(parsing.refused_character(c) for c in text):
-        return text
-    return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-                   if parsing.refused_character(c) else c for c in text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-import platformdirs
-
 from cli.persistence import postgres
 
 from domain.errors import LedgerError
@@ -40,6 +38,8 @@ STORE_STAMPS = "LEDGER_STORE_STAMPS"  # in a Database's env: this events table h
 
 
 def default_url() -> str:
+    import platformdirs  # start-up: only when no --db names the ledger
+
     return str(Path(platformdirs.user_data_dir("loanledger")) / "ledger.db")
 
 
