@@ -11,7 +11,7 @@ from projections.engine import Sweep
 from projections.explain import Explanation, explanation
 from projections.figures import PastDue, Position, past_due, position
 from projections.fixings import NO_FIXINGS, Fixings
-from projections.payoff import Payoff, payoff
+from projections.payoff import Payoff, quote
 from projections.schedule import month_end
 
 Events = Iterable[FacilityEvent]
@@ -61,7 +61,7 @@ def availability_as_of(events: Events, as_of: date, known_at: datetime | None = 
 def payoff_on(events: Events, good_through: date, known_at: datetime | None = None, *,
               fixings: Fixings = NO_FIXINGS) -> Payoff:
     """What must be paid on `good_through` to retire every note (projections.payoff)."""
-    return payoff(replay(events, good_through, known_at, fixings=fixings))
+    return quote(events, good_through, known_at, fixings=fixings)
 
 
 def timeline(
