@@ -248,3 +248,22 @@ def test_payoff_for_a_non_business_day_exits_1_with_one_message(db_url):
 
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "not a business day" in result.stderr and "2024-02-20" in result.stderr  # Monday 19 Feb: Presidents' Day
+
+
+def test_the_seed_paid_off_on_its_acceleration_day_owes_no_default_premium_and_a_day_later_the_notice_total(sqlite_url):
+    # ATG-LAURUS-2005 was accelerated on 31 Jan 2008 (the notice of default: 13,580,810.10 with
+    # 3,134,033.10 of default premiums). Paid off on 31 Jan, the payment comes before the
+    # acceleration: no premium, and the 31st itself earns no interest. Paid off on 1 Feb, it owes
+    # exactly the notice's total (interest to 1 Feb exclusive = interest through the 31st).
+    code = "ATG-LAURUS-2005"
+    run(sqlite_url, "demo")
+    on_the_day = run_json(sqlite_url, "payoff", code, "--good-through", "2008-01-31")
+    next_day = run_json(sqlite_url, "payoff", code, "--good-through", "2008-02-01")
+
+    assert next_day["total"] == "13580810.10"
+    assert all(n["fees"] == "0.00" and n["prepayment_premium"] == "0.00" for n in on_the_day["notes"])
+    assert sum(Decimal(n["principal"]) for n in on_the_day["notes"]) == Decimal("10350000")
+    assert sum(Decimal(n["interest"]) for n in on_the_day["notes"]) < Decimal("96777.00")
+    run(sqlite_url, "record", "payment", code, "--amount", on_the_day["total"], "--date", "2008-01-31", "--payoff")
+    balance = run_json(sqlite_url, "balance", code, "--as-of", "2008-01-31")
+    assert balance["total"] == "0.00" and balance["unapplied_credit"] == "0.00"
