@@ -267,3 +267,30 @@ def test_the_seed_paid_off_on_its_acceleration_day_owes_no_default_premium_and_a
     run(sqlite_url, "record", "payment", code, "--amount", on_the_day["total"], "--date", "2008-01-31", "--payoff")
     balance = run_json(sqlite_url, "balance", code, "--as-of", "2008-01-31")
     assert balance["total"] == "0.00" and balance["unapplied_credit"] == "0.00"
+
+
+def test_payoff_on_an_acceleration_day_with_credit_held_exits_1_naming_why_and_the_letter_too(db_url, tmp_path):
+    for command in (OPEN, ["note", "issue", "ACME-1", "TERM", "--kind", "term", "--face-amount", "500000",
+                           "--issue-date", "2024-01-15", "--maturity-date", "2027-01-15", "--rate", "8",
+                           "--default-premium-rate", "5", "--default-premium-base", "principal"]):
+        run(db_url, *command)
+    run(db_url, "record", "advance", "ACME-1", "--note", "TERM", "--amount", "400000", "--date", "2024-01-16")
+    run(db_url, "record", "payment", "ACME-1", "--amount", "5000", "--date", "2024-01-20")  # nothing due: credit
+    run(db_url, "record", "default", "ACME-1", "--date", "2024-02-20", "--clause", "§7", "--description", "covenant")
+    run(db_url, "record", "acceleration", "ACME-1", "--date", "2024-02-28")
+
+    quote = run(db_url, "payoff", "ACME-1", "--good-through", "2024-02-28", ok=False)
+    letter = run(db_url, "notice", "render", "ACME-1", "--kind", "payoff-quote", "--good-through", "2024-02-28",
+                 "-o", str(tmp_path / "letter.html"), ok=False)
+
+    # the 1 Feb bill (16 days on 400,000 at 8% = 1,422.22) took that much of the 5,000: 3,577.78 held
+    for result in (quote, letter):
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "unapplied credit of 3577.78" in result.stderr and "quote for 2024-02-29 instead" in result.stderr
+    assert not (tmp_path / "letter.html").exists()
+    day_after = run_json(db_url, "payoff", "ACME-1", "--good-through", "2024-02-29")
+    # 5% of 400,000 = 20,000.00 charged on the 28th, the credit then paid 3,577.78 of it (fees first)
+    assert (day_after["notes"][0]["fees"], day_after["unapplied_credit"]) == ("16422.22", "0.00")
+    run(db_url, "record", "payment", "ACME-1", "--amount", day_after["total"], "--date", "2024-02-29", "--payoff")
+    balance = run_json(db_url, "balance", "ACME-1", "--as-of", "2024-02-29")
+    assert balance["total"] == "0.00" and balance["unapplied_credit"] == "0.00"
