@@ -145,9 +145,10 @@ def current_interest(note: NoteState, day: date) -> Decimal:
     margin, the overdue interest accrued since its last bill), rounded to the cent."""
     if note.accruer.period_start is None:
         return ZERO
-    exact = note.accruer.through_end_of(day)[0]
+    exact = note.accruer.interest_through_end_of(day)
     if note.overdue is not None:
-        exact += note.overdue.principal.through_end_of(day)[0] + note.overdue.interest.through_end_of(day)[0]
+        exact += (note.overdue.principal.interest_through_end_of(day)
+                  + note.overdue.interest.interest_through_end_of(day))
     return to_cents(exact)
 
 
