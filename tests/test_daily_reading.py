@@ -8,12 +8,13 @@ from decimal import Decimal, getcontext, localcontext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.values import DayCount
+from domain.values import Component, DayCount
 from projections.accrual import Accruer
 from projections.daycount import year_fraction
 from projections.exact import WIDE, Accrual
-from projections.report import report, timeline
-from tests.streams import advance, note, opened, payment, stream
+from projections.figures import position
+from projections.report import replay, report, timeline
+from tests.streams import advance, fee, note, opened, payment, stream
 
 D0 = date(2005, 1, 3)
 day_counts = st.sampled_from([d.value for d in DayCount])
@@ -70,3 +71,28 @@ def test_a_daily_timeline_leaves_the_callers_decimal_context_alone_between_days(
     assert precisions and set(precisions) == {getcontext().prec} and getcontext().prec != WIDE.prec
     # 100,000.00 at 6% ACT/360 from 3 Jan through the end of 31 Jan: 29 days = 483.33
     assert report(events, date(2005, 1, 31)).position.interest == Decimal("483.33")
+
+
+def _open_sum(sweep, note, component):
+    return sum((i.outstanding for i in sweep.items if i.outstanding > 0 and i.note == note and i.component is component),
+               Decimal("0.00"))
+
+
+def test_a_position_reads_billed_interest_and_fees_off_the_open_items():
+    """Note A: 100,000.00 at 6% ACT/360 from 3 Jan 2005, billed monthly; a 40.00 fee on A and a
+    25.00 facility fee on 10 Jan; 30.00 paid on 11 Jan goes to fees (nothing else is due), so
+    35.00 of the 65.00 stays open. On 15 Feb the January bill (3 Jan to 1 Feb, 29 days:
+    100,000 × 6% × 29/360 = 483.33) is open. Each figure is also the sum, written out here, over
+    the sweep's items."""
+    events = stream(opened(), note("A", interest={"rate": "6"}), advance("100000.00", "2005-01-03", "A"),
+                    fee("40.00", "2005-01-10", "A"), fee("25.00", "2005-01-10", None),
+                    payment("30.00", "2005-01-11"))
+    for day in (date(2005, 1, 10), date(2005, 1, 11), date(2005, 2, 15)):
+        sweep = replay(events, day)
+        figures = position(sweep)
+        assert figures.notes["A"].interest_billed == _open_sum(sweep, "A", Component.INTEREST) == sweep.billed_unpaid(
+            sweep.notes["A"])
+        assert figures.notes["A"].fees == _open_sum(sweep, "A", Component.FEES)
+        assert figures.facility_fees == _open_sum(sweep, None, Component.FEES)
+    assert figures.notes["A"].fees + figures.facility_fees == Decimal("35.00")
+    assert figures.notes["A"].interest_billed == Decimal("483.33")
