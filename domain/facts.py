@@ -224,7 +224,7 @@ class IssueDefaultNotice(Fact):
         return value
 
 
-DOCUMENT_KINDS = ("default", "billing", "rate-set", "payoff", "statement")
+DOCUMENT_KINDS = ("default", "billing", "rate-set", "payoff", "payoff-quote", "statement")
 DOCUMENT_FORMATS = ("html", "pdf", "md")
 
 
@@ -233,7 +233,7 @@ class IssueDocument(Fact):
     as-of date, the instant its figures were known at) and the SHA-256 of the exact bytes sent."""
 
     effective_date: Day
-    kind: Literal["default", "billing", "rate-set", "payoff", "statement"]
+    kind: Literal["default", "billing", "rate-set", "payoff", "payoff-quote", "statement"]
     format: Literal["html", "pdf", "md"]
     known_at: AwareDateTime
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

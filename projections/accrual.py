@@ -103,19 +103,32 @@ class Accruer:
         return closed
 
     def through_end_of(self, day: date) -> tuple[Decimal, tuple[SubInterval, ...]]:
-        """Exact interest of the current period from its start through the end of `day`."""
+        """Exact interest of the current period from its start through the end of `day`, and its
+        sub-intervals (the open segment's cut at the end of `day`)."""
+        return self._through_end_of(day, True)  # type: ignore[return-value]
+
+    def interest_through_end_of(self, day: date) -> Decimal:
+        """`through_end_of(day)[0]` without building the sub-intervals (a daily reading needs
+        only the amount): the same sums, in the same order."""
+        return self._through_end_of(day, False)  # type: ignore[return-value]
+
+    def _through_end_of(self, day: date, with_pieces: bool) -> Decimal | tuple[Decimal, tuple[SubInterval, ...]]:
         total = self.closed.copy()
-        pieces = list(self.pieces)
+        piece = None
         if self.seg_start is not None and self.seg_principal and self.seg_start <= day:
+            end = day + timedelta(days=1)
             if self.convention is not None:
                 assert self.seg_rate is not None
-                piece = self.convention(self.seg_start, day + timedelta(days=1), self.seg_principal, self.seg_rate)
+                piece = self.convention(self.seg_start, end, self.seg_principal, self.seg_rate)
                 total.add_amount(piece.interest)
             else:
-                piece = self._piece(self.seg_start, day + timedelta(days=1))
-                total.add(self.seg_principal, piece.rate, year_fraction(self.day_count, piece.start, piece.end))
-            pieces.append(piece)
-        return total.value(), tuple(pieces)
+                assert self.seg_rate is not None
+                total.add(self.seg_principal, self.seg_rate, year_fraction(self.day_count, self.seg_start, end))
+                if with_pieces:
+                    piece = self._piece(self.seg_start, end)
+        if not with_pieces:
+            return total.value()
+        return total.value(), tuple(self.pieces) if piece is None else (*self.pieces, piece)
 
     def _close_segment(self, end: date) -> None:
         if self.seg_start is None or self.seg_start >= end:

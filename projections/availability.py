@@ -51,7 +51,7 @@ def availability(sweep: Sweep) -> Availability:
         if parent is not None and parent in own and own[parent][2] < room:
             room = own[parent][2]
             why = (*why, f"limited by {parent}, which it is drawn under: {own[parent][2]:.2f} available there")
-        fee = note.fee.accruer.through_end_of(day)[0] if note.fee is not None and note.fee.next_end else ZERO
+        fee = note.fee.accruer.interest_through_end_of(day) if note.fee is not None and note.fee.next_end else ZERO
         lines.append(NoteAvailability(code, note.terms.kind.value, parent, commitment, drawn, room, fee, why))
     return Availability(sweep.facility.code, day, tuple(lines))
 

@@ -11,7 +11,7 @@ printed as JSON (`notice render --format json`).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,21 +19,24 @@ from zoneinfo import ZoneInfo
 from domain import events as ev
 from domain.money import to_cents
 
+from projections.business_days import calendar_for
 from projections.errors import ReportRefused
 from projections.explain import explanation
 from projections.facility_state import default_periods
 from projections.fixings import NO_FIXINGS, Fixings, market_indexes
-from projections.json_views import balance_json, money, past_due_json
+from projections.json_views import balance_json, money, past_due_json, payoff_json
+from projections.payoff import quote
 from projections.rates import IndexRates, contractual_rate
 from projections.report import replay
 from projections.selection import active, as_utc, known
 
-KINDS = ("default", "billing", "rate-set", "payoff", "statement")
+KINDS = ("default", "billing", "rate-set", "payoff", "payoff-quote", "statement")
 KIND_TITLES = {
     "default": "Notice of default and demand for payment",
     "billing": "Billing notice",
     "rate-set": "Notice of interest rates",
     "payoff": "Payoff statement",
+    "payoff-quote": "Payoff letter",
     "statement": "Account statement",
 }
 NOTE_KINDS = {"revolving": "revolving note", "term": "term note", "minimum_borrowing": "minimum borrowing note"}
@@ -104,9 +107,12 @@ def document(events: list[ev.FacilityEvent], kind: str, as_of: date, known_at: d
                                for k in ("principal", "interest", "fees", "total")}
     values["balance_text"] = {k: dollars(values["balance"][k], opened.currency)
                               for k in ("principal", "interest", "fees", "unapplied_credit", "total")}
-    builder = {"default": _default, "billing": _billing, "rate-set": _rates, "payoff": _payoff,
-               "statement": _statement}[kind]
-    builder(values, standing, x, as_of, opened, demand_deadline)
+    if kind == "payoff-quote":
+        _payoff_quote(values, quote(events, as_of, known_at, fixings=fixings), opened)
+    else:
+        builder = {"default": _default, "billing": _billing, "rate-set": _rates, "payoff": _payoff,
+                   "statement": _statement}[kind]
+        builder(values, standing, x, as_of, opened, demand_deadline)
     if kind == "rate-set":
         values["indices"] += _market_indices(standing, as_of, fixings)
     return Document(kind, KIND_TITLES[kind], values)
@@ -268,6 +274,24 @@ def _payoff(values: dict[str, Any], standing: list[ev.FacilityEvent], x: Any, as
                         "fees": money(position.fees), "unapplied_credit": money(position.unapplied_credit),
                         "total": money(payoff)}
     values["payoff_text"] = {k: dollars(v, opened.currency) for k, v in values["payoff"].items()}
+
+
+def _payoff_quote(values: dict[str, Any], payoff: Any, opened: ev.FacilityOpened) -> None:
+    """The `payoff` command's quote, as a letter: its JSON (`quote`, the same as `payoff --json`),
+    the amounts with the currency (`quote_text`), and the wire cut-off of the value date (a payment
+    received after it takes value on the next business day, which this quote does not retire)."""
+    values["quote"] = figures = payoff_json(payoff)
+    currency = opened.currency
+    values["quote_text"] = {
+        "notes": [{k: (dollars(v, currency) if k != "note" and v is not None else v) for k, v in n.items()}
+                  for n in figures["notes"]],
+        **{k: dollars(figures[k], currency) for k in ("facility_fees", "unapplied_credit", "total", "per_diem")}}
+    day = payoff.good_through
+    cutoff = datetime.combine(day, opened.payment_cutoff, ZoneInfo(opened.timezone))
+    values["cutoff"] = _deadline_text(cutoff, opened.timezone)
+    later = calendar_for(opened.calendar).following(day + timedelta(days=1))
+    values["good_through"] = {"date": day.isoformat(), "long": long_date(day), "next_business_day": later.isoformat(),
+                              "next_business_day_long": long_date(later)}
 
 
 def _statement(values: dict[str, Any], standing: list[ev.FacilityEvent], x: Any, as_of: date,

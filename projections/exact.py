@@ -67,11 +67,15 @@ class Accrual:
         if not is_wide():
             with localcontext(WIDE):
                 return self.value()
-        return sum((total / (100 * basis) for basis, total in sorted(self._sums.items())), _NOUGHT)
+        sums = self._sums
+        if len(sums) == 1:  # one basis (the usual case): the same sum without sorting a generator
+            for basis, total in sums.items():
+                return _NOUGHT + total / (100 * basis)
+        return sum((total / (100 * basis) for basis, total in sorted(sums.items())), _NOUGHT)
 
     def copy(self) -> "Accrual":
-        twin = Accrual()
-        twin._sums = dict(self._sums)
+        twin = Accrual.__new__(Accrual)
+        twin._sums = self._sums.copy()
         return twin
 
     def __eq__(self, other: object) -> bool:

@@ -9,7 +9,7 @@ from domain.values import Component
 
 from projections.engine import Sweep
 from projections.facility_state import NoteState
-from projections.waterfall import Item
+from projections.open_items import outstanding_by
 
 BUCKETS = ((30, "0-30"), (60, "31-60"), (90, "61-90"))
 
@@ -125,7 +125,8 @@ class PastDue:
 
 def position(sweep: Sweep) -> Position:
     day, items = sweep.day, sweep.open_items()
-    notes = {code: _note_position(sweep, note, day, items) for code, note in sweep.notes.items()}
+    owed = outstanding_by(items)
+    notes = {code: _note_position(note, day, owed) for code, note in sweep.notes.items()}
     facility_fees = sum((i.outstanding for i in items if i.note is None), ZERO)
     return Position(sweep.facility.code, day, sweep.known_at, notes, facility_fees, sweep.credit + sweep.note_credit)
 
@@ -135,9 +136,11 @@ def principal(sweep: Sweep) -> Decimal:
     return sum((n.principal for n in sweep.notes.values()), ZERO)
 
 
-def _note_position(sweep: Sweep, note: NoteState, day: date, items: list[Item]) -> NotePosition:
-    fees = sum((i.outstanding for i in _open(items, note.code, Component.FEES)), ZERO)
-    return NotePosition(note.code, note.principal, sweep.billed_unpaid(note), current_interest(note, day), fees)
+def _note_position(note: NoteState, day: date, owed: dict) -> NotePosition:
+    """`owed`: `outstanding_by` of the open items (its interest entry is `Sweep.billed_unpaid`)."""
+    code = note.code
+    return NotePosition(code, note.principal, owed.get((code, Component.INTEREST), ZERO), current_interest(note, day),
+                        owed.get((code, Component.FEES), ZERO))
 
 
 def current_interest(note: NoteState, day: date) -> Decimal:
@@ -145,9 +148,10 @@ def current_interest(note: NoteState, day: date) -> Decimal:
     margin, the overdue interest accrued since its last bill), rounded to the cent."""
     if note.accruer.period_start is None:
         return ZERO
-    exact = note.accruer.through_end_of(day)[0]
+    exact = note.accruer.interest_through_end_of(day)
     if note.overdue is not None:
-        exact += note.overdue.principal.through_end_of(day)[0] + note.overdue.interest.through_end_of(day)[0]
+        exact += (note.overdue.principal.interest_through_end_of(day)
+                  + note.overdue.interest.interest_through_end_of(day))
     return to_cents(exact)
 
 
@@ -223,8 +227,3 @@ def _overdue(due: dict, note: str | None, component: Component) -> Overdue:
     """The amount past due of one note's component (`due`: what past_due summed) and its oldest date."""
     found = due.get((note, component))
     return NOTHING_DUE if found is None else Overdue(found[0], found[1])
-
-
-def _open(items: list[Item], note: str, component: Component) -> list[Item]:
-    """`items`: the sweep's open items (`Sweep.open_items()`, read once per reading)."""
-    return [i for i in items if i.note == note and i.component is component]

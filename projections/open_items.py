@@ -44,7 +44,8 @@ class OpenItems:
         return [i for i in self.items if i.note == note and i.component is component and i.outstanding > 0]
 
     def billed_unpaid(self, note: NoteState) -> Decimal:
-        return sum((i.outstanding for i in self._open(note.code, Component.INTEREST)), ZERO)
+        """The note's interest billed and not yet paid: its open interest items' outstanding."""
+        return outstanding_by(self.items).get((note.code, Component.INTEREST), ZERO)
 
     def _fee(self, event: ev.FeeAssessed, day: date) -> None:
         """A fee is an item due the day it is assessed (of its note, or of the facility)."""
@@ -55,3 +56,15 @@ class OpenItems:
         if self.explains:
             self.journal.fees.append(FeeRecord(event.version, event.note, day, event.kind.value, event.amount, event.basis))
         self._item(Component.FEES, note, day, event.amount, f"{event.kind.value} fee v{event.version}")
+
+
+def outstanding_by(items: list[Item]) -> dict[tuple[str | None, Component], Decimal]:
+    """(note, component) -> the outstanding of the open items among `items`, summed in their
+    order from ZERO (`billed_unpaid`, and the position's billed interest and fees per note, read
+    it: one pass over the items for a whole position)."""
+    sums: dict[tuple[str | None, Component], Decimal] = {}
+    for item in items:
+        if item.outstanding > 0:
+            key = (item.note, item.component)
+            sums[key] = sums.get(key, ZERO) + item.outstanding
+    return sums

@@ -77,4 +77,4 @@ class OverdueInterest:
     def overdue_accrued(self, note: NoteState, day: date) -> Decimal:
         """Overdue interest accrued since the last bill through the end of `day`, exact."""
         overdue = note.overdue
-        return overdue.principal.through_end_of(day)[0] + overdue.interest.through_end_of(day)[0]
+        return overdue.principal.interest_through_end_of(day) + overdue.interest.interest_through_end_of(day)

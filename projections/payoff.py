@@ -9,19 +9,26 @@ or after D; rounded to the cent), then falls due on D. The payment then pays eve
 due or not, in waterfall order; what is left is unapplied credit.
 
 The quote does exactly this to a sweep at the end of D (no payment) and adds up the open items
-less the credit, so paying the quoted total on D leaves nothing (a property test checks it).
+less the credit, so paying the quoted total on D leaves nothing (a property test checks it). An
+acceleration effective on D comes after the day's payments, so after the payoff: the quote's sweep
+leaves it out (`PayingOff.set_aside_accelerations`; it would find nothing to accelerate). The one
+case where it would still charge something is refused: unapplied credit is applied only after the
+day's acceleration, so the principal the credit was to pay would be charged the default premium.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from domain import events as ev
 from domain.money import ZERO, to_cents
 from domain.values import Component, Convention, DayCount
 
 from projections.engine import Sweep
 from projections.errors import ReportRefused
 from projections.facility_state import NoteState
+from projections.fixings import NO_FIXINGS, Fixings
 from projections.paying_off import PREMIUM
 
 
@@ -47,10 +54,21 @@ class Payoff:
     per_diem: Decimal
 
 
-def payoff(sweep: Sweep) -> Payoff:
+def quote(events: Iterable[ev.FacilityEvent], day: date, known_at: datetime | None = None, *,
+          fixings: Fixings = NO_FIXINGS) -> Payoff:
+    """What a payoff payment on `day` must pay: the sweep to the end of `day` with the day's
+    accelerations set aside (they come after the payment), then `payoff`."""
+    sweep = Sweep(events, known_at, explain=False, fixings=fixings)
+    set_aside = sweep.set_aside_accelerations(day)
+    sweep.run_to(day)
+    return payoff(sweep, set_aside)
+
+
+def payoff(sweep: Sweep, set_aside: Sequence[ev.ObligationsAccelerated] = ()) -> Payoff:
     """The payoff on the sweep's day (the sweep is used up: it is paid off in place). Refused for a
     day that is not a business day: a payment dated then takes effect on the next one (more
-    interest), so paying such a quote would not retire the notes."""
+    interest), so paying such a quote would not retire the notes. `set_aside`: the day's
+    accelerations, left out of the sweep (`quote`)."""
     day = sweep.day
     if not sweep.calendar.is_business_day(day):
         raise ReportRefused(
@@ -70,9 +88,32 @@ def payoff(sweep: Sweep) -> Payoff:
                                 per_diem[code]))
     facility_fees = sum((i.outstanding for i in items if i.note is None), ZERO)
     credit = sweep.credit + sweep.note_credit
+    if credit > 0:
+        _refuse_credit_under_a_premium(sweep, set_aside, credit)
     total = sum((n.total for n in lines), ZERO) + facility_fees - credit
     return Payoff(sweep.facility.code, day, tuple(lines), facility_fees, credit, max(total, ZERO),
                   sum((d for d in per_diem.values() if d is not None), ZERO))
+
+
+def _refuse_credit_under_a_premium(sweep: Sweep, set_aside: Sequence[ev.ObligationsAccelerated],
+                                   credit: Decimal) -> None:
+    """The quote nets the credit, so the payment leaves that much principal for the credit to pay;
+    but credit is applied only after the day's acceleration, which charges its default premium on
+    that principal: paying the quote would leave the premium owed. Refused, naming why."""
+    day = sweep.day
+    for event in set_aside:
+        codes = event.notes if event.notes is not None else tuple(
+            code for code, note in sweep.notes.items() if note.terms.issue_date <= day)
+        for code in codes:
+            note = sweep.notes.get(code)
+            premium = note.terms.default_premium if note is not None else None
+            if note is None or note.accelerated or premium is None or premium.rate <= 0:
+                continue
+            raise ReportRefused(
+                f"no payoff quote for {day}: an acceleration of note {code} takes effect that day, after the "
+                f"day's payments and before the unapplied credit of {credit:.2f} is applied, so the principal "
+                f"that credit would pay is charged the {premium.rate}% default premium and paying the quote "
+                f"would leave it owed; quote for {sweep.calendar.following(day + timedelta(days=1))} instead")
 
 
 def _per_diem(sweep: Sweep, note: NoteState, day: date) -> Decimal | None:

@@ -119,7 +119,7 @@ class PrincipalFallingDue:
         self._end_of_day(note, day)
         interest = ZERO
         if premium.base is PremiumBase.PRINCIPAL_AND_INTEREST:
-            interest = self.billed_unpaid(note) + to_cents(note.accruer.through_end_of(day)[0])
+            interest = self.billed_unpaid(note) + to_cents(note.accruer.interest_through_end_of(day))
         base = note.principal + interest
         exact = premium.rate / 100 * base
         amount = to_cents(exact)

@@ -8,10 +8,11 @@ from domain.events import FacilityEvent
 
 from projections.availability import Availability, availability
 from projections.engine import Sweep
+from projections.exact import wide
 from projections.explain import Explanation, explanation
 from projections.figures import PastDue, Position, past_due, position
 from projections.fixings import NO_FIXINGS, Fixings
-from projections.payoff import Payoff, payoff
+from projections.payoff import Payoff, quote
 from projections.schedule import month_end
 
 Events = Iterable[FacilityEvent]
@@ -61,7 +62,7 @@ def availability_as_of(events: Events, as_of: date, known_at: datetime | None = 
 def payoff_on(events: Events, good_through: date, known_at: datetime | None = None, *,
               fixings: Fixings = NO_FIXINGS) -> Payoff:
     """What must be paid on `good_through` to retire every note (projections.payoff)."""
-    return payoff(replay(events, good_through, known_at, fixings=fixings))
+    return quote(events, good_through, known_at, fixings=fixings)
 
 
 def timeline(
@@ -71,8 +72,16 @@ def timeline(
     """Reports at each date of the range, from one forward pass over the events."""
     sweep = Sweep(events, known_at, explain=False, fixings=fixings)
     for day in timeline_dates(start, end, every):
-        sweep.run_to(day)
-        yield Report(position(sweep), past_due(sweep))
+        yield _report_at(sweep, day)
+
+
+@wide
+def _report_at(sweep: Sweep, day: date) -> Report:
+    """The sweep moved to `day` and both figures read off it, in one WIDE context (the engine's
+    exact sums would otherwise enter it call by call). Not held across the generator's `yield`:
+    the caller's Decimal context stays its own."""
+    sweep.run_to(day)
+    return Report(position(sweep), past_due(sweep))
 
 
 def timeline_dates(start: date, end: date, every: str = "day") -> list[date]:

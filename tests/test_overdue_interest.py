@@ -8,12 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projections.report import explain, position_as_of, replay
+from projections.business_days import calendar_for
+from projections.report import explain, past_due_as_of, position_as_of, replay
 from tests.helpers import OPEN, run, run_json
 from tests.streams import advance, note, opened, payment, stream
 
 D = date.fromisoformat
 SCHEDULE = [{"due_date": "2005-03-01", "amount": "10000"}]
+BUSINESS = calendar_for("US-FED")
 
 
 def history(*more, **terms):
@@ -69,17 +71,38 @@ def test_explain_shows_the_overdue_bill_with_its_sub_intervals():
     assert any(i.label == "overdue interest 2005-02-01..2005-03-01" for i in x.open_items)
 
 
-@settings(max_examples=30, deadline=None)
-@given(pays=st.lists(st.tuples(st.integers(0, 150), st.integers(1, 300)), max_size=5), as_of=st.integers(0, 200))
-def test_when_every_item_is_paid_on_its_due_date_the_overdue_margin_changes_nothing(pays, as_of):
-    # payments before anything falls due stay as credit and pay items the day they fall due
-    prepay = [payment(str(k * 100), (date(2005, 1, 3) + timedelta(days=d % 20)).isoformat()) for d, k in pays]
-    plenty = payment("50000", "2005-01-03")
+@settings(max_examples=15, deadline=None)
+@given(installments=st.lists(st.tuples(st.integers(20, 180), st.integers(1, 10)), max_size=3,
+                             unique_by=lambda i: i[0]),
+       as_of=st.integers(30, 200))
+def test_when_every_item_is_paid_on_its_due_date_the_overdue_margin_changes_nothing(installments, as_of):
+    # Items really fall due: monthly interest bills from 1 Feb 2005 and the drawn installments. Each
+    # is paid on its due date with exactly what is past due that day (read off the history without
+    # the margin, one due date after the other, each payment recorded before the next is read).
+    schedule = sorted(({"due_date": (date(2005, 1, 3) + timedelta(days=d)).isoformat(), "amount": str(k * 1000)}
+                       for d, k in installments), key=lambda i: i["due_date"])
     when = date(2005, 1, 3) + timedelta(days=as_of)
+    candidates = sorted({BUSINESS.following(date(2005, m, 1)) for m in range(2, 9)}
+                        | {BUSINESS.following(D(i["due_date"])) for i in schedule})
+    base = [opened(), note("A", face_amount="36000", amortization=schedule), advance("36000", "2005-01-03")]
+    with_margin = [opened(), note("A", face_amount="36000", amortization=schedule, overdue_margin="2"), base[2]]
+    paid_days = []
+    for day in (d for d in candidates if d <= when):
+        due = past_due_as_of(stream(*base), day).total.amount
+        if due > 0:
+            pay = payment(str(due), day.isoformat())
+            base.append(pay)
+            with_margin.append(pay)
+            paid_days.append(day)
+        assert past_due_as_of(stream(*base), day).total.amount == 0  # paid on its due date
 
-    with_margin, without = history(plenty, *prepay, overdue_margin="2"), history(plenty, *prepay)
-
-    assert position_as_of(with_margin, when) == position_as_of(without, when)
+    assert date(2005, 2, 1) in paid_days  # the first bill fell due and was paid that day (no credit before)
+    assert position_as_of(stream(*with_margin), when) == position_as_of(stream(*base), when)
+    assert not replay(stream(*with_margin), when, explain=True).journal.overdue_bills
+    # the same history paid one day late is charged overdue interest: the margin is live here
+    late = [r if r.get("type") != "PaymentReceived" else {**r, "effective_date": BUSINESS.following(
+        D(r["effective_date"]) + timedelta(days=1)).isoformat()} for r in with_margin]
+    assert replay(stream(*late), when + timedelta(days=40), explain=True).journal.overdue_bills
 
 
 def test_note_issue_with_an_overdue_margin_through_the_cli(db_url):

@@ -1,7 +1,7 @@
 """notice render|template: documents rendered from the engine, never from typed-in figures
 (docs/documents.md), and recorded as a DocumentIssued with the SHA-256 of their bytes."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +15,10 @@ from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
 notice_app = typer.Typer(no_args_is_help=True,
-                         help="Documents rendered from the ledger: notices of default, billing, rates, payoff, statements.")
+                         help="Documents rendered from the ledger: notices of default, billing, rates, payoff, payoff letters, statements.")
 
-KINDS = ("default", "billing", "rate-set", "payoff", "statement")
+KINDS = ("default", "billing", "rate-set", "payoff", "payoff-quote", "statement")
+KINDS_HELP = "default, billing, rate-set, payoff, payoff-quote or statement."
 FORMATS = ("html", "pdf", "md", "json")
 
 
@@ -29,8 +30,7 @@ def register(app: typer.Typer) -> None:
 def render(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(metavar="CODE", help="The facility code.")],
-    kind: Annotated[str, typer.Option("--kind", help="default, billing, rate-set, payoff or statement.")],
-    as_of: Annotated[str, typer.Option("--as-of", metavar="YYYY-MM-DD", help="The document's date: figures at its end.")],
+    kind: Annotated[str, typer.Option("--kind", help=KINDS_HELP)],
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE",
                                         help="The file to write (- for standard output); kept unless --force.")],
     fmt: Annotated[str, typer.Option("--format", metavar="html|pdf|md|json",
@@ -49,10 +49,19 @@ def render(
         "--record", help="Record a DocumentIssued with the SHA-256 of the bytes written.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
     reference: Annotated[str | None, typer.Option("--reference", help="With --record: an external id for the document.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="The document's date: figures at its end (required, except for a "
+                                              "payoff-quote, which takes --good-through).")] = None,
+    good_through: Annotated[str | None, typer.Option(
+        "--good-through", metavar="YYYY-MM-DD",
+        help="payoff-quote: the value date the letter's payoff amount is good through (a business day); "
+             "the figures are the 'payoff' command's for that day.")] = None,
 ) -> None:
     """Render a document from the engine's figures, to HTML, PDF or Markdown; optionally record it.
 
     Example: loanledger notice render ATG-LAURUS-2005 --kind default --as-of 2008-01-31 --format pdf -o notice.pdf
+
+    Example: loanledger notice render ACME-1 --kind payoff-quote --good-through 2024-06-28 --format pdf -o payoff.pdf
     """
     from cli.application.documents import render as render_document  # start-up: Jinja2 and the engine load only here
     from cli.application.market import fixings_for  # start-up: deferred (docs/architecture.md, "Start-up")
@@ -66,7 +75,7 @@ def render(
                            field="record")
     if record and output == "-":
         raise InvalidInput("--record: write the document to a file (-o FILE), the file that is sent", field="record")
-    day = parse_report_day("--as-of", as_of)
+    day = _document_day(kind, as_of, good_through)
     deadline = _deadline(demand_deadline)
     book = ledger(ctx)
     events = book.facility_events(code)
@@ -112,18 +121,38 @@ def render(
 
 @notice_app.command("template")
 def template(
-    kind: Annotated[str, typer.Argument(metavar="KIND", help="default, billing, rate-set, payoff or statement.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=KINDS_HELP)],
     fmt: Annotated[str, typer.Option("--format", metavar="html|md", help="The HTML (also used for PDF) or Markdown template.")] = "html",
 ) -> None:
     """Print a built-in template, to copy and change, then pass with 'notice render --template'.
 
     Example: loanledger notice template default > my-notice.html.j2
+
+    Example: loanledger notice template payoff-quote --format md > my-payoff-letter.md.j2
     """
     from cli.formats.documents import template_text  # start-up: deferred (docs/architecture.md, "Start-up")
 
     _one_of("KIND", kind, KINDS)
     _one_of("--format", fmt, ("html", "md"))
     console.file.write(template_text(kind, fmt))
+
+
+def _document_day(kind: str, as_of: str | None, good_through: str | None) -> date:
+    """The document's date: --as-of, or for a payoff-quote --good-through (one of the two)."""
+    if kind != "payoff-quote":
+        if good_through is not None:
+            raise InvalidInput(f"--good-through is for --kind payoff-quote; a {kind} document takes --as-of",
+                               field="good_through")
+        if as_of is None:
+            raise InvalidInput("--as-of: missing: the document's date (YYYY-MM-DD)", field="as_of")
+        return parse_report_day("--as-of", as_of)
+    if as_of is not None and good_through is not None:
+        raise InvalidInput("--good-through and --as-of: give one (a payoff letter's date is the day it is good through)",
+                           field="good_through")
+    if as_of is None and good_through is None:
+        raise InvalidInput("--good-through: missing: the value date the payoff letter is good through (YYYY-MM-DD)",
+                           field="good_through")
+    return parse_report_day("--good-through" if good_through is not None else "--as-of", good_through or as_of)
 
 
 def _deadline(text: str | None) -> datetime | None:
