@@ -84,7 +84,7 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("index", "market",
           'Index fixings (SOFR, TERM-SOFR-3M, ...): market data shared by every facility, one stream per index.'),
     Entry("notice", "documents",
-          'Documents rendered from the ledger: notices of default, billing, rates, payoff, statements.'),
+          'Documents rendered from the ledger: notices of default, billing, rates, payoff, payoff letters, statements.'),
 )
 
 BY_NAME = {entry.name: entry for entry in COMMANDS}
