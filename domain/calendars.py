@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dateutil.easter import easter
-
 from domain.errors import LedgerError
 
 MARKETS = {"US-FED": "XFED", "US-GOVT": "XSIF"}
@@ -31,7 +29,14 @@ class GoodFridays:
     cleared Treasury repo does not settle that day)."""
 
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, date) and day == easter(day.year) - timedelta(days=2)
+        return isinstance(day, date) and day == _good_friday(day.year)
+
+
+@lru_cache(maxsize=None)
+def _good_friday(year: int) -> date:
+    from dateutil.easter import easter  # start-up: only when a SIFMA calendar is consulted
+
+    return easter(year) - timedelta(days=2)
 
 
 class BusinessCalendar:

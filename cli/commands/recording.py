@@ -10,8 +10,6 @@ from typing import Annotated, Any
 import typer
 from cli.commands.tables import output_console, printable, say
 
-from cli.formats.amortization import parse_schedule
-
 from cli.commands.context import build, emit_json, err_console, ledger, meta_text, settings
 from domain import facts, parsing
 from domain.errors import InvalidInput
@@ -350,6 +348,8 @@ def note_issue(
                 raise InvalidInput(f"{option} describes a fee: give --unused-fee-rate or --ticking-fee-rate "
                                    "with it (without a fee rate the note has no fee)", field=option[2:])
     try:
+        from cli.formats.amortization import parse_schedule  # start-up: only for a note's schedule
+
         schedule = parse_schedule(amortization or [])
     except ValueError as error:
         raise InvalidInput(f"--amortization: {error}", field="amortization") from None
@@ -515,6 +515,8 @@ def record_extension(
     Example: loanledger record extension ATG-LAURUS-2005 --note TERM-B --date 2007-03-23 --new-maturity-date 2007-09-30
     """
     try:
+        from cli.formats.amortization import parse_schedule  # start-up: only for a note's schedule
+
         schedule = parse_schedule(amortization) if amortization else None
     except ValueError as error:
         raise InvalidInput(f"--amortization: {error}", field="amortization") from None

@@ -7,7 +7,6 @@ TOML, holds an unknown key or a value of the wrong kind is refused, naming the f
 """
 
 import os
-import tomllib
 from pathlib import Path
 
 from domain.errors import InvalidInput
@@ -34,6 +33,8 @@ def read_config(path: Path | None = None) -> dict[str, str]:
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"{path}: cannot be read ({error})", field="config") from None
+    import tomllib  # start-up: only when there is a configuration file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
