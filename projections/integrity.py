@@ -187,13 +187,18 @@ def expected_head(stream: Stream, expect: str, at: datetime | None = None) -> li
     )]
 
 
-def _check_identity(row: StoredRow, state: dict[str, Any], stream: Stream, finding: Any) -> None:
+def check_originator(row: StoredRow, state: dict[str, Any], finding: Any) -> None:
+    """The stored JSON names the row's own stream and version (facility and index streams alike)."""
     if state.get("originator_version") != row.version:
         finding(row.version, "version_mismatch", f"originator_version {row.version} (the row's)",
                 f"originator_version {state.get('originator_version')!r} in the stored JSON")
     if state.get("originator_id") != str(row.stream):
         finding(row.version, "stream_mismatch", f"originator_id {row.stream} (the row's)",
                 f"originator_id {state.get('originator_id')!r} in the stored JSON")
+
+
+def _check_identity(row: StoredRow, state: dict[str, Any], stream: Stream, finding: Any) -> None:
+    check_originator(row, state, finding)
     if row.version == 1 and state.get("code") is not None and facility_id(str(state["code"])) != row.stream:
         finding(1, "stream_mismatch", f"the stream of facility {state['code']} ({facility_id(str(state['code']))})",
                 f"stream {row.stream}")

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from domain.chain import chain_start, next_chain_hash
 from domain.market import MARKET_EVENT_TYPES, index_id, index_stream_name
 
-from projections.integrity import Finding, StoredRow, _instant, _load
+from projections.integrity import Finding, StoredRow, _instant, _load, check_originator
 
 MARKET_MODULE = "domain.market"
 
@@ -59,12 +59,7 @@ def check_index_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[str, lis
             finding(row.version, "unreadable", "a JSON object", state)
             previous = None  # its hash is unknown: the next row cannot be checked against it
             continue
-        if state.get("originator_version") != row.version:
-            finding(row.version, "version_mismatch", f"originator_version {row.version} (the row's)",
-                    f"originator_version {state.get('originator_version')!r} in the stored JSON")
-        if state.get("originator_id") != str(row.stream):
-            finding(row.version, "stream_mismatch", f"originator_id {row.stream} (the row's)",
-                    f"originator_id {state.get('originator_id')!r} in the stored JSON")
+        check_originator(row, state, finding)
         index = state.get("index")
         if isinstance(index, str) and index_id(index) != row.stream:
             finding(row.version, "stream_mismatch", f"a fixing of the index whose stream this is ({name})",
