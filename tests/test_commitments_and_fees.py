@@ -13,49 +13,21 @@ from pydantic import ValidationError
 
 from domain import facts
 from domain.errors import RuleViolation
-from domain.facility import Facility, decide
 from projections.availability import availability
 from projections.engine import Sweep
 from projections.figures import past_due, position
+from tests.test_money_rules import Book as _Book
 
-TODAY = date(2026, 1, 1)
 D = date.fromisoformat
 
 
-class Book:
-    """One facility, its facts decided by the aggregate (as the ledger does); `events` is what it
-    recorded, which the engine then reads."""
-
-    def __init__(self) -> None:
-        self.facility = Facility.open(
-            facts.OpenFacility(code="F", borrower="B", lender="L", agreement_date="2005-01-03"),
-            today=TODAY, recorded_by="t")
-        self.events = list(self.facility.collect_events())
-
-    def record(self, model: type[facts.Fact], **fields) -> "Book":
-        decide(self.facility, model(**fields), principal_of=self._principal_of, today=TODAY, recorded_by="t")
-        self.events += self.facility.collect_events()
-        return self
-
-    def refuses(self, model: type[facts.Fact], match: str, **fields) -> None:
-        with pytest.raises(RuleViolation, match=match):
-            self.record(model, **fields)
-        assert self.facility.collect_events() == []
-
-    def _principal_of(self, note: str, day: date) -> Decimal:
-        sweep = Sweep(self.events, need_rates=False, explain=False)
-        sweep.run_to(day)
-        return sweep.notes[note].principal
+class Book(_Book):
+    """tests/test_money_rules.py's Book (facts decided by the aggregate, as the ledger does; `events`
+    is what it recorded, which the engine then reads), its notes revolving by default."""
 
     def note(self, code: str, kind: str = "revolving", face: str = "1000000", **more) -> "Book":
         return self.record(facts.IssueNote, note=code, kind=kind, face_amount=face, issue_date="2005-01-03",
                            maturity_date="2010-01-04", interest={"rate": "6"}, **more)
-
-    def advance(self, code: str, amount: str, on: str, **more) -> "Book":
-        return self.record(facts.MakeAdvance, note=code, amount=amount, effective_date=on, **more)
-
-    def pay(self, amount: str, on: str, **more) -> "Book":
-        return self.record(facts.ReceivePayment, amount=amount, effective_date=on, **more)
 
     def sweep(self, day: str, **options) -> Sweep:
         sweep = Sweep(self.events, **options)
