@@ -8,15 +8,9 @@ import json
 from domain.chain import next_chain_hash
 from tests.helpers import facility_with_two_notes, run, run_json
 from tests.tampering import StoredEvents
+from tests.test_market_data import FACILITY
+from tests.test_tampering_is_caught import findings
 
-FACILITY = [
-    {"facility": "SOFR-T", "type": "FacilityOpened", "code": "SOFR-T", "borrower": "B", "lender": "L",
-     "agreement_date": "2026-01-02"},
-    {"facility": "SOFR-T", "type": "NoteIssued", "note": "A", "kind": "term", "face_amount": "1000000.00",
-     "issue_date": "2026-01-05", "maturity_date": "2029-01-05",
-     "interest": {"index": "SOFR", "convention": "compounded_in_arrears", "margin": "2"}},
-    {"facility": "SOFR-T", "type": "AdvanceMade", "note": "A", "amount": "1000000.00", "effective_date": "2026-01-05"},
-]
 FIXINGS = [("2026-01-02", "3.87"), ("2026-01-05", "3.65"), ("2026-01-06", "3.64"), ("2026-01-07", "3.64"),
            ("2026-01-08", "3.63")]
 
@@ -38,12 +32,6 @@ def a_ledger_with_fixings(db_url, tmp_path):
                                + "\n" for d, r in FIXINGS))
     run(db_url, "index", "import", str(fixings))
     run(db_url, "index", "set", "SOFR", "--date", "2026-01-06", "--rate", "3.66", "--correct", "--reason", "revised")
-
-
-def findings(db_url, *args):
-    result = run(db_url, "--json", "verify", *args, ok=False)
-    assert result.exit_code == 1, result.output
-    return [(f["facility"], f["version"], f["kind"]) for f in json.loads(result.stdout)["findings"]]
 
 
 def test_an_intact_ledger_verifies_its_index_streams(db_url, tmp_path):
