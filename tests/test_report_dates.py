@@ -37,30 +37,32 @@ def test_every_report_refuses_a_date_outside_the_range_before_reading(sqlite_url
 
 
 @pytest.mark.parametrize("known_at", ["9999-12-31", "9999-12-31T23:59:59-05:00", "9999-12-31T23:59:59.999999Z"])
-def test_a_known_at_after_everything_is_everything(sqlite_url, known_at):
-    facility_with_two_notes(sqlite_url)
-    today = json.loads(run(sqlite_url, "--json", "balance", "ACME-1", "--as-of", "2024-03-31").stdout)
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_a_known_at_after_everything_is_everything(db_url, known_at):
+    facility_with_two_notes(db_url)
+    today = json.loads(run(db_url, "--json", "balance", "ACME-1", "--as-of", "2024-03-31").stdout)
 
     for command in (["balance", "ACME-1", "--as-of", "2024-03-31"], ["portfolio", "--as-of", "2024-03-31"],
                     ["timeline", "ACME-1", "--from", "2024-03-01", "--to", "2024-03-31"]):
-        result = run(sqlite_url, "--json", *command, "--known-at", known_at)
+        result = run(db_url, "--json", *command, "--known-at", known_at)
         assert result.exit_code == 0, result.output
-    then = json.loads(run(sqlite_url, "--json", "balance", "ACME-1", "--as-of", "2024-03-31",
+    then = json.loads(run(db_url, "--json", "balance", "ACME-1", "--as-of", "2024-03-31",
                           "--known-at", known_at).stdout)
     assert {**then, "known_at": None} == today
-    events = run(sqlite_url, "--json", "events", "ACME-1", "--recorded-to", known_at)
+    events = run(db_url, "--json", "events", "ACME-1", "--recorded-to", known_at)
     assert len(json.loads(events.stdout)) == 4
 
 
 @pytest.mark.parametrize("known_at", ["0001-01-01", "0001-01-01T00:00:00+05:00", "1066-10-14T09:00Z"])
-def test_a_known_at_before_everything_knows_nothing(sqlite_url, known_at):
-    facility_with_two_notes(sqlite_url)
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_a_known_at_before_everything_knows_nothing(db_url, known_at):
+    facility_with_two_notes(db_url)
 
-    result = run(sqlite_url, "balance", "ACME-1", "--as-of", "2024-03-31", "--known-at", known_at, ok=False)
+    result = run(db_url, "balance", "ACME-1", "--as-of", "2024-03-31", "--known-at", known_at, ok=False)
 
     assert result.exit_code == 1 and "nothing is known about this facility at that time" in result.stderr
-    assert json.loads(run(sqlite_url, "--json", "events", "ACME-1", "--recorded-to", known_at).stdout) == []
-    assert len(json.loads(run(sqlite_url, "--json", "events", "ACME-1", "--recorded-from", known_at).stdout)) == 4
+    assert json.loads(run(db_url, "--json", "events", "ACME-1", "--recorded-to", known_at).stdout) == []
+    assert len(json.loads(run(db_url, "--json", "events", "ACME-1", "--recorded-from", known_at).stdout)) == 4
 
 
 @pytest.mark.parametrize("written", ["20240116", "2024-W03-2", "2024-1-16", "2024-02-30", "2024-01-16T10:00",
