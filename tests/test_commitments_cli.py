@@ -84,7 +84,7 @@ def test_fee_terms_on_the_wrong_kind_of_note_are_refused_with_a_message(db_url):
     assert stored(db_url) == before
 
 
-def test_new_events_export_and_import_into_another_ledger(db_url, tmp_path, sqlite_url):
+def test_new_events_export_and_import_into_another_ledger(db_url, tmp_path):
     book(db_url)
     run(db_url, "record", "commitment", "ACME-1", "--note", "REV", "--amount", "700000", "--date", "2024-03-01")
     run(db_url, "record", "termination", "ACME-1", "--note", "DDTL", "--date", "2024-03-15")
