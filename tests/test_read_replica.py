@@ -13,7 +13,7 @@ CODE = "ATG-LAURUS-2005"
 
 
 @pytest.fixture
-def primary_and_replica(db_url, tmp_path, request):
+def primary_and_replica(db_url, tmp_path):
     """The seed ledger, and a copy of it taken afterwards (a replica as of that moment)."""
     run(db_url, "import", str(SEED))
     if "postgresql" not in db_url:
