@@ -16,7 +16,6 @@ Run from the repository root:  python examples/build_sofr_facility.py
 import json
 import sys
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
