@@ -21,13 +21,17 @@ DAY = "2008-01-31"
 def served(db_url, request):
     """The seed ledger, and a client of the web view over it (PostgreSQL: as the auditor role)."""
     run(db_url, "demo")
-    url = db_url
-    if db_url.startswith("postgresql://"):
-        writer, auditor, projector = request.getfixturevalue("roles")
-        set_up(db_url, writer, auditor, projector)
-        url = as_role(db_url, auditor)
-    with TestClient(create_app(url)) as client:
+    with TestClient(create_app(read_only_url(db_url, request))) as client:
         yield db_url, client
+
+
+def read_only_url(db_url, request):
+    """The URL the web view is given: the SQLite file itself, or on PostgreSQL the auditor role."""
+    if not db_url.startswith("postgresql://"):
+        return db_url
+    writer, auditor, projector = request.getfixturevalue("roles")
+    set_up(db_url, writer, auditor, projector)
+    return as_role(db_url, auditor)
 
 
 def test_every_answer_is_the_clis_json(served):
@@ -121,16 +125,15 @@ def test_the_sqlite_file_is_opened_read_only(sqlite_url):
     assert len(run_json(sqlite_url, "events", CODE)) == 88
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_facility_on_sofr_answers_as_the_cli_does(db_url):
+def test_a_facility_on_sofr_answers_as_the_cli_does(db_url, request):
     """The web view reads the market fixings a facility's notes need, as the CLI does
-    (examples/sofr-term-revolver-2025.jsonl with its fixings)."""
+    (examples/sofr-term-revolver-2025.jsonl with its fixings; PostgreSQL: as the auditor role)."""
     from tests.helpers import ROOT_EXAMPLES
 
     run(db_url, "import", str(ROOT_EXAMPLES / "sofr-term-revolver-2025.jsonl"))
     run(db_url, "index", "import", str(ROOT_EXAMPLES / "sofr-2025-fixings.jsonl"))
     code, day = "SOFR-TLR-2025", "2025-12-31"
-    with TestClient(create_app(db_url)) as web:
+    with TestClient(create_app(read_only_url(db_url, request))) as web:
         for path, args in [
             (f"/api/facilities/{code}/balance?as_of={day}", ["balance", code, "--as-of", day]),
             (f"/api/facilities/{code}/past-due?as_of={day}", ["past-due", code, "--as-of", day]),
