@@ -51,7 +51,7 @@ def test_the_published_sample_gives_the_january_bill_and_corrections_are_bitempo
     assert used["2026-01-06"] == "4.66"
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
 def test_a_file_with_a_bad_line_records_nothing(facility, tmp_path):
     file = tmp_path / "fixings.jsonl"
     file.write_text(json.dumps({"index": "SOFR", "type": "IndexFixingPublished", "date": "2026-01-05", "rate": "3.87"})
@@ -64,7 +64,7 @@ def test_a_file_with_a_bad_line_records_nothing(facility, tmp_path):
     assert run_json(facility, "index", "show", "SOFR") == []
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
 def test_a_second_different_rate_for_a_date_is_refused(facility):
     run(facility, "index", "set", "SOFR", "--date", "2026-01-05", "--rate", "3.87")
 
