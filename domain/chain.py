@@ -23,6 +23,12 @@ def next_chain_hash(previous: str, event_type: str, stored_fields: dict[str, Any
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def chained(draft: Any, previous: str) -> Any:
+    """A copy of the event `draft` (a pydantic model) with its chain_hash after `previous`."""
+    stored = draft.model_dump(mode="json")
+    return draft.model_copy(update={"chain_hash": next_chain_hash(previous, type(draft).__name__, stored)})
+
+
 def chain_start(facility_id: UUID) -> str:
     return str(facility_id)
 

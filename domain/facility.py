@@ -26,7 +26,7 @@ from eventsourcing.utils import get_topic
 
 from domain import events as ev
 from domain import facts
-from domain.chain import chain_start, content_digest, next_chain_hash
+from domain.chain import chain_start, chained, content_digest
 from domain.calendars import calendar_for
 from domain.commitments import CommitmentOn, CommitmentStep, commitment_on
 from domain.errors import ReferenceConflict, RuleViolation, UnknownNote
@@ -139,7 +139,7 @@ class Facility(BaseAggregate[UUID]):
             recorded_by=recorded_by, source=source, reference=reference, on_behalf_of=on_behalf_of,
             **fact.model_dump(),
         )
-        opened = _chained(draft, chain_start(originator_id))
+        opened = chained(draft, chain_start(originator_id))
         facility = opened.mutate(None)
         facility.pending_events.append(opened)
         return facility
@@ -547,7 +547,7 @@ class Facility(BaseAggregate[UUID]):
             timestamp=max(event_class.create_timestamp(), self.modified_on), recorded_by=recorded_by,
             source=source, reference=reference, on_behalf_of=stamp.get("on_behalf_of"), **fact.model_dump(),
         )
-        event = _chained(draft, self.chain_head)
+        event = chained(draft, self.chain_head)
         event.mutate(self)
         self.pending_events.append(event)
         return Recorded(event)
@@ -838,10 +838,3 @@ def repeats_opening(opened: ev.FacilityOpened, fact: facts.OpenFacility, *, refe
     if reference is not None:
         return opened.reference == reference
     return by_content and opened.reference is None and opened.source == source
-
-
-def _chained(draft: ev.FacilityEvent, previous: str) -> Any:
-    stored = draft.model_dump(mode="json")
-    return draft.model_copy(
-        update={"chain_hash": next_chain_hash(previous, type(draft).__name__, stored)}
-    )

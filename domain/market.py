@@ -21,7 +21,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import model_validator
 
-from domain.chain import chain_start, next_chain_hash
+from domain.chain import chain_start, chained
 from domain.errors import RuleViolation
 from domain.events import Stored, StreamEvent
 from domain.values import Code, Day, Frozen, Rate, Text
@@ -161,8 +161,7 @@ class IndexSeries:
         extra = {k: v for k, v in extra.items() if v is not None}
         draft = cls(originator_id=index_id(self.index), originator_version=self.version + 1, timestamp=now,
                     recorded_by=recorded_by, index=fact.index, date=fact.date, rate=fact.rate, **extra)
-        fields = draft.model_dump(mode="json")
-        event = draft.model_copy(update={"chain_hash": next_chain_hash(self.chain_head, cls.__name__, fields)})
+        event = chained(draft, self.chain_head)
         self.apply(event)
         return Outcome(event, fact.rate)
 

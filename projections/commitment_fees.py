@@ -19,7 +19,6 @@ after the commitment ended (maturity or termination).
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
 from domain.commitments import CommitmentOn, CommitmentStep, commitment_on
 from domain.money import ZERO, to_cents
@@ -27,7 +26,7 @@ from domain.values import Component, NoteKind
 
 from projections.accrual import Accruer
 from projections.facility_state import NoteState
-from projections.schedule import interest_date
+from projections.schedule import period_end_after
 from projections.terms import fee_rate_on
 
 REVOLVING = (NoteKind.REVOLVING, NoteKind.MINIMUM_BORROWING)
@@ -70,16 +69,9 @@ class FeeState:
     next_end: date | None
 
 
-@lru_cache(maxsize=65536)
 def fee_period_end_after(after: date, anchor: date, months: int) -> date:
     """The first fee period end after `after`: anchor + k × months (k ≥ 1), unadjusted."""
-    k = max(1, ((after.year - anchor.year) * 12 + after.month - anchor.month) // months)
-    while True:
-        total = anchor.month - 1 + k * months
-        end = interest_date(anchor.year + total // 12, total % 12 + 1, anchor.day)
-        if end > after:
-            return end
-        k += 1
+    return period_end_after(after, anchor, months, None)
 
 
 def fee_state(note: NoteState, explain: bool) -> FeeState | None:

@@ -14,7 +14,7 @@ strict) by the calculator when a step needs it, naming the note asking; the tabl
 every note and report that read the same snapshot with the same reading.
 """
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
@@ -77,10 +77,6 @@ class DailyFactors:
     def at_or_before(self, day: date) -> int:
         """The position of the business day on or before `day` (covered)."""
         return bisect_right(self.days, day) - 1
-
-    def first_from(self, day: date) -> int:
-        """The position of the first business day on or after `day` (covered)."""
-        return bisect_left(self.days, day)
 
 
 @lru_cache(maxsize=256)

@@ -37,16 +37,7 @@ class Fixings:
     def of_events(cls, events: Iterable[MarketEvent], known_at: datetime | None = None) -> "Fixings":
         """The fixings that the market-data events recorded at or before `known_at` say; of two
         events for one date, the later version (a correction) wins."""
-        cutoff = as_utc(known_at) if known_at is not None else None
-        series: dict[str, dict[date, tuple[int, Decimal]]] = {}
-        for event in events:
-            if cutoff is not None and as_utc(event.timestamp) > cutoff:
-                continue
-            by_date = series.setdefault(event.index, {})
-            held = by_date.get(event.date)
-            if held is None or held[0] < event.originator_version:
-                by_date[event.date] = (event.originator_version, event.rate)
-        return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at)
+        return cls.of_rows(((e.index, e.date, e.rate, e.originator_version, e.timestamp) for e in events), known_at)
 
     @classmethod
     def of_rows(cls, rows: Iterable[tuple[str, date, Decimal, int, datetime]],
@@ -64,9 +55,6 @@ class Fixings:
             if held is None or held[0] < version:
                 by_date[day] = (version, rate)
         return cls({ix: {d: r for d, (_, r) in rates.items()} for ix, rates in series.items()}, known_at, latest)
-
-    def indexes(self) -> set[str]:
-        return set(self._rates)
 
     def on(self, index: str, day: date) -> Decimal | None:
         """The fixing published for `day`, if any."""

@@ -119,11 +119,7 @@ def check_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[Stream, list[F
             finding(row.version, "unknown_type", "a topic domain.events:<EventType>", repr(row.topic))
         elif (row.version == 1) != (event_type == "FacilityOpened"):
             finding(row.version, "wrong_type", "FacilityOpened at version 1 and only there", event_type)
-        stored_hash = state.get("chain_hash")
-        recomputed = next_chain_hash(previous or "", event_type or row.topic, state)
-        if previous is not None and stored_hash != recomputed:
-            finding(row.version, "chain_break", f"chain_hash {recomputed}", f"chain_hash {stored_hash}")
-        previous = stored_hash if isinstance(stored_hash, str) else recomputed
+        previous = check_chain(row, state, event_type, previous, finding)
         stream.head_hash = previous
         stream.hashes[previous] = row.version
         _check_times(row, state, stream, finding)
@@ -185,6 +181,17 @@ def expected_head(stream: Stream, expect: str, at: datetime | None = None) -> li
         f"the stream ends at version {stream.head_version} with chain_hash {stream.head_hash}; "
         "events were removed from the end or the chain was rewritten",
     )]
+
+
+def check_chain(row: StoredRow, state: dict[str, Any], event_type: str | None, previous: str | None,
+                finding: Any) -> str:
+    """The row's `chain_hash` recomputed (domain.chain) from the previous row's, when that is known
+    (facility and index streams alike); returns the hash the next row chains from."""
+    stored_hash = state.get("chain_hash")
+    recomputed = next_chain_hash(previous or "", event_type or row.topic, state)
+    if previous is not None and stored_hash != recomputed:
+        finding(row.version, "chain_break", f"chain_hash {recomputed}", f"chain_hash {stored_hash}")
+    return stored_hash if isinstance(stored_hash, str) else recomputed
 
 
 def check_originator(row: StoredRow, state: dict[str, Any], finding: Any) -> None:

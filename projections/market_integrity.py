@@ -17,10 +17,10 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from domain.chain import chain_start, next_chain_hash
+from domain.chain import chain_start
 from domain.market import MARKET_EVENT_TYPES, index_id, index_stream_name
 
-from projections.integrity import Finding, StoredRow, _instant, _load, check_originator
+from projections.integrity import Finding, StoredRow, _instant, _load, check_chain, check_originator
 
 MARKET_MODULE = "domain.market"
 
@@ -68,11 +68,7 @@ def check_index_stream(stream_id: UUID, rows: list[StoredRow]) -> tuple[str, lis
         known = module == MARKET_MODULE and event_type in MARKET_EVENT_TYPES
         if not known:
             finding(row.version, "unknown_type", "a topic domain.market:<EventType>", repr(row.topic))
-        stored_hash = state.get("chain_hash")
-        recomputed = next_chain_hash(previous or "", event_type or row.topic, state)
-        if previous is not None and stored_hash != recomputed:
-            finding(row.version, "chain_break", f"chain_hash {recomputed}", f"chain_hash {stored_hash}")
-        previous = stored_hash if isinstance(stored_hash, str) else recomputed
+        previous = check_chain(row, state, event_type, previous, finding)
         claimed = _instant(state.get("timestamp"))
         if claimed is not None and last_time is not None and claimed < last_time:
             finding(row.version, "recorded_time_decreases",

@@ -73,8 +73,3 @@ class OverdueInterest:
         if self.explains:
             self.journal.overdue_bills.append(Bill(note.code, start, end, due, amount, exact, pieces_p + pieces_i))
         self._item(Component.INTEREST, note, due, amount, f"overdue interest {start}..{end}")
-
-    def overdue_accrued(self, note: NoteState, day: date) -> Decimal:
-        """Overdue interest accrued since the last bill through the end of `day`, exact."""
-        overdue = note.overdue
-        return overdue.principal.interest_through_end_of(day) + overdue.interest.interest_through_end_of(day)

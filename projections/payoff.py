@@ -16,6 +16,7 @@ case where it would still charge something is refused: unapplied credit is appli
 day's acceleration, so the principal the credit was to pay would be charged the default premium.
 """
 
+from calendar import isleap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -124,9 +125,5 @@ def _per_diem(sweep: Sweep, note: NoteState, day: date) -> Decimal | None:
         return ZERO
     basis = {DayCount.ACT_365F: 365}.get(note.terms.day_count, 360)
     if note.terms.day_count is DayCount.ACT_ACT_ISDA:
-        basis = 366 if _leap(day.year) else 365
+        basis = 366 if isleap(day.year) else 365
     return to_cents(note.principal * sweep.rate(note, day) / 100 / basis)
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -31,10 +31,6 @@ class IndexRates:
         itself, with this run."""
         return self._own_memo if index in self._dates else self.fixings.memo
 
-    def own(self, index: str) -> bool:
-        """Whether the facility set rates for `index` itself (then the market's are not read)."""
-        return index in self._dates
-
     def in_force(self, index: str, day: date) -> Decimal | None:
         dates = self._dates.get(index)
         if not dates:

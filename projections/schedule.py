@@ -23,18 +23,18 @@ def next_interest_day(after: date, interest_day: int) -> date:
 
 
 @lru_cache(maxsize=65536)
-def period_end_after(after: date, anchor: date, months: int, calendar_code: str) -> date:
+def period_end_after(after: date, anchor: date, months: int, calendar_code: str | None) -> date:
     """The first end of an interest period after `after`, for a note whose periods run every
     `months` months from `anchor` (its issue date): anchor + k × months (the anchor's day of
     month, or the month's last day in shorter months), rolled by modified following under the
-    facility's calendar (the contract §10)."""
-    calendar = calendar_for(calendar_code)
+    facility's calendar (the contract §10); `calendar_code` None: not rolled (fee periods)."""
+    calendar = calendar_for(calendar_code) if calendar_code is not None else None
     elapsed = (after.year - anchor.year) * 12 + after.month - anchor.month
     k = max(1, elapsed // months - 1)
     while True:
         total = anchor.month - 1 + k * months
         unadjusted = interest_date(anchor.year + total // 12, total % 12 + 1, anchor.day)
-        end = calendar.modified_following(unadjusted)
+        end = calendar.modified_following(unadjusted) if calendar is not None else unadjusted
         if end > after:
             return end
         k += 1

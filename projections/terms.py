@@ -50,16 +50,17 @@ def interest_on(note: NoteState, day: date) -> StoredInterest:
     return note.terms.interest.model_copy(update=changes) if changes else note.terms.interest
 
 
+def _term_on(note: NoteState, day: date, name: str, issued: Any) -> Any:
+    """The term `name` on `day`: as last amended by then, else `issued`."""
+    return _given(note, day).get(name, issued) if note.amendments else issued
+
+
 def default_margin_on(note: NoteState, day: date) -> Decimal:
-    if not note.amendments:
-        return note.terms.default_margin
-    return _given(note, day).get("default_margin", note.terms.default_margin)
+    return _term_on(note, day, "default_margin", note.terms.default_margin)
 
 
 def fee_rate_on(note: NoteState, day: date) -> Decimal:
-    if not note.amendments:
-        return note.fee.rate
-    return _given(note, day).get("fee_rate", note.fee.rate)
+    return _term_on(note, day, "fee_rate", note.fee.rate)
 
 
 def terms_in_force(note: NoteState, through: date) -> list[TermsInForce]:
@@ -78,12 +79,8 @@ def terms_in_force(note: NoteState, through: date) -> list[TermsInForce]:
 
 
 def overdue_margin_on(note: NoteState, day: date) -> Decimal:
-    if not note.amendments:
-        return note.overdue.margin
-    return _given(note, day).get("overdue_margin", note.overdue.margin)
+    return _term_on(note, day, "overdue_margin", note.overdue.margin)
 
 
 def pik_rate_on(note: NoteState, day: date) -> Decimal:
-    if not note.amendments:
-        return note.pik.rate
-    return _given(note, day).get("pik_rate", note.pik.rate)
+    return _term_on(note, day, "pik_rate", note.pik.rate)
