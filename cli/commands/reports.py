@@ -48,7 +48,7 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
         by_lender(ctx, code, as_of, known_at)
         return
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import balance_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
@@ -93,7 +93,7 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kn
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
@@ -221,7 +221,7 @@ def timeline(
         _timeline_chart(ctx, code, start, end, every, known_at, chart)
         return
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import money, timeline_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import timeline_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
         raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")
