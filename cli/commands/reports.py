@@ -70,13 +70,11 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
 
 def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -> None:
     from projections.json_views import money  # start-up: the engine is imported only by the reports
-    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import balance_by_lender  # start-up: idem
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
-    book = ledger(ctx)
-    events = book.facility_events(code)
-    lines = balance_by_lender(events, day, instant, fixings_for(book, events, instant))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    lines = balance_by_lender(events, day, instant, fixings)
     section = Section(f"{code} by lender as of {day}" + _known(known_at), (
         Column("lender", "text"), Column("note", "code"), Column("share of commitment", "exact", key="share"),
         Column("principal", "money")))
