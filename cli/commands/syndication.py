@@ -8,7 +8,7 @@ import typer
 
 from cli.commands.context import ledger
 from cli.commands.recording import Amount, Code, On, Reference, Source, record_fact
-from cli.commands.reports import AsOf, KnownAt, _instant, _known, by_lender
+from cli.commands.reports import AsOf, KnownAt, _events_and_fixings, _instant, _known, by_lender
 from cli.commands.tables import output_console
 from cli.formats.dates import parse_report_day
 from domain import facts
@@ -89,13 +89,11 @@ def distribution(
     Example: loanledger distribution SYND-1 --date 2024-02-01
     """
     from projections.json_views import money  # start-up: the engine is imported only by the reports
-    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import distribution as split  # start-up: idem
 
     on, instant = parse_report_day("--date", day), _instant(known_at)  # refused before any event is read
-    book = ledger(ctx)
-    events = book.facility_events(code)
-    d = split(events, on, instant, fixings_for(book, events, instant))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    d = split(events, on, instant, fixings)
     lenders = sorted(set(d.owed_to_date) | set(d.paid_to_date))
     from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.report import Column, Report, Section  # start-up: idem
