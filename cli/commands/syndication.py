@@ -95,6 +95,7 @@ def distribution(
     events, fixings = _events_and_fixings(ctx, code, known_at)
     d = split(events, on, instant, fixings)
     lenders = sorted(set(d.owed_to_date) | set(d.paid_to_date))
+    owed = d.owed()  # summed over every receipt's parts: once, not per lender
     from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.report import Column, Report, Section  # start-up: idem
 
@@ -106,7 +107,7 @@ def distribution(
                       "parts": [{"lender": p.lender, "note": p.note, "component": p.component,
                                  "item": p.label, "amount": money(p.amount)} for p in r.parts]}
                      for r in d.receipts],
-        "lenders": [{"lender": lender, "owed": money(d.owed().get(lender, ZERO)),
+        "lenders": [{"lender": lender, "owed": money(owed.get(lender, ZERO)),
                      "paid": money(d.paid.get(lender, ZERO)),
                      "owed_to_date": money(d.owed_to_date.get(lender, ZERO)),
                      "paid_to_date": money(d.paid_to_date.get(lender, ZERO)),
@@ -129,7 +130,7 @@ def distribution(
         Column("unpaid to date", "money", 1, key="unpaid_to_date")), key="distribution")
     for lender in lenders:
         owed_to_date, paid_to_date = d.owed_to_date.get(lender, ZERO), d.paid_to_date.get(lender, ZERO)
-        summary.add(lender, d.owed().get(lender, ZERO), d.paid.get(lender, ZERO), owed_to_date, paid_to_date,
+        summary.add(lender, owed.get(lender, ZERO), d.paid.get(lender, ZERO), owed_to_date, paid_to_date,
                     owed_to_date - paid_to_date)
     if not d.receipts:
         summary.notes.append(f"No receipt of {code} takes value on {on}.")
