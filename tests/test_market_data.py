@@ -52,6 +52,22 @@ def test_the_published_sample_gives_the_january_bill_and_corrections_are_bitempo
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
+def test_a_fixing_source_with_a_control_character_is_refused(facility, tmp_path):
+    """A fixing's source follows the one rule for text (domain.parsing.text), from an option or a file."""
+    result = run(facility, "index", "set", "SOFR", "--date", "2026-01-05", "--rate", "3.87",
+                 "--source", "a\x1b[31mb", ok=False)
+    assert result.exit_code == 2 and "--source: must not contain control characters (found U+001B)" in result.output
+    file = tmp_path / "fixings.jsonl"
+    file.write_text(json.dumps({"index": "SOFR", "type": "IndexFixingPublished", "date": "2026-01-05",
+                                "rate": "3.87", "source": "a\u202eb"}) + "\n")
+    result = run(facility, "index", "import", str(file), ok=False)
+    assert result.exit_code == 2 and "line 1: source:" in result.output
+    result = run(facility, "index", "import", str(ROOT_EXAMPLES / "nyfed-sofr-2026.csv"), "--source", "x\ty", ok=False)
+    assert result.exit_code == 2 and "--source: must not contain control characters" in result.output
+    assert run_json(facility, "index", "show", "SOFR") == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)
 def test_a_file_with_a_bad_line_records_nothing(facility, tmp_path):
     file = tmp_path / "fixings.jsonl"
     file.write_text(json.dumps({"index": "SOFR", "type": "IndexFixingPublished", "date": "2026-01-05", "rate": "3.87"})

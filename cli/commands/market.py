@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from cli.commands.context import emit_json, ledger, settings
+from cli.commands.context import emit_json, ledger, meta_text, settings
 from cli.commands.tables import output_console
+from domain import parsing
 from domain.errors import InvalidInput, LedgerError
 
 console = output_console()
@@ -34,7 +35,7 @@ def import_fixings(
     from cli.application.market import FixingRecord, MarketData  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.fixings import read_fixings  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    parsed, bad = read_fixings(file, source)
+    parsed, bad = read_fixings(file, meta_text("--source", source, parsing.LONG_TEXT))
     if bad:
         shown = "; ".join(str(b) for b in bad[:20]) + (f"; and {len(bad) - 20} more" if len(bad) > 20 else "")
         raise InvalidInput(f"{file}: nothing was recorded: {shown}", field="FILE")
@@ -68,6 +69,7 @@ def set_fixing(
     from cli.formats.records import describe  # start-up: deferred (docs/architecture.md, "Start-up")
     from domain.market import CorrectFixing, PublishFixing  # start-up: deferred (docs/architecture.md, "Start-up")
 
+    source = meta_text("--source", source, parsing.LONG_TEXT)
     if correct and reason is None:
         raise InvalidInput("--reason: a correction needs a reason", field="reason")
     if reason is not None and not correct:

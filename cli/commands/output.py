@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer._click.exceptions import BadParameter
 
-from cli.commands.context import emit_json, settings
+from cli.commands.context import command_path, emit_json, settings
 
 if TYPE_CHECKING:
     from cli.formats.report import Report, Section
@@ -59,7 +59,7 @@ def _json_flag(ctx: typer.Context, value: bool) -> None:
 
 def _format_option(ctx: typer.Context, value: str | None) -> None:
     set_format(ctx, value)
-    path = _path(ctx)
+    path = command_path(ctx)
     state = settings(ctx)
     if state.format == "csv" and path not in REPORT_COMMANDS and state.format_from_config:
         state.format = None  # the file's default is for reports; this command prints a table
@@ -70,14 +70,6 @@ def _format_option(ctx: typer.Context, value: str | None) -> None:
 
 def _color_option(ctx: typer.Context, value: str | None) -> None:
     set_color(ctx, value)
-
-
-def _path(ctx: Any) -> tuple[str, ...]:
-    names: list[str] = []
-    while ctx.parent is not None:
-        names.append(ctx.info_name or "")
-        ctx = ctx.parent
-    return tuple(reversed(names))
 
 
 _template = typer.Typer()

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
-from cli.commands.tables import new_table, output_console, printable
+from cli.commands.tables import new_table, output_console
 from rich.text import Text
 
 from cli.commands.context import emit_json, err_console, ledger, settings

@@ -48,7 +48,7 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
         by_lender(ctx, code, as_of, known_at)
         return
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import balance_json, money  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import balance_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
@@ -70,13 +70,11 @@ def balance(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kno
 
 def by_lender(ctx: typer.Context, code: str, as_of: str, known_at: str | None) -> None:
     from projections.json_views import money  # start-up: the engine is imported only by the reports
-    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import balance_by_lender  # start-up: idem
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
-    book = ledger(ctx)
-    events = book.facility_events(code)
-    lines = balance_by_lender(events, day, instant, fixings_for(book, events, instant))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    lines = balance_by_lender(events, day, instant, fixings)
     section = Section(f"{code} by lender as of {day}" + _known(known_at), (
         Column("lender", "text"), Column("note", "code"), Column("share of commitment", "exact", key="share"),
         Column("principal", "money")))
@@ -93,7 +91,7 @@ def past_due(ctx: typer.Context, code: Code, as_of: AsOf = "today", known_at: Kn
     Example: loanledger past-due ATG-LAURUS-2005 --as-of 2008-01-31
     """
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import money, past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import past_due_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     day, instant = parse_report_day("--as-of", as_of), _instant(known_at)  # refused before any event is read
     events, fixings = _events_and_fixings(ctx, code, known_at)
@@ -221,7 +219,7 @@ def timeline(
         _timeline_chart(ctx, code, start, end, every, known_at, chart)
         return
     from projections import report as reports  # start-up: the engine is imported only by the reports
-    from projections.json_views import money, timeline_json  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.json_views import timeline_json  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if every not in ("day", "month"):
         raise InvalidInput(f"--every: {every!r} must be 'day' or 'month'", field="every")

@@ -8,7 +8,7 @@ import typer
 
 from cli.commands.context import ledger
 from cli.commands.recording import Amount, Code, On, Reference, Source, record_fact
-from cli.commands.reports import AsOf, KnownAt, _instant, _known, by_lender
+from cli.commands.reports import AsOf, KnownAt, _events_and_fixings, _instant, _known, by_lender
 from cli.commands.tables import output_console
 from cli.formats.dates import parse_report_day
 from domain import facts
@@ -89,14 +89,13 @@ def distribution(
     Example: loanledger distribution SYND-1 --date 2024-02-01
     """
     from projections.json_views import money  # start-up: the engine is imported only by the reports
-    from cli.application.market import fixings_for  # start-up: idem
     from projections.syndication import distribution as split  # start-up: idem
 
     on, instant = parse_report_day("--date", day), _instant(known_at)  # refused before any event is read
-    book = ledger(ctx)
-    events = book.facility_events(code)
-    d = split(events, on, instant, fixings_for(book, events, instant))
+    events, fixings = _events_and_fixings(ctx, code, known_at)
+    d = split(events, on, instant, fixings)
     lenders = sorted(set(d.owed_to_date) | set(d.paid_to_date))
+    owed = d.owed()  # summed over every receipt's parts: once, not per lender
     from cli.commands.output import show  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.formats.report import Column, Report, Section  # start-up: idem
 
@@ -108,7 +107,7 @@ def distribution(
                       "parts": [{"lender": p.lender, "note": p.note, "component": p.component,
                                  "item": p.label, "amount": money(p.amount)} for p in r.parts]}
                      for r in d.receipts],
-        "lenders": [{"lender": lender, "owed": money(d.owed().get(lender, ZERO)),
+        "lenders": [{"lender": lender, "owed": money(owed.get(lender, ZERO)),
                      "paid": money(d.paid.get(lender, ZERO)),
                      "owed_to_date": money(d.owed_to_date.get(lender, ZERO)),
                      "paid_to_date": money(d.paid_to_date.get(lender, ZERO)),
@@ -131,7 +130,7 @@ def distribution(
         Column("unpaid to date", "money", 1, key="unpaid_to_date")), key="distribution")
     for lender in lenders:
         owed_to_date, paid_to_date = d.owed_to_date.get(lender, ZERO), d.paid_to_date.get(lender, ZERO)
-        summary.add(lender, d.owed().get(lender, ZERO), d.paid.get(lender, ZERO), owed_to_date, paid_to_date,
+        summary.add(lender, owed.get(lender, ZERO), d.paid.get(lender, ZERO), owed_to_date, paid_to_date,
                     owed_to_date - paid_to_date)
     if not d.receipts:
         summary.notes.append(f"No receipt of {code} takes value on {on}.")

@@ -52,10 +52,3 @@ def new_table(*headers: str, **options: Any) -> Any:
     for header in headers:
         grid.add_column(header, overflow="fold")
     return grid
-
-
-def cell(value: Any) -> Any:
-    """A table cell holding data: shown as written (never read as rich markup), escaped."""
-    from rich.text import Text  # start-up: only when a table is drawn
-
-    return Text(printable(str(value)))

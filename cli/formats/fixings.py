@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cli.formats.records import BadLine, describe, read_file
+from domain import parsing
 from domain.market import CorrectFixing, PublishFixing
 
 TYPES = {"IndexFixingPublished": PublishFixing, "IndexFixingCorrected": CorrectFixing}
@@ -52,8 +53,11 @@ def _record(item: tuple[int, Any]) -> ParsedFixing | BadLine:
     if kind not in TYPES:
         return BadLine(line, f"type: {kind!r} is not IndexFixingPublished or IndexFixingCorrected")
     source = fields.pop("source", None)
-    if source is not None and (not isinstance(source, str) or not source.strip() or len(source) > 200):
-        return BadLine(line, "source: must be text of 1-200 characters")
+    if source is not None:
+        try:  # the one rule for a text field, as a facility record's source (cli.formats.records)
+            source = parsing.text(source, max_length=parsing.LONG_TEXT)
+        except ValueError as error:
+            return BadLine(line, f"source: {error}")
     try:
         return ParsedFixing(line, TYPES[kind].model_validate(fields), source)
     except ValidationError as error:

@@ -1,7 +1,7 @@
 """One way to print a report: rows under typed columns, rendered as a table, JSON or CSV.
 
 A report is one or more sections; a section is a title, columns (each with a kind and a priority),
-rows and total rows. `render` turns it into text for one of three formats:
+rows and total rows. `cli.commands.output.show` prints it in one of three formats:
 
 - `table` on a terminal (drawn by cli.commands.output): a rich table that fits the terminal's width. No cell ever wraps: when the
   columns do not fit, the columns with the highest priority number are left out (and named under
@@ -18,7 +18,6 @@ docs/cli.md ("Output") documents the rules and how a new report adopts this modu
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,11 +127,8 @@ def _at_least_two_decimals(value: Decimal) -> str:
 
 
 def render(report: Report, fmt: str) -> str:
-    """JSON, CSV, or the plain-text table written when standard output is not a terminal (the
-    terminal's table is drawn by cli.commands.output, the only layer that uses rich)."""
-    if fmt == "json":
-        data = report.json if report.json is not None else json_rows(report)
-        return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    """CSV, or the plain-text table written when standard output is not a terminal (the
+    terminal's table is drawn, and JSON written with emit_json, by cli.commands.output.show)."""
     if fmt == "csv":
         return _csv(report)
     if fmt != "table":

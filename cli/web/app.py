@@ -40,7 +40,7 @@ from domain.errors import InvalidInput, LedgerError, UnknownFacility
 from projections import report as reports
 from projections.documents import KINDS
 from projections.json_views import (balance_json, explain_json, money, past_due_json, portfolio_json,
-                                    timeline_json, verification_json)
+                                    timeline_json)
 
 HERE = Path(__file__).parent
 MEDIA = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8", "pdf": "application/pdf",
