@@ -23,25 +23,9 @@ from pathlib import Path
 from benchmarks.backends import PG
 from benchmarks.generate import portfolio_records, write
 from benchmarks.timing import loanledger, run
+from benchmarks.verify import read_raw
 
 PAGE = 10_000
-
-
-def raw_read(db: str) -> tuple[float, int]:
-    from cli.application.ledger import Ledger
-    from cli.persistence.storage import database, ready
-
-    ledger = Ledger(ready(database(db)))
-    try:
-        start, count, began = 1, 0, time.perf_counter()
-        while True:
-            page = ledger.recorder.select_notifications(start=start, limit=PAGE)
-            count += len(page)
-            if len(page) < PAGE:
-                return time.perf_counter() - began, count
-            start = page[-1].id + 1
-    finally:
-        ledger.close()
 
 
 def disk_bytes(url: str) -> tuple[int, int]:
@@ -103,7 +87,7 @@ def main() -> None:
                   f"written in {time.perf_counter() - began:.0f} s; database {name}", flush=True)
             print("| step | wall | rate | against the raw read | peak RSS |\n|---|---|---|---|---|", flush=True)
             seconds, rss = run(loanledger(db, "import", str(path), "--no-refresh"))
-            raw, count = raw_read(db)
+            raw, count = read_raw(db, PAGE)
             assert count == events, (count, events)
             rows.append(f"| raw read (baseline) | {raw:,.1f} s | {events / raw:,.0f} ev/s | 1× | |")
             print(rows[-1], flush=True)
