@@ -8,7 +8,7 @@ them. The recorder is the library's own, pointed at that table; the table is cre
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
