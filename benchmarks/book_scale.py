@@ -14,7 +14,6 @@ Steps: generate the file (`benchmarks.generate`, facilities one after another); 
 """
 
 import argparse
-import subprocess
 import tempfile
 import time
 import uuid
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from benchmarks.backends import PG
 from benchmarks.generate import portfolio_records, write
-from benchmarks.timing import loanledger, run
+from benchmarks.timing import loanledger, run, together
 from benchmarks.verify import read_raw
 
 PAGE = 10_000
@@ -38,21 +37,6 @@ def disk_bytes(url: str) -> tuple[int, int]:
                               "WHERE c.relname IN ('rm_facility_summary', 'rm_event_journal', 'rm_portfolio_steps')"
                               ).fetchone()[0]
     return int(events), int(models)
-
-
-def together(commands: list[list[str]]) -> tuple[float, int]:
-    """N commands at once: (wall seconds, the largest peak RSS in KiB among them)."""
-    import os
-
-    start = time.perf_counter()
-    children = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
-    peak = 0
-    for child in children:
-        _, status, usage = os.wait4(child.pid, 0)
-        peak = max(peak, usage.ru_maxrss)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise RuntimeError(f"{child.args} failed: {child.stderr.read().decode()[-2000:]}")
-    return time.perf_counter() - start, peak
 
 
 def main() -> None:
