@@ -56,7 +56,7 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
     instant a head (`expect`) was kept. `partition`: only the streams it holds (all facilities:
     the N partitions' findings together are one whole verification's)."""
     from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-    from cli.persistence.market_store import market_stored_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.market_store import market_stored_rows, stored_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.verification import (  # start-up: deferred (docs/architecture.md, "Start-up")
         stray_findings, verify_streams, with_findings, with_index_streams)
 
@@ -82,11 +82,12 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
             events = sum(ids.well_formed[s] for s in mine)
             malformed = [m for m in ids.malformed if partition is None or partition.holds(m[0])]
         count = wanted(processes, events)
+        market = market_stored_rows(book.recorder, book.db.is_postgres)  # read once: the engine's fixings and the index streams' check
         with pool(count) as executor:
             result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                    window=2 * count, at=at, market=market_rows(book))
+                                    window=2 * count, at=at, market=stored_index_rows(market))
         result = with_findings(result, stray_findings(result, malformed, listed))
-        result = with_index_streams(result, market_stored_rows(book.recorder, book.db.is_postgres), indexes)
+        result = with_index_streams(result, market, indexes)
         notes = [line for line in (note, stamps_note(book, result)) if line]
         return result, "\n".join(notes) or None
 

@@ -80,6 +80,11 @@ def all_index_rows(ledger_recorder: Any, is_postgres: bool) -> list[tuple[str, d
     return [_row(raw) for raw in states]
 
 
+def stored_index_rows(stored: list[Any]) -> list[tuple[str, date, Decimal, int, datetime]]:
+    """`index_rows` of rows already read by `market_stored_rows` (verify reads the table once)."""
+    return [_row(row.state) for row in stored]
+
+
 def _row(raw: Any) -> tuple[str, date, Decimal, int, datetime]:
     state = json.loads(bytes(raw) if not isinstance(raw, (str, bytes)) else raw)
     return (state["index"], date.fromisoformat(state["date"]), Decimal(state["rate"]),
