@@ -87,7 +87,8 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
             result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
                                     window=2 * count, at=at, market=stored_index_rows(market))
         result = with_findings(result, stray_findings(result, malformed, listed))
-        result = with_index_streams(result, market, indexes)
+        mine = market if partition is None else [r for r in market if partition.holds(r.stream)]  # each stream once
+        result = with_index_streams(result, mine, indexes)
         notes = [line for line in (note, stamps_note(book, result)) if line]
         return result, "\n".join(notes) or None
 
