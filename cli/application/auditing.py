@@ -28,12 +28,13 @@ def stored_models(book: Any, closing: ExitStack,
     if view.stale_rules():
         return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
                       "(run 'loanledger projections rebuild')")
-    if view.position(partition) < head:
-        lag = head - view.position(partition)
+    position = view.position(partition)
+    if position < head:
+        lag = head - position
         return None, (f"read models not compared: they are {lag} event(s) behind "
                       "(run 'loanledger projections run' or 'projections rebuild')")
 
-    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
+    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
         summary, journal, steps, lenders = view.facility_rows(str(stream_id))
         return (summary[0] if summary else None, journal, steps, lenders)
 
