@@ -14,7 +14,6 @@ Steps: generate the file (`benchmarks.generate`, facilities one after another); 
 """
 
 import argparse
-import subprocess
 import tempfile
 import time
 import uuid
@@ -22,26 +21,10 @@ from pathlib import Path
 
 from benchmarks.backends import PG
 from benchmarks.generate import portfolio_records, write
-from benchmarks.timing import loanledger, run
+from benchmarks.timing import loanledger, run, together
+from benchmarks.verify import read_raw
 
 PAGE = 10_000
-
-
-def raw_read(db: str) -> tuple[float, int]:
-    from cli.application.ledger import Ledger
-    from cli.persistence.storage import database, ready
-
-    ledger = Ledger(ready(database(db)))
-    try:
-        start, count, began = 1, 0, time.perf_counter()
-        while True:
-            page = ledger.recorder.select_notifications(start=start, limit=PAGE)
-            count += len(page)
-            if len(page) < PAGE:
-                return time.perf_counter() - began, count
-            start = page[-1].id + 1
-    finally:
-        ledger.close()
 
 
 def disk_bytes(url: str) -> tuple[int, int]:
@@ -54,21 +37,6 @@ def disk_bytes(url: str) -> tuple[int, int]:
                               "WHERE c.relname IN ('rm_facility_summary', 'rm_event_journal', 'rm_portfolio_steps')"
                               ).fetchone()[0]
     return int(events), int(models)
-
-
-def together(commands: list[list[str]]) -> tuple[float, int]:
-    """N commands at once: (wall seconds, the largest peak RSS in KiB among them)."""
-    import os
-
-    start = time.perf_counter()
-    children = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
-    peak = 0
-    for child in children:
-        _, status, usage = os.wait4(child.pid, 0)
-        peak = max(peak, usage.ru_maxrss)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise RuntimeError(f"{child.args} failed: {child.stderr.read().decode()[-2000:]}")
-    return time.perf_counter() - start, peak
 
 
 def main() -> None:
@@ -103,7 +71,7 @@ def main() -> None:
                   f"written in {time.perf_counter() - began:.0f} s; database {name}", flush=True)
             print("| step | wall | rate | against the raw read | peak RSS |\n|---|---|---|---|---|", flush=True)
             seconds, rss = run(loanledger(db, "import", str(path), "--no-refresh"))
-            raw, count = raw_read(db)
+            raw, count = read_raw(db, PAGE)
             assert count == events, (count, events)
             rows.append(f"| raw read (baseline) | {raw:,.1f} s | {events / raw:,.0f} ev/s | 1× | |")
             print(rows[-1], flush=True)

@@ -6,26 +6,14 @@ free CPUs (on this machine the N share its CPUs with PostgreSQL; on N machines t
 `python -m benchmarks --only partitions` (PostgreSQL when reachable, else SQLite).
 """
 
-import subprocess
-import time
 from pathlib import Path
 
 from benchmarks.backends import postgres_available, postgres_db, sqlite_db
 from benchmarks.bulk_import import make_file
 from benchmarks.results import Result
-from benchmarks.timing import loanledger, run
+from benchmarks.timing import loanledger, run, together
 
 PARTITIONS = 2
-
-
-def _together(commands: list[list[str]]) -> float:
-    start = time.perf_counter()
-    children = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
-    for child in children:
-        _, errors = child.communicate()
-        if child.returncode not in (0, 1):  # verify exits 1 on a finding: still a full run
-            raise RuntimeError(f"{child.args} failed: {errors.decode()[-2000:]}")
-    return time.perf_counter() - start
 
 
 def _reset(db: str) -> None:
@@ -46,9 +34,9 @@ def bench(tmp: Path, events: int) -> list[Result]:
         run(loanledger(db, "import", str(make_file(tmp, events)), "--no-refresh"))
         one, _ = run(loanledger(db, "projections", "run", "--once"))
         _reset(db)
-        shared = _together([loanledger(db, "projections", "run", "--once", "--partition", p) for p in parts])
-        verify_one = _together([loanledger(db, "verify")])
-        verify_shared = _together([loanledger(db, "verify", "--partition", p) for p in parts])
+        shared, _ = together([loanledger(db, "projections", "run", "--once", "--partition", p) for p in parts])
+        verify_one, _ = together([loanledger(db, "verify")])
+        verify_shared, _ = together([loanledger(db, "verify", "--partition", p) for p in parts])
     return [
         Result(f"4 read models by {PARTITIONS} partitioned workers, {events:,} events ({name})",
                f"{shared:.1f} s", f"one worker {one:.1f} s", shared / one, f"→ 1/{PARTITIONS} on {PARTITIONS} machines",

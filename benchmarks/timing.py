@@ -37,6 +37,20 @@ def run(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, 
     return elapsed, usage.ru_maxrss
 
 
+def together(commands: list[list[str]]) -> tuple[float, int]:
+    """N commands at once: (wall seconds, the largest peak RSS in KiB among them). Exit 1 counts as
+    a full run (verify exits 1 on a finding)."""
+    start = time.perf_counter()
+    children = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
+    peak = 0
+    for child in children:
+        _, status, usage = os.wait4(child.pid, 0)
+        peak = max(peak, usage.ru_maxrss)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise RuntimeError(f"{child.args} failed: {child.stderr.read().decode()[-2000:]}")
+    return time.perf_counter() - start, peak
+
+
 def median_run(argv: Sequence[str], runs: int, warmup: int = 1) -> float:
     return median_seconds(lambda: run(argv), runs, warmup)
 

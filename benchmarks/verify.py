@@ -22,17 +22,18 @@ def has_verify() -> bool:
     return " verify " in shown.stdout
 
 
-def read_raw(db: str) -> tuple[float, int]:
+def read_raw(db: str, size: int = PAGE) -> tuple[float, int]:
+    """Every stored event read raw through the recorder in pages of `size`: (seconds, events)."""
     from cli.application.ledger import Ledger
-    from cli.persistence.storage import database
+    from cli.persistence.storage import database, ready
 
-    ledger = Ledger(database(db))
+    ledger = Ledger(ready(database(db)))
     try:
         start, count, began = 1, 0, time.perf_counter()
         while True:
-            page = ledger.recorder.select_notifications(start=start, limit=PAGE)
+            page = ledger.recorder.select_notifications(start=start, limit=size)
             count += len(page)
-            if len(page) < PAGE:
+            if len(page) < size:
                 return time.perf_counter() - began, count
             start = page[-1].id + 1
     finally:

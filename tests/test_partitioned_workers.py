@@ -122,6 +122,17 @@ def test_verify_partitions_check_every_facility_once(book):
         assert all(by_hand(f["facility"], k, 3) for f in part["facilities"])
 
 
+def test_verify_partitions_check_every_index_stream_once(book):
+    """Index streams are split by the same rule as facilities (their stream id): N partitions do
+    not each check (and report) every index stream."""
+    for name, rate in (("SOFR", "3.65"), ("EFFR", "3.60")):
+        run(book, "index", "set", name, "--date", "2026-01-05", "--rate", rate)
+    whole = run_json(book, "verify")
+    parts = [run_json(book, "verify", "--partition", f"{k}/3") for k in (1, 2, 3)]
+    seen = [s["stream"] for p in parts for s in p["index_streams"]]
+    assert sorted(seen) == sorted(s["stream"] for s in whole["index_streams"]) == ["index:EFFR", "index:SOFR"]
+
+
 @pytest.mark.parametrize("given", ["0/3", "4/3", "3", "1/0", "a/b", "1/3/2", "-1/3", "1/2000"])
 def test_a_bad_partition_is_a_usage_error(sqlite_url, given):
     for args in (["projections", "run", "--partition", given, "--once"], ["verify", "--partition", given]):

@@ -28,12 +28,13 @@ def stored_models(book: Any, closing: ExitStack,
     if view.stale_rules():
         return None, (f"read models not compared: they were computed by rules edition {view.rules_edition()} "
                       "(run 'loanledger projections rebuild')")
-    if view.position(partition) < head:
-        lag = head - view.position(partition)
+    position = view.position(partition)
+    if position < head:
+        lag = head - position
         return None, (f"read models not compared: they are {lag} event(s) behind "
                       "(run 'loanledger projections run' or 'projections rebuild')")
 
-    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any]]:
+    def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
         summary, journal, steps, lenders = view.facility_rows(str(stream_id))
         return (summary[0] if summary else None, journal, steps, lenders)
 
@@ -56,7 +57,7 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
     instant a head (`expect`) was kept. `partition`: only the streams it holds (all facilities:
     the N partitions' findings together are one whole verification's)."""
     from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
-    from cli.persistence.market_store import market_stored_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.market_store import market_stored_rows, stored_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.verification import (  # start-up: deferred (docs/architecture.md, "Start-up")
         stray_findings, verify_streams, with_findings, with_index_streams)
 
@@ -82,11 +83,13 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
             events = sum(ids.well_formed[s] for s in mine)
             malformed = [m for m in ids.malformed if partition is None or partition.holds(m[0])]
         count = wanted(processes, events)
+        market = market_stored_rows(book.recorder, book.db.is_postgres)  # read once: the engine's fixings and the index streams' check
         with pool(count) as executor:
             result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                    window=2 * count, at=at, market=market_rows(book))
+                                    window=2 * count, at=at, market=stored_index_rows(market))
         result = with_findings(result, stray_findings(result, malformed, listed))
-        result = with_index_streams(result, market_stored_rows(book.recorder, book.db.is_postgres), indexes)
+        mine = market if partition is None else [r for r in market if partition.holds(r.stream)]  # each stream once
+        result = with_index_streams(result, mine, indexes)
         notes = [line for line in (note, stamps_note(book, result)) if line]
         return result, "\n".join(notes) or None
 

@@ -30,14 +30,13 @@ def copy_ledger(source: Any, target: Any) -> Copied:
     """`source` and `target` are open Ledgers; the target's events table is empty."""
     from cli.application.auditing import verify  # start-up: deferred (docs/architecture.md, "Start-up")
 
-    from cli.persistence.market_store import MARKET_TABLE, market_table_exists  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.market_store import MARKET_TABLE, market_recorder, market_table_exists  # start-up: deferred (docs/architecture.md, "Start-up")
 
     if target.recorder.max_notification_id() or (market_table_exists(target.recorder, target.db.is_postgres)
                                                   and _count(target, MARKET_TABLE)):
         raise LedgerError(f"{_redacted(target.db.url)}: the target already holds events; copy only into an empty ledger")
     if target.db.is_postgres:
         _must_own(target)
-    from cli.persistence.market_store import MARKET_TABLE, market_recorder, market_table_exists  # start-up: idem
 
     # (source table, target table): the library names the events table per backend
     tables = [(source.recorder.events_table_name, target.recorder.events_table_name)]

@@ -31,7 +31,7 @@ def render(events: list[Any], kind: str, as_of: date, fmt: str, known_at: dateti
     fixings = fixings_at(known_at) if fixings_at is not None else NO_FIXINGS
     if known_at is None and fixings.latest is not None and moment is not None and fixings.latest > moment:
         moment = fixings.latest
-    if fixings_at is not None and moment is not None:
+    if fixings_at is not None and moment is not None and known_at is None:  # with known_at: already as of it
         fixings = fixings_at(moment)
     doc = document(events, kind, as_of, moment, demand_deadline=demand_deadline, fixings=fixings)
     data, template_digest = files.render(doc.values, kind, fmt, template)

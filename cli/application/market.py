@@ -2,8 +2,6 @@
 (the contract §10). The engine never reads a store: `fixings_for` hands it a pure `Fixings` table of
 the indexes a facility's notes name, filtered by `known_at` like the facility's own events."""
 
-import random
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,13 +9,13 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
+from cli.application.conflicts import ATTEMPTS, pause
 from cli.persistence.market_store import index_rows, market_recorder, market_table_exists, stream_heads
 from domain.errors import LedgerError, RuleViolation
-from domain.events import FacilityEvent, IndexRateSet, NoteIssued
+from domain.events import FacilityEvent
 from domain.market import CorrectFixing, IndexSeries, MarketEvent, PublishFixing, index_id
 from projections.fixings import Fixings, market_indexes
 
-ATTEMPTS = 20
 SNAPSHOTS_KEPT = 8  # fixings tables kept per ledger (one per indexes, heads and known_at asked)
 
 
@@ -108,7 +106,7 @@ class MarketData:
                         self.recorder.insert_events([self.ledger.mapper.to_stored_event(e) for e in new])
                     break
                 except IntegrityError:
-                    time.sleep(random.uniform(0, min(0.5, 0.02 * 2**attempt)))
+                    pause(attempt)
             else:
                 raise LedgerError(f"the {index} stream kept changing under other writers; nothing more was recorded")
             result.recorded += len(new)

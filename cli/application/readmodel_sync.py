@@ -13,7 +13,6 @@ from cli.application import processes
 from cli.application.ledger import Ledger
 from cli.persistence.storage import Database
 from cli.persistence import worker_lock
-from cli.persistence.roles import may_refresh_read_models
 from domain.errors import LedgerError
 from cli.application.projection import ReadModels, catch_up
 from cli.persistence.partitions import Partition
@@ -74,6 +73,8 @@ def _pg_catch_up(view: ReadModelView, ledger: Ledger) -> int:
     try:
         return _catch_up(view, ledger)
     except Exception:
+        from cli.persistence.roles import may_refresh_read_models  # start-up: only when a PostgreSQL refresh failed
+
         if may_refresh_read_models(ledger.db, view.tracking_table_name):  # type: ignore[attr-defined]
             raise
         raise LeftToWorker(

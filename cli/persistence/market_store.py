@@ -8,7 +8,7 @@ them. The recorder is the library's own, pointed at that table; the table is cre
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -49,7 +49,9 @@ def market_recorder(ledger_recorder: Any, is_postgres: bool) -> Any:
         recorder = PostgresApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
         if not market_table_exists(ledger_recorder, True):
             recorder.create_table()
-        if _market_append_installed(datastore):
+        with datastore.transaction(commit=False) as cursor:
+            appends = store_stamps.installed(cursor, datastore.schema or "public", MARKET_APPEND_FUNCTION)
+        if appends:
             store_stamps.append_through_store(recorder, MARKET_APPEND_FUNCTION)
         return recorder
     from eventsourcing.sqlite import SQLiteApplicationRecorder  # start-up: only commands that read fixings need it
@@ -57,14 +59,6 @@ def market_recorder(ledger_recorder: Any, is_postgres: bool) -> Any:
     recorder = SQLiteApplicationRecorder(datastore, events_table_name=MARKET_TABLE)
     recorder.create_table()
     return recorder
-
-
-def _market_append_installed(datastore: Any) -> bool:
-    with datastore.transaction(commit=False) as cursor:
-        cursor.execute("SELECT to_regproc(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL AS ok",
-                       (datastore.schema or "public", MARKET_APPEND_FUNCTION))
-        row = cursor.fetchone()
-    return bool(row["ok"] if isinstance(row, dict) else row[0])
 
 
 def all_index_rows(ledger_recorder: Any, is_postgres: bool) -> list[tuple[str, date, Decimal, int, datetime]]:
@@ -78,6 +72,11 @@ def all_index_rows(ledger_recorder: Any, is_postgres: bool) -> list[tuple[str, d
         cursor.execute(f"SELECT state FROM {table} ORDER BY originator_id, originator_version")
         states = [row[0] if not isinstance(row, dict) else row["state"] for row in cursor.fetchall()]
     return [_row(raw) for raw in states]
+
+
+def stored_index_rows(stored: list[Any]) -> list[tuple[str, date, Decimal, int, datetime]]:
+    """`index_rows` of rows already read by `market_stored_rows` (verify reads the table once)."""
+    return [_row(row.state) for row in stored]
 
 
 def _row(raw: Any) -> tuple[str, date, Decimal, int, datetime]:

@@ -44,7 +44,6 @@ def default_url() -> str:
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-SCHEMES = ("postgresql://", "postgres://", "sqlite:///")
 
 
 def database(url: str | None) -> Database:

@@ -29,9 +29,10 @@ APPENDING = "loanledger.appending"  # set (transaction-local) by the append func
 __all__ = ["APPEND_FUNCTION", "STORE_STAMPS", "append_through_store", "install", "installed", "stamps"]
 
 
-def installed(cursor: Any, schema: str) -> bool:
+def installed(cursor: Any, schema: str, function: str = APPEND_FUNCTION) -> bool:
+    """Whether the append function (or, for the market-data table, `function`) exists."""
     cursor.execute("SELECT to_regproc(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL AS ok",
-                   (schema, APPEND_FUNCTION))
+                   (schema, function))
     return bool(_first(cursor.fetchone()))
 
 

@@ -140,14 +140,8 @@ def worker_running(db: Any, datastore: Any) -> bool:
     doubt (no table yet, a fault) answers False: the refresh then decides, as before."""
     try:
         if db.is_postgres:
-            conn = pg_connect(db.env)
-            try:
-                free = bool(conn.execute("SELECT pg_try_advisory_lock_shared(%s)", (LOCK_KEY,)).fetchone()[0])
-                if free:
-                    conn.execute("SELECT pg_advisory_unlock_shared(%s)", (LOCK_KEY,))
+            with pg_no_worker(db.env) as free:  # the shared lock goes with the connection
                 return not free
-            finally:
-                conn.close()
         with datastore.transaction(commit=False) as c:
             c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'rm_worker'")
             if c.fetchone() is None:
