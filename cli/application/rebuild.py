@@ -6,7 +6,7 @@ the order of their last event) and handed out in chunks; for each chunk a proces
 streams (one query), decodes them, runs the engine once per facility (`facility_figures`) and
 writes its rows into the shadow tables (a binary COPY, from each process's own connection; on
 SQLite, whose one writer is this process, it returns them). This process shows progress. Then
-the shadow tables are indexed and swapped in (projections/readmodels/shadow.py), and the events
+the shadow tables are indexed and swapped in (cli/persistence/shadow_tables.py), and the events
 recorded meanwhile are caught up as usual. Readers see the old tables until the swap, never a
 half-built one; an interrupted rebuild leaves them as they were (its shadow tables are dropped
 then, or by the next rebuild if it was killed).

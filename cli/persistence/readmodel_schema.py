@@ -1,7 +1,7 @@
 """The read-model tables, for SQLite and PostgreSQL (docs/read-models.md describes each column).
 
 Each table is described once (columns, primary key, unique columns, indexes); from that come the
-DDL of the live tables and of the rebuild's shadow copies (`shadow.py`), which are loaded without
+DDL of the live tables and of the rebuild's shadow copies (`shadow_tables.py`), which are loaded without
 indexes and indexed once at the end.
 """
 
