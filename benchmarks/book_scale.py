@@ -5,7 +5,11 @@ each with its wall-clock time and peak memory, and the bytes per event on disk.
     .venv/bin/python -m benchmarks.book_scale --facilities 100000          (10,000,000 events)
     options: --per-facility 100 (events per facility), --partitions N (the read models and verify
     by N partitioned processes at once instead of one process), --keep (leave the database),
-    --as-of DATE (the portfolio's date, default 2019-12-31: inside the generated years)
+    --as-of DATE (the portfolio's date, default 2019-12-31: inside the generated years),
+    --steps import,workers,rebuild,portfolio,verify (which steps to run, default all),
+    --db URL (a database a run with --keep left: its events are not generated nor imported again,
+    so a long run can be taken in parts, e.g. `--steps import --keep`, then `--db URL --steps
+    rebuild,portfolio,verify`)
 
 Steps: generate the file (`benchmarks.generate`, facilities one after another); `import
 --no-refresh` (events written: parsed, rules checked, chain hashed); `projections rebuild`;
@@ -25,6 +29,7 @@ from benchmarks.timing import loanledger, run, together
 from benchmarks.verify import read_raw
 
 PAGE = 10_000
+STEPS = ("import", "workers", "rebuild", "portfolio", "verify")
 
 
 def disk_bytes(url: str) -> tuple[int, int]:
@@ -47,14 +52,25 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--as-of", default="2019-12-31",
                         help="portfolio date: inside the generated ten years (2010-2020), where the read models answer")
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of: {', '.join(STEPS)}")
+    parser.add_argument("--db", help="an existing database (left by --keep): its events are used as they are")
     args = parser.parse_args()
+    steps = set(args.steps.split(","))
+    if steps - set(STEPS):
+        parser.error(f"unknown step(s): {', '.join(sorted(steps - set(STEPS)))}; the steps are {', '.join(STEPS)}")
+    if args.db and "import" in steps:
+        parser.error("--db reuses a database's events: leave 'import' out of --steps")
     import psycopg
 
-    events = args.facilities * args.per_facility
-    name = f"loanledger_book_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    db = f"{PG}/{name}"
+    events = args.facilities * args.per_facility  # with --db: the database's count
+    if args.db:
+        db, name = args.db, args.db.rsplit("/", 1)[-1]
+        args.keep = True  # never drop a database this run did not create
+    else:
+        name = f"loanledger_book_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        db = f"{PG}/{name}"
     rows = []
 
     def row(step: str, seconds: float, rss: int, raw: float | None = None) -> None:
@@ -63,31 +79,41 @@ def main() -> None:
         print(rows[-1], flush=True)
 
     try:
-        with tempfile.TemporaryDirectory(prefix="loanledger-book-") as tmp:
-            path = Path(tmp) / "book.jsonl"
-            began = time.perf_counter()
-            write(path, portfolio_records(events, per_facility=args.per_facility))
-            print(f"{events:,} events over {args.facilities:,} facilities; file {path.stat().st_size / 2**20:,.0f} MiB "
-                  f"written in {time.perf_counter() - began:.0f} s; database {name}", flush=True)
-            print("| step | wall | rate | against the raw read | peak RSS |\n|---|---|---|---|---|", flush=True)
-            seconds, rss = run(loanledger(db, "import", str(path), "--no-refresh"))
+        def baseline() -> tuple[float, int]:
             raw, count = read_raw(db, PAGE)
-            assert count == events, (count, events)
-            rows.append(f"| raw read (baseline) | {raw:,.1f} s | {events / raw:,.0f} ev/s | 1× | |")
+            rows.append(f"| raw read (baseline) | {raw:,.1f} s | {count / raw:,.0f} ev/s | 1× | |")
             print(rows[-1], flush=True)
-            row("import --no-refresh", seconds, rss, raw)
+            return raw, count
+
+        print("| step | wall | rate | against the raw read | peak RSS |\n|---|---|---|---|---|", flush=True)
+        if "import" in steps:
+            with tempfile.TemporaryDirectory(prefix="loanledger-book-") as tmp:
+                path = Path(tmp) / "book.jsonl"
+                began = time.perf_counter()
+                write(path, portfolio_records(events, per_facility=args.per_facility))
+                print(f"{events:,} events over {args.facilities:,} facilities; file {path.stat().st_size / 2**20:,.0f} "
+                      f"MiB written in {time.perf_counter() - began:.0f} s; database {name}", flush=True)
+                seconds, rss = run(loanledger(db, "import", str(path), "--no-refresh"))
+                raw, count = baseline()
+                assert count == events, (count, events)
+                row("import --no-refresh", seconds, rss, raw)
+        else:
+            print(f"database {name}", flush=True)
+            raw, events = baseline()
         parts = [f"{k}/{args.partitions}" for k in range(1, args.partitions + 1)]
-        if args.partitions > 1:
+        if "workers" in steps and args.partitions > 1:
             seconds, rss = together([loanledger(db, "projections", "run", "--once", "--partition", p) for p in parts])
             row(f"projections run --once, {args.partitions} partitions at once", seconds, rss, raw)
-        seconds, rss = run(loanledger(db, "projections", "rebuild"))
-        row("projections rebuild", seconds, rss, raw)
-        seconds, rss = run(loanledger(db, "portfolio", "--as-of", args.as_of))
-        row(f"portfolio --as-of {args.as_of}", seconds, rss, raw)
-        if args.partitions > 1:
+        if "rebuild" in steps:
+            seconds, rss = run(loanledger(db, "projections", "rebuild"))
+            row("projections rebuild", seconds, rss, raw)
+        if "portfolio" in steps:
+            seconds, rss = run(loanledger(db, "portfolio", "--as-of", args.as_of))
+            row(f"portfolio --as-of {args.as_of}", seconds, rss, raw)
+        if "verify" in steps and args.partitions > 1:
             seconds, rss = together([loanledger(db, "verify", "--partition", p) for p in parts])
             row(f"verify, {args.partitions} partitions at once", seconds, rss, raw)
-        else:
+        elif "verify" in steps:
             seconds, rss = together([loanledger(db, "verify")])
             row("verify", seconds, rss, raw)
         stored, models = disk_bytes(db)
