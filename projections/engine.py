@@ -131,9 +131,7 @@ class Sweep(StopScheduler, InterestBilling, PrincipalFallingDue, Payments, OpenI
         self.agenda = agenda.build(facts, _zone(opened.timezone), opened.payment_cutoff, self.calendar)
         self.day = min(min(self.agenda, default=opened.agreement_date), opened.agreement_date) - timedelta(days=1)
         self._started = False
-        self.items: list[Item] = []
-        self._earliest_due: date | None = None
-        self._seq = 0  # items created so far
+        self._init_items()
         self.credit = ZERO  # unapplied credit of the facility
         self._held_for_notes = False  # whether some note holds credit (NoteState.credit)
         self.accelerated_notes = 0

@@ -190,20 +190,9 @@ def past_due_totals(sweep: Sweep) -> tuple[Overdue, Overdue, Overdue, Overdue]:
 
 
 def _due_items(sweep: Sweep) -> dict[tuple[str | None, Component], list]:
-    """(note, component) -> [outstanding, oldest due date] of the open items due by the sweep's day."""
-    day = sweep.day
-    due: dict[tuple[str | None, Component], list] = {}
-    for item in sweep.items:
-        if item.outstanding > 0 and item.due_date <= day:
-            key = (item.note, item.component)
-            found = due.get(key)
-            if found is None:
-                due[key] = [item.outstanding, item.due_date]
-            else:
-                found[0] += item.outstanding
-                if item.due_date < found[1]:
-                    found[1] = item.due_date
-    return due
+    """(note, component) -> [outstanding, oldest due date] of the open items due by the sweep's
+    day (projections.open_items.DueSums; read-only)."""
+    return sweep.due_sums()
 
 
 def _note_past_due(sweep: Sweep, note: NoteState, day: date, due: dict) -> NotePastDue:

@@ -103,5 +103,6 @@ class Payments:
             if self.explains:
                 parts.append(allocation(item, part))
         if paid:
+            self._reduced([item for item, _ in paid])
             self._settled()
         return rest

@@ -103,6 +103,7 @@ class PrincipalFallingDue:
         if self.explains:
             self.journal.cancelled.append(DueRecord(note.code, day, f"{item.label}: {why}", item.outstanding))
         item.cancelled, item.outstanding = item.outstanding, ZERO
+        self._reduced([item])
 
     def _accelerate(self, note: NoteState, version: int, day: date) -> None:
         """All principal not already due falls due today; the premium is round(rate/100 × base),

@@ -34,9 +34,9 @@ class StopScheduler:
             best = self._scheduled_after(after, best)
         elif due is not None and due < best:
             best = due
-        for item in self.items:
-            if item.outstanding > 0 and after < item.due_date < best:
-                best = item.due_date
+        item_due = self.next_item_due_after(after)
+        if item_due is not None and item_due < best:
+            best = item_due
         if self._fee_notes:
             best = self.fee_stops(after, best)
         if self._pik_notes:

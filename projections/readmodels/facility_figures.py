@@ -79,7 +79,7 @@ def status_of(sweep: Sweep) -> str:
     for p in sweep.defaults:
         if p.start <= day and (p.end is None or day < p.end):
             return "in_default"
-    if any(i.outstanding > 0 and i.due_date <= day for i in sweep.items):
+    if sweep.due_sums():  # an open item is due
         return "past_due"
     return "current"
 
@@ -93,11 +93,15 @@ def step_at(sweep: Sweep, valid_from: date) -> Step:
     )
 
 
-def _fingerprint(sweep: Sweep) -> tuple:
-    day = sweep.day
-    items = [(i.seq, i.outstanding, i.due_date <= day) for i in sweep.items if i.outstanding > 0]
+def _fingerprint(sweep: Sweep, looks: list[int]) -> tuple:
+    """What a step is read from: the open items (seq, outstanding, due by the day), each note's
+    principal and the status. The items are stood for by a count of the looks that found them
+    changed (`looks`, one per pass: Sweep.open_items_changed), so comparing two fingerprints
+    compares the items without listing them."""
+    if sweep.open_items_changed():
+        looks[0] += 1
     principals = [n.principal for n in sweep.notes.values()]
-    return items, principals, status_of(sweep)
+    return looks[0], principals, status_of(sweep)
 
 
 
@@ -156,6 +160,7 @@ def _steps(sweep: Sweep, horizon: date,
     readings: list[Step] = []  # each step as read on its first day (valid_until set by _closed)
     day = sweep.day
     previous = None
+    looks = [0]
     summary = ("current", Decimal("0.00"))
     try:
         sweep.run_to(day)
@@ -163,7 +168,7 @@ def _steps(sweep: Sweep, horizon: date,
             if sweep.accelerated_notes:
                 horizon = day - timedelta(days=1)
                 break
-            key = _fingerprint(sweep)
+            key = _fingerprint(sweep, looks)
             if key != previous:
                 readings.append(step_at(sweep, BEGINNING if not readings else day))
                 previous = key
