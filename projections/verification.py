@@ -92,6 +92,18 @@ def verify_streams(
     return Verification(streams, findings)
 
 
+def collected(results: Iterable[tuple[Stream, list[Finding]]]) -> Verification:
+    """The verification made of each stream's head and findings (verify_stream's results)."""
+    streams: list[Stream] = []
+    findings: list[Finding] = []
+    for stream, found in results:
+        streams.append(stream)
+        findings += found
+    streams.sort(key=lambda s: s.code)
+    findings.sort(key=lambda f: (f.facility, f.version or 0))
+    return Verification(streams, findings)
+
+
 def verify_stream(stream_id: UUID, rows: list[StoredRow], expect: str | None,
                   stored_models: StoredModels | None, at: datetime | None = None,
                   market: Sequence[FixingRow] = ()) -> tuple[Stream, list[Finding]]:

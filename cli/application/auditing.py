@@ -1,6 +1,13 @@
 """verify as a use case: the stored rows of one facility or all, checked (chains, versions,
 replay, stated figures) and held against the read models, for `loanledger verify` and the web
-view alike (one code path; the JSON is projections.json_views.verification_json)."""
+view alike (one code path; the JSON is projections.json_views.verification_json).
+
+A whole ledger (or a partition of it) is checked in chunks of facilities, as `projections
+rebuild` computes them: for each chunk one query reads its streams' rows and four read its
+read-model rows, and the chunk is checked where it was read (a pool's process, with its own
+connections, or this process), so that this process only hands out stream ids and collects each
+stream's head and findings.
+"""
 
 import json
 from collections.abc import Callable
@@ -14,11 +21,15 @@ from domain.errors import UnknownFacility
 from domain.facility import facility_id
 
 
+CHUNK = 25  # facilities read and checked together (as the rebuild's chunks)
+
+
 def stored_models(book: Any, closing: ExitStack,
                   partition: Partition | None = None) -> tuple[Callable[[Any], Any] | None, str | None]:
     """A function from a stream id to its rows in the read models, to hold against the fold
     (the contract §4), or None with a note when they cannot be compared: not built yet, or behind the
-    events (then there is nothing to hold against them). The view closes with `closing`."""
+    events (then there is nothing to hold against them). The view closes with `closing`; the
+    function's `view` attribute is the view, for reading many facilities at once."""
     try:
         view = open_view(book.db)
     except Exception as error:  # noqa: BLE001 - e.g. an auditor role that cannot create them
@@ -35,10 +46,15 @@ def stored_models(book: Any, closing: ExitStack,
                       "(run 'loanledger projections run' or 'projections rebuild')")
 
     def rows_of(stream_id: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
-        summary, journal, steps, lenders = view.facility_rows(str(stream_id))
-        return (summary[0] if summary else None, journal, steps, lenders)
+        return _models(view.facility_rows(str(stream_id)))
 
+    rows_of.view = view  # type: ignore[attr-defined]
     return rows_of, None
+
+
+def _models(rows: tuple[list[Any], ...]) -> tuple[Any, list[Any], list[Any], list[Any]]:
+    summary, journal, steps, lenders = rows
+    return (summary[0] if summary else None, journal, steps, lenders)
 
 
 def read_model_facilities(book: Any) -> dict[str, str]:
@@ -56,7 +72,7 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
     what the store's stamps could not prove (None when there is nothing to say). `at`: the
     instant a head (`expect`) was kept. `partition`: only the streams it holds (all facilities:
     the N partitions' findings together are one whole verification's)."""
-    from cli.persistence.stored_rows import stored_rows, stream_ids, stream_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.stored_rows import stored_rows, stream_ids  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.persistence.market_store import market_stored_rows, stored_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.verification import (  # start-up: deferred (docs/architecture.md, "Start-up")
         stray_findings, verify_streams, with_findings, with_index_streams)
@@ -79,19 +95,63 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
         else:
             ids = stream_ids(book)
             mine = [s for s in ids.well_formed if partition is None or partition.holds(s)]
-            groups = ((stream_id, stream_rows(book, stream_id)) for stream_id in mine)
             events = sum(ids.well_formed[s] for s in mine)
             malformed = [m for m in ids.malformed if partition is None or partition.holds(m[0])]
         count = wanted(processes, events)
         market = market_stored_rows(book.recorder, book.db.is_postgres)  # read once: the engine's fixings and the index streams' check
-        with pool(count) as executor:
-            result = verify_streams(groups, code=code, expect=expect, read_models=models, pool=executor,
-                                    window=2 * count, at=at, market=stored_index_rows(market))
+        if code is None:
+            result = _verify_chunks(book, mine, models, stored_index_rows(market), count)
+        else:
+            result = verify_streams(groups, code=code, expect=expect, read_models=models, at=at,
+                                    market=stored_index_rows(market))
         result = with_findings(result, stray_findings(result, malformed, listed))
         mine = market if partition is None else [r for r in market if partition.holds(r.stream)]  # each stream once
         result = with_index_streams(result, mine, indexes)
         notes = [line for line in (note, stamps_note(book, result)) if line]
         return result, "\n".join(notes) or None
+
+
+def _verify_chunks(book: Any, ids: list[Any], models: Any, market: list[Any], processes: int) -> Any:
+    """Every stream of `ids` checked, CHUNK facilities at a time, in a pool of `processes` (or here)."""
+    from projections.verification import collected  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    compare = models is not None
+    with pool(processes, _open_here, (book.db, compare, market)) as executor:
+        if executor is None:
+            view = models.view if compare else None
+            return collected(result for chunk in chunks for result in verify_chunk(book, view, chunk, market))
+        return collected(result for results in executor.map(_verify_chunk_here, chunks) for result in results)
+
+
+def verify_chunk(book: Any, view: Any, ids: list[Any], market: list[Any]) -> list[Any]:
+    """Each of these streams' head and findings (projections.verification.verify_stream), their
+    rows and read-model rows (none when `view` is None: not compared) read in one go."""
+    from cli.persistence.stored_rows import streams_rows  # start-up: deferred (docs/architecture.md, "Start-up")
+    from projections.verification import verify_stream  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    rows = streams_rows(book, ids)
+    models = view.facilities_rows([str(i) for i in ids]) if view is not None else None
+    return [verify_stream(stream_id, rows[stream_id], None, _models(models[str(stream_id)]) if models else None,
+                          None, market)
+            for stream_id in ids]
+
+
+# ---- in a pool process ------------------------------------------------------------------------
+
+_HERE: dict[str, Any] = {}
+
+
+def _open_here(db: Any, compare: bool, market: list[Any]) -> None:
+    from cli.application.ledger import Ledger  # start-up: deferred (docs/architecture.md, "Start-up")
+
+    _HERE["book"] = Ledger(db)
+    _HERE["view"] = open_view(db) if compare else None
+    _HERE["market"] = market
+
+
+def _verify_chunk_here(ids: list[Any]) -> list[Any]:
+    return verify_chunk(_HERE["book"], _HERE["view"], ids, _HERE["market"])
 
 
 def _indexes_named(rows: list[Any]) -> set[str]:

@@ -72,6 +72,29 @@ def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
     return [StoredRow(r.stream, r.version, r.topic, r.state, *stamps.get(r.version, (None, None))) for r in rows]
 
 
+def streams_rows(ledger: Any, ids: list[UUID]) -> dict[UUID, list[StoredRow]]:
+    """The rows of these streams, each list what `stream_rows` gives that stream (stamps
+    included where the ledger has them), in one query for them all."""
+    out: dict[UUID, list[StoredRow]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    stamped = ledger.db.is_postgres and getattr(ledger, "stamped_by_store", False)
+    columns = "originator_id, originator_version, topic, state" + (", stored_at, stored_by" if stamped else "")
+    with _tuple_rows(ledger) as c:
+        if ledger.db.is_postgres:
+            c.execute(f"SELECT {columns} FROM {_events_table(ledger)} WHERE originator_id = ANY(%s) "
+                      "ORDER BY originator_id, originator_version", (ids,), binary=True)
+        else:
+            marks = ",".join("?" * len(ids))
+            c.execute(f"SELECT {columns} FROM {_events_table(ledger)} WHERE originator_id IN ({marks}) "
+                      "ORDER BY originator_id, originator_version", [i.hex for i in ids])
+        rows = c.fetchall()
+    for row in rows:
+        stream = _uuid(row[0])
+        out[stream].append(StoredRow(stream, row[1], row[2], _bytes(row[3]), *row[4:]))
+    return out
+
+
 def _all_rows(ledger: Any) -> Iterator[StoredRow]:
     return (_row(n) for n in notifications(ledger.recorder, limit=PAGE))
 
