@@ -2,14 +2,15 @@
 
 Baseline: every stored event read through the recorder in pages of 1,000
 (`select_notifications`), in process. `verify` runs as the CLI does, in a subprocess; its peak
-RSS is measured at two sizes. Skipped (and said so) while the ledger has no `verify` command.
+RSS is measured at two sizes (SQLite), and the larger size is verified on PostgreSQL too when it is
+reachable. Skipped (and said so) while the ledger has no `verify` command.
 """
 
 import subprocess
 import time
 from pathlib import Path
 
-from benchmarks.backends import sqlite_db
+from benchmarks.backends import postgres_available, postgres_db, sqlite_db
 from benchmarks.bulk_import import make_file
 from benchmarks.results import Result
 from benchmarks.timing import loanledger, run
@@ -55,4 +56,11 @@ def bench(tmp: Path, events: int, small: int) -> list[Result]:
     results.append(Result("6 verify peak RSS (SQLite)", f"{peaks[events] / 1024:.0f} MiB at {events:,}",
                           f"{peaks[small] / 1024:.0f} MiB at {small:,}", peaks[events] / peaks[small],
                           "≈ 1 (bounded)", peaks[events] <= peaks[small] * 1.25 + 20 * 1024))
+    if postgres_available():  # production's backend: the same file, the same command
+        with postgres_db() as db:
+            run(loanledger(db, "import", str(make_file(tmp, events))))
+            seconds, _ = run(loanledger(db, "verify"))
+            raw, count = read_raw(db)
+        results.append(Result(f"5 verify {count:,} events (PostgreSQL)", f"{seconds:.1f} s",
+                              f"raw pages {raw:.2f} s", seconds / raw, "≤ 4.00", seconds <= 4 * raw))
     return results
