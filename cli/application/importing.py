@@ -34,6 +34,7 @@ from cli.application.conflicts import ATTEMPTS, pause
 from cli.application.meta import Meta
 from cli.formats.records import BadLine, Record, parse_record
 from cli.persistence.faults import LedgerBusy
+from cli.persistence.partitions import Partition
 from cli.persistence.spill import Archive, Seen, SpillFile
 from domain.errors import DuplicateFacility, LedgerError, UnknownFacility
 from domain.events import FacilityEvent
@@ -123,22 +124,39 @@ class Entry:
 
 
 class Importer:
+    """One import, or with `partition` the records of the facilities in that partition (the
+    lines that belong to no facility go to partition 1): N importers of partitions 1..N in N
+    processes together import the file (cli.application.import_processes)."""
+
     def __init__(self, ledger: DecidingLedger, raw: RawItems, actor: str, progress: Progress | None = None,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE, partition: Partition | None = None) -> None:
         self.ledger, self.raw, self.actor = ledger, raw, actor
         self.progress, self.batch_size = progress, batch_size
+        self.partition = partition
+        self._held: dict[str, bool] = {}  # facility code -> in this importer's partition
         self.full_history: set[str] = set()
         self.conflicts = 0  # version conflicts retried, for the tests and the reliability figures
 
     def run(self) -> ImportResult:
+        bad, count = self.check()
+        if count:
+            raise ImportRefused(bad, count - len(bad))
+        return self.write()
+
+    def check(self) -> tuple[list[BadLine], int]:
+        """Pass 0 and pass 1: the bad lines (the first MAX_REPORTED, in line order) and how many
+        there are; nothing is written."""
         self.full_history = self._scan()
         try:
-            self._validate()
+            return self._validate()
         except Exception as error:
             if not _is_database_fault(error):
                 raise
             raise ImportInterrupted(f"database error: {_first_line(error)}; nothing was imported: "
                                     "run the import again") from None
+
+    def write(self) -> ImportResult:
+        """Pass 2, after `check` found nothing wrong (`full_history` is the scan's)."""
         landed = 0  # events saved by attempts that later met a conflict (the next attempt skips them)
         for attempt in range(ATTEMPTS):
             try:
@@ -184,7 +202,7 @@ class Importer:
                 codes.add(raw["facility"])
         return codes
 
-    def _validate(self) -> None:
+    def _validate(self) -> tuple[list[BadLine], int]:
         entries: dict[str, Entry] = {}
         bad: list[BadLine] = []
         count = 0
@@ -194,8 +212,7 @@ class Importer:
                 count += 1
                 if len(bad) < MAX_REPORTED:
                     bad.append(problem)
-        if count:
-            raise ImportRefused(sorted(bad, key=lambda b: b.line), count - len(bad))
+        return sorted(bad, key=lambda b: b.line), count
 
     def _write(self) -> ImportResult:
         entries: dict[str, Entry] = {}
@@ -339,7 +356,19 @@ class Importer:
             if self.progress is not None and line > last:
                 self.progress.advance(line - last)
                 last = line
-            yield item
+            if self.partition is None or self._holds(item):
+                yield item
+
+    def _holds(self, item: tuple[int, Any] | BadLine) -> bool:
+        """Whether the line is this partition's: its facility's, or (a line naming no facility
+        as text) partition 1's."""
+        code = item[1].get("facility") if not isinstance(item, BadLine) and isinstance(item[1], dict) else None
+        if not isinstance(code, str):
+            return self.partition is not None and self.partition.k == 1
+        held = self._held.get(code)
+        if held is None:
+            held = self._held[code] = self.partition is not None and self.partition.holds(facility_id(code))
+        return held
 
     def _pass(self, phase: str) -> Iterator[Record | BadLine]:
         """One pass over the records, with a fresh spill file for what it must remember."""

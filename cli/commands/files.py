@@ -1,5 +1,6 @@
 """import, export and events: the streams in and out, for people, scripts and auditors."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -75,6 +76,10 @@ def import_file(
     no_refresh: Annotated[bool, typer.Option(
         "--no-refresh", help="Write the events and exit, leaving the read models to 'projections run' "
                              "(one worker or --partition K/N workers) or 'projections rebuild'.")] = False,
+    processes: Annotated[int, typer.Option(
+        "--processes", metavar="N", min=0, max=64,
+        help="Processes that check (and on PostgreSQL write) the file's facilities at once, each its share; "
+             "0: one per CPU for JSON Lines of 20,000 lines or more, else one (a YAML file: one).")] = 0,
 ) -> None:
     """Import events from a file: all of it, or (if any record is bad) none of it.
 
@@ -94,8 +99,15 @@ def import_file(
     settings(ctx).refresh = not no_refresh
     try:
         with ImportProgress(file) as progress:
-            result = ledger(ctx, create=True).import_records(
-                lambda: read_file(file), settings(ctx).recorded_by, progress, batch_size)
+            book = ledger(ctx, create=True)
+            count = _import_processes(processes, progress.total, file)
+            if count > 1:
+                from cli.application.import_processes import import_in_processes  # start-up: deferred (docs/architecture.md, "Start-up")
+
+                result = import_in_processes(book, file, settings(ctx).recorded_by, count, batch_size, progress,
+                                             read_file)
+            else:
+                result = book.import_records(lambda: read_file(file), settings(ctx).recorded_by, progress, batch_size)
     except UnicodeDecodeError as error:
         raise LedgerError(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); nothing was imported") from None
     except ImportRefused as refused:
@@ -110,6 +122,19 @@ def import_file(
     else:
         console.print(f"Imported {result.recorded:,} event(s) for {_named(result.facilities)}"
                       f" ({result.duplicates:,} already recorded).", soft_wrap=True)
+
+
+def _import_processes(wanted: int, lines: int, file: Path) -> int:
+    """--processes, or by default one per CPU for a JSON Lines file of PARALLEL_FROM lines or
+    more (a YAML file is one document: one process reads it)."""
+    if wanted:
+        return wanted if file.suffix.lower() not in (".yaml", ".yml") else 1
+    if lines < PARALLEL_FROM or file.suffix.lower() in (".yaml", ".yml"):
+        return 1
+    return os.cpu_count() or 1
+
+
+PARALLEL_FROM = 20_000
 
 
 def _named(codes: list[str], shown: int = 3) -> str:
