@@ -4,9 +4,12 @@ parent writes): the same events as one process, the same bad lines named, nothin
 one is bad, and a rerun records nothing new."""
 
 import json
+import signal
+import subprocess
+import time
 
 from tests.helpers import run, run_json, stored
-from tests.reliability_support import second_database, stored_content, write_import_file
+from tests.reliability_support import LOANLEDGER, count_stored, second_database, stored_content, write_import_file
 
 
 def test_three_processes_store_what_one_process_stores(db_url, tmp_path):
@@ -49,3 +52,25 @@ def test_bad_lines_of_every_partition_are_all_named_and_nothing_is_written(db_ur
     assert named == [line for line in alone.stderr.splitlines() if line.startswith(f"{bad}:")]
     assert [line.split(":")[1] for line in named] == ["line 41", "line 42", "line 101", "line 201"]
     assert stored(db_url) == []
+
+
+def test_an_import_in_processes_killed_while_writing_stops_everywhere_and_a_rerun_completes_it(db_url, tmp_path):
+    file = write_import_file(tmp_path / "book.jsonl", 3_000, facilities=12)
+    process = subprocess.Popen([LOANLEDGER, "--db", db_url, "--actor", "importer", "import", str(file),
+                                "--processes", "2", "--batch-size", "100"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None and count_stored(db_url) == 0:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)  # the parent only: its processes must stop too
+    process.wait()
+    time.sleep(1.0)
+    partial = count_stored(db_url)
+    time.sleep(1.0)
+    assert count_stored(db_url) == partial  # nobody goes on writing
+    assert 0 < partial < 3_000
+
+    run(db_url, "import", str(file), "--processes", "2")
+
+    with second_database(db_url, tmp_path, "clean") as clean:
+        run(clean, "import", str(file), "--processes", "1")
+        assert stored_content(db_url) == stored_content(clean)

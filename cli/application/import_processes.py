@@ -88,7 +88,8 @@ def import_in_processes(ledger: Any, path: Path, actor: str, processes: int, bat
         written = _collect(workers, shown)
         failed = [found for found in written if found[0] != "written"]
         if failed:
-            raise _refused(failed[0], nothing_written=False)
+            elsewhere = sum(found[1].recorded for found in written if found[0] == "written")
+            raise _refused(failed[0], nothing_written=False, elsewhere=elsewhere)
         results: list[ImportResult] = [found[1] for found in written]
         return ImportResult(sum(r.recorded for r in results), sum(r.duplicates for r in results),
                             sorted(code for r in results for code in r.facilities))
@@ -143,13 +144,15 @@ def _stop(workers: list[Any]) -> None:
                 pass
 
 
-def _refused(found: Any, *, nothing_written: bool) -> LedgerError:
+def _refused(found: Any, *, nothing_written: bool, elsewhere: int = 0) -> LedgerError:
+    """The first failure, said once; in the write phase with what the other processes wrote."""
     kind, message = found[0], found[1]
+    others = f" ({elsewhere:,} more event(s) were written by the other import processes)" if elsewhere else ""
     if kind == "error":
-        return ImportInterrupted(message)
+        return ImportInterrupted(message + others)
     suffix = "nothing was imported" if nothing_written else \
-        "what the other processes wrote is kept: run the import again, it skips what is stored"
-    return ImportInterrupted(f"an import process failed ({message}); {suffix}")
+        "what is written is kept: run the import again, it skips what is stored"
+    return ImportInterrupted(f"an import process failed ({message}); {suffix}{others}")
 
 
 # ---- in a worker process ----------------------------------------------------------------------
@@ -159,6 +162,7 @@ def _work(conn: Connection, db: Any, path: str, actor: str, batch_size: int, par
     from cli.application.ledger import Ledger  # start-up: in the worker
     from projections.commitment import principal_provider  # start-up: in the worker (the revolver rule asks the engine)
 
+    _end_with_parent()
     ledger = None
     try:
         ledger = Ledger(db, principal_provider=principal_provider)
@@ -180,6 +184,19 @@ def _work(conn: Connection, db: Any, path: str, actor: str, batch_size: int, par
         if ledger is not None:
             ledger.close()
         conn.close()
+
+
+def _end_with_parent() -> None:
+    """Linux: this process is ended (SIGTERM) when its parent dies, even by SIGKILL, so an
+    import killed half way stops writing everywhere (a rerun resumes it); elsewhere the parent's
+    end is noticed at the next message."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _say(conn: Connection, message: Any) -> None:
