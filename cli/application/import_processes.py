@@ -16,8 +16,9 @@ hundred), and every facility is decided in exactly one process, in file order, a
 would decide it. Progress is the slowest process's line.
 """
 
+import ctypes
 import multiprocessing
-import traceback
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -191,9 +192,6 @@ def _end_with_parent() -> None:
     import killed half way stops writing everywhere (a rerun resumes it); elsewhere the parent's
     end is noticed at the next message."""
     try:
-        import ctypes
-        import signal
-
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
