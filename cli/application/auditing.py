@@ -72,7 +72,7 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
     what the store's stamps could not prove (None when there is nothing to say). `at`: the
     instant a head (`expect`) was kept. `partition`: only the streams it holds (all facilities:
     the N partitions' findings together are one whole verification's)."""
-    from cli.persistence.stored_rows import stored_rows, stream_ids  # start-up: deferred (docs/architecture.md, "Start-up")
+    from cli.persistence.stored_rows import fresh_statistics, stored_rows, stream_ids  # start-up: deferred (docs/architecture.md, "Start-up")
     from cli.persistence.market_store import market_stored_rows, stored_index_rows  # start-up: deferred (docs/architecture.md, "Start-up")
     from projections.verification import (  # start-up: deferred (docs/architecture.md, "Start-up")
         stray_findings, verify_streams, with_findings, with_index_streams)
@@ -93,6 +93,7 @@ def verify(book: Any, code: str | None = None, expect: str | None = None, proces
             events = len(rows)
             listed = {k: v for k, v in listed.items() if k == str(facility_id(code))}
         else:
+            fresh_statistics(book)  # chunks are read by primary key, also right after a bulk import
             ids = stream_ids(book)
             mine = [s for s in ids.well_formed if partition is None or partition.holds(s)]
             events = sum(ids.well_formed[s] for s in mine)

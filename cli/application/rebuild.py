@@ -20,7 +20,7 @@ from uuid import UUID
 from cli.application import processes
 from cli.application.ledger import Ledger
 from cli.persistence.storage import Database
-from cli.persistence.stored_rows import stream_ends, streams_upto
+from cli.persistence.stored_rows import fresh_statistics, stream_ends, streams_upto
 from domain.errors import LedgerError
 from domain.events import FacilityOpened
 from cli.persistence import worker_lock
@@ -54,6 +54,7 @@ def rebuild(ledger: Ledger, view: ReadModelView, *, processes_wanted: int = 0, c
     if not lock.try_acquire():
         raise LedgerError("another 'projections rebuild' is running on this database; wait for it to finish")
     try:
+        fresh_statistics(ledger)  # chunks are read by primary key, also right after a bulk import
         upto = ledger.recorder.max_notification_id() or 0
         ends = stream_ends(ledger, upto)
         events = sum(n for _, n in ends)

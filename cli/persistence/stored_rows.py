@@ -142,6 +142,37 @@ def streams_upto(ledger: Any, ids: list[UUID], upto: int) -> dict[UUID, list[tup
     return out
 
 
+STALE_SHARE = 0.2  # rows changed since the last ANALYZE, as a share of the table, that make its statistics stale
+
+
+def fresh_statistics(ledger: Any) -> bool:
+    """PostgreSQL: ANALYZE the events table when its statistics are missing or stale (more than
+    STALE_SHARE of its rows written since), so that the planner reads a chunk of streams by its
+    primary key. Right after a bulk import autovacuum may not have analysed it yet, and a
+    planner that takes 25 streams for a large part of a 10,000,000-row table scans all of it for
+    every chunk. True when it analysed; a role that may not (not the table's owner) goes on
+    without."""
+    if not ledger.db.is_postgres:
+        return False
+    recorder = ledger.recorder
+    try:
+        with recorder.datastore.transaction(commit=True) as c:
+            c.execute("SELECT n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze "
+                      "FROM pg_stat_user_tables WHERE schemaname = %s AND relname = %s",
+                      (recorder.datastore.schema, recorder.events_table_name))
+            row = c.fetchone()
+            if row is None:
+                return False
+            live, changed, analysed, auto = (row[k] for k in ("n_live_tup", "n_mod_since_analyze", "last_analyze",
+                                                               "last_autoanalyze"))
+            if (analysed or auto) and changed <= STALE_SHARE * max(live, 1):
+                return False
+            c.execute(f"ANALYZE {_events_table(ledger)}")
+            return True
+    except Exception:  # noqa: BLE001 - not the owner, a read-only replica...: the planner does without
+        return False
+
+
 @contextmanager
 def _tuple_rows(ledger: Any) -> Iterator[Any]:
     """A read-only cursor whose rows are tuples on both backends (sqlite3 rows index like them)."""
