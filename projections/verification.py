@@ -6,13 +6,11 @@ rest would only add noise). The materialised read models' rows of each facility,
 caller (`read_models`), are compared with the fold (projections.readmodels.checks) when the
 stream passes its own checks.
 
-Streams are independent: each is checked by `verify_stream`, a pure function of its rows, in this
-process or in a pool of processes, and only its head is kept afterwards.
+Streams are independent: each is checked by `verify_stream`, a pure function of its rows (in this
+process, or in a pool's process that read them), and only its head is kept afterwards.
 """
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -65,31 +63,25 @@ def verify(
 
 def verify_streams(
     groups: Iterable[tuple[UUID, list[StoredRow]]], *, code: str | None = None, expect: str | None = None,
-    read_models: Callable[[UUID], StoredModels] | None = None, pool: Executor | None = None,
-    window: int = 4, at: datetime | None = None, market: Sequence[FixingRow] = (),
+    read_models: Callable[[UUID], StoredModels] | None = None, at: datetime | None = None,
+    market: Sequence[FixingRow] = (),
 ) -> Verification:
-    """`verify`, one stream's rows at a time, so memory is bounded by the largest stream (times
-    `window`, the streams handed to `pool` and not yet collected: about two per process keeps
-    every process busy), not by the ledger."""
+    """`verify`, one stream's rows at a time, so memory is bounded by the largest stream, not by
+    the ledger (a whole ledger is checked in chunks by cli.application.auditing)."""
     if expect is not None and code is None:
         raise ValueError("an expected head belongs to one facility: give its code")
     if at is not None and expect is None:
         raise ValueError("an instant is when a head was kept: give the head too")
     wanted = facility_id(code) if code is not None else None
-    tasks = ((stream_id, stream_rows, expect if stream_id == wanted else None,
-              read_models(stream_id) if read_models is not None else None, at if stream_id == wanted else None,
-              market)
-             for stream_id, stream_rows in groups)
-    streams: list[Stream] = []
-    findings: list[Finding] = []
-    for stream, found in _run(tasks, pool, window):
-        streams.append(stream)
-        findings += found
-    if expect is not None and wanted is not None and not any(s.stream == wanted for s in streams):
-        findings += expected_head(Stream(wanted, code or ""), expect)
-    streams.sort(key=lambda s: s.code)
-    findings.sort(key=lambda f: (f.facility, f.version or 0))
-    return Verification(streams, findings)
+    result = collected(
+        verify_stream(stream_id, stream_rows, expect if stream_id == wanted else None,
+                      read_models(stream_id) if read_models is not None else None,
+                      at if stream_id == wanted else None, market)
+        for stream_id, stream_rows in groups)
+    if expect is not None and wanted is not None and not any(s.stream == wanted for s in result.streams):
+        result = replace(result, findings=sorted(result.findings + expected_head(Stream(wanted, code or ""), expect),
+                                                 key=lambda f: (f.facility, f.version or 0)))
+    return result
 
 
 def collected(results: Iterable[tuple[Stream, list[Finding]]]) -> Verification:
@@ -168,18 +160,3 @@ def _replayed_cleanly(stream: Stream, figures: Any) -> bool:
     date (replay_findings) would find nothing. Anything else is replayed."""
     return (figures is not None and figures.problem is None and figures.swept_through is not None
             and figures.swept_through >= replay_checks.latest_effective_date(stream))
-
-
-def _run(tasks: Iterator[tuple[Any, ...]], pool: Executor | None, window: int) -> Iterator[tuple[Stream, list[Finding]]]:
-    """verify_stream over the tasks, in order; with a pool, at most `window` in flight."""
-    if pool is None:
-        for task in tasks:
-            yield verify_stream(*task)
-        return
-    pending: deque[Future[tuple[Stream, list[Finding]]]] = deque()
-    for task in tasks:
-        pending.append(pool.submit(verify_stream, *task))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()

@@ -176,15 +176,6 @@ END $$""",
         cursor.execute(sql.SQL(statement).format(**names))
 
 
-def stamps(ledger: Any, stream_id: Any) -> dict[int, tuple[Any, str | None]]:
-    """version -> (stored_at, stored_by) of one stream's rows, on a ledger with store stamps."""
-    recorder = ledger.recorder
-    with recorder.datastore.transaction(commit=False) as c:
-        c.execute(f'SELECT originator_version AS v, stored_at, stored_by FROM "{recorder.datastore.schema}".'
-                  f'"{recorder.events_table_name}" WHERE originator_id = %s', (stream_id,))
-        return {row["v"]: (row["stored_at"], row["stored_by"]) for row in c.fetchall()}
-
-
 def _first(row: Any) -> Any:
     if row is None:
         return None

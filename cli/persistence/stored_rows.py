@@ -9,7 +9,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from cli.persistence import store_stamps
 from cli.persistence.notification_log import notifications
 from domain.facility import facility_id
 from projections.integrity import StoredRow
@@ -65,16 +64,12 @@ def _well_formed(raw: Any) -> UUID | None:
 
 def stream_rows(ledger: Any, stream_id: UUID) -> list[StoredRow]:
     """One stream's rows, each with the store's stamp where the ledger has them (PostgreSQL)."""
-    rows = [_row(e) for e in ledger.recorder.select_events(stream_id)]
-    if not getattr(ledger, "stamped_by_store", False) or not rows:
-        return rows
-    stamps = store_stamps.stamps(ledger, stream_id)
-    return [StoredRow(r.stream, r.version, r.topic, r.state, *stamps.get(r.version, (None, None))) for r in rows]
+    return streams_rows(ledger, [stream_id])[stream_id]
 
 
 def streams_rows(ledger: Any, ids: list[UUID]) -> dict[UUID, list[StoredRow]]:
-    """The rows of these streams, each list what `stream_rows` gives that stream (stamps
-    included where the ledger has them), in one query for them all."""
+    """The rows of these streams in version order, each with the store's stamp where the ledger
+    has them (PostgreSQL), in one query for them all."""
     out: dict[UUID, list[StoredRow]] = {i: [] for i in ids}
     if not ids:
         return out
